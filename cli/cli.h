@@ -1,0 +1,53 @@
+/*
+ * cli.h: what the gavel command's files share: exit statuses, the output
+ * writers, option helpers. Only the CLI prints or exits; the library never
+ * does.
+ */
+#ifndef GAVEL_CLI_H
+#define GAVEL_CLI_H
+
+#include <stdio.h>
+#include "gavel.h"
+
+/* Exit statuses, defined once (SPEC §7). */
+enum {
+    EXIT_DONE = 0,     /* done, no errors */
+    EXIT_FAILED = 1,   /* done, but records or tests failed, or a diff found changes */
+    EXIT_TROUBLE = 2   /* could not run: usage, policy load, unreadable input */
+};
+
+/* "gavel: message" on stderr, GNU style. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses a size like 64M, 512k, 1G, or a plain count. -1 on junk. */
+int cli_parse_size(const char *s, unsigned long long *out);
+
+/* Shared option: a limit flag (--max-*) given as `name` with `value`.
+ * Returns 1 when it was one, 0 when not, -1 when the value is bad. */
+int cli_limit_option(const char *name, const char *value, gavel_limits *l);
+extern const char cli_limit_help[];
+
+/* ---- output writers (output.c) ------------------------------------------ */
+
+typedef enum out_format { OUT_JSONL, OUT_JSON, OUT_YAML, OUT_CSV, OUT_TABLE } out_format;
+
+typedef struct out_writer {
+    FILE      *f;
+    out_format format;
+    unsigned long long count;
+    int        color;
+} out_writer;
+
+int  out_format_parse(const char *s, out_format *f);
+void out_begin(out_writer *w);
+void out_decision(out_writer *w, gavel_decision *d);
+void out_end(out_writer *w);
+
+/* Loads a policy, printing every error diagnostic; NULL when it failed. */
+gavel_policy *cli_load_policy(const char *dir, const gavel_limits *limits);
+
+/* Commands. */
+int cmd_eval(int argc, char **argv);
+
+#endif

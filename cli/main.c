@@ -1,0 +1,116 @@
+/*
+ * main.c: the gavel command: dispatch to a subcommand, --help, --version,
+ * and the messages every command shares.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: gavel <command> [options]\n"
+    "\n"
+    "Rule engine for legal-policy decisions on accounts and posts.\n"
+    "\n"
+    "commands:\n"
+    "  eval     evaluate records against a policy, one decision per record\n"
+    "\n"
+    "Run 'gavel <command> --help' for a command's options.\n"
+    "  --version   print the version and the Lua release linked\n";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("gavel: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("gavel: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_parse_size(const char *s, unsigned long long *out)
+{
+    char *end;
+    if (!s || !*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned long long mul = 1;
+    switch (*end) {
+    case 'k': case 'K': mul = 1ull << 10; end++; break;
+    case 'm': case 'M': mul = 1ull << 20; end++; break;
+    case 'g': case 'G': mul = 1ull << 30; end++; break;
+    default: break;
+    }
+    if (*end || end == s || v == 0)
+        return -1;
+    *out = v * mul;
+    return 0;
+}
+
+const char cli_limit_help[] =
+    "limits (per record unless said; defaults in docs/limits.md):\n"
+    "  --max-instructions N   Lua instructions per record (10000000)\n"
+    "  --max-millis N         wall-clock milliseconds per record (2000)\n"
+    "  --max-memory SIZE      Lua memory per evaluator (256M)\n"
+    "  --max-record-bytes SIZE  source size of one record (8M)\n"
+    "  --max-depth N          nesting depth of a record (64)\n"
+    "  --max-nodes N          values in one record (1000000)\n"
+    "  --max-string-bytes SIZE  bytes in one string (1M)\n";
+
+int cli_limit_option(const char *name, const char *value, gavel_limits *l)
+{
+    static const char *const names[] = { "--max-instructions", "--max-millis",
+        "--max-memory", "--max-record-bytes", "--max-depth", "--max-nodes",
+        "--max-string-bytes", NULL };
+    int which = -1;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(name, names[i]) == 0)
+            which = i;
+    if (which < 0)
+        return 0;
+    unsigned long long v;
+    if (cli_parse_size(value, &v) != 0)
+        return -1;
+    switch (which) {
+    case 0: l->instructions = v; break;
+    case 1: l->millis = (uint32_t)v; break;
+    case 2: l->memory = (size_t)v; break;
+    case 3: l->record_bytes = (size_t)v; break;
+    case 4: l->depth = (unsigned)v; break;
+    case 5: l->nodes = (size_t)v; break;
+    default: l->string_bytes = (size_t)v; break;
+    }
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_TROUBLE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return EXIT_DONE;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("gavel %s\n", gavel_version());
+        return EXIT_DONE;
+    }
+    if (!strcmp(cmd, "eval"))
+        return cmd_eval(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (see 'gavel --help')", cmd);
+    return EXIT_TROUBLE;
+}

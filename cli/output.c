@@ -1,0 +1,231 @@
+/*
+ * output.c: the decision writers, one per format (SPEC §6), each working
+ * from the decision alone through the public accessors.
+ *
+ *   jsonl  one JSON object per line (the library's own writer)
+ *   json   the same objects in one array
+ *   yaml   a sequence of mappings; strings in JSON-compatible double quotes
+ *   csv    id, decision, determining rules, cites (RFC 4180 quoting)
+ *   table  aligned columns for a terminal
+ */
+#include "cli.h"
+
+#include <string.h>
+
+int out_format_parse(const char *s, out_format *f)
+{
+    static const char *const names[] = { "jsonl", "json", "yaml", "csv", "table" };
+    for (int i = 0; i < 5; i++)
+        if (!strcmp(s, names[i])) {
+            *f = (out_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* A JSON string body is also a valid YAML double-quoted scalar. */
+static void put_json_string(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void put_csv_field(FILE *f, const char *s, size_t n)
+{
+    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
+        fwrite(s, 1, n, f);
+        return;
+    }
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            fputc('"', f);
+        fputc(s[i], f);
+    }
+    fputc('"', f);
+}
+
+static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int defeated)
+{
+    size_t n = defeated ? gavel_decision_ndefeated(d) : gavel_decision_nreasons(d);
+    fprintf(f, "  %s:%s\n", key, n ? "" : " []");
+    for (size_t i = 0; i < n; i++) {
+        const gavel_reason *r = defeated ? gavel_decision_defeated(d, i)
+                                         : gavel_decision_reason(d, i);
+        fputs("    - rule: ", f);
+        put_json_string(f, r->rule);
+        fputs("\n      outcome: ", f);
+        put_json_string(f, r->outcome);
+        if (defeated) {
+            fputs("\n      by: ", f);
+            put_json_string(f, r->by);
+        }
+        fputs("\n      cites: ", f);
+        put_json_string(f, r->cites);
+        fputs("\n      reason: ", f);
+        put_json_string(f, r->reason);
+        fprintf(f, "\n      evidence: %s\n", r->evidence);
+    }
+}
+
+static void write_yaml(FILE *f, gavel_decision *d)
+{
+    fprintf(f, "- id: %s\n  decision: ", gavel_decision_id(d));
+    put_json_string(f, gavel_decision_outcome(d));
+    fputc('\n', f);
+    if (gavel_decision_is_default(d))
+        fputs("  default: true\n", f);
+    write_yaml_reasons(f, "reasons", d, 0);
+    write_yaml_reasons(f, "defeated", d, 1);
+    size_t n = gavel_decision_nfired(d);
+    fputs("  fired: [", f);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", f);
+        put_json_string(f, gavel_decision_fired(d, i));
+    }
+    fputs("]\n", f);
+    n = gavel_decision_nmissing(d);
+    fprintf(f, "  missing:%s\n", n ? "" : " []");
+    for (size_t i = 0; i < n; i++) {
+        const gavel_missing *m = gavel_decision_missing(d, i);
+        fputs("    - path: ", f);
+        put_json_string(f, m->path);
+        fputs("\n      rules: [", f);
+        for (size_t k = 0; k < m->nrules; k++) {
+            if (k)
+                fputs(", ", f);
+            put_json_string(f, m->rules[k]);
+        }
+        fputs("]\n", f);
+    }
+    n = gavel_decision_nerrors(d);
+    fprintf(f, "  errors:%s\n", n ? "" : " []");
+    for (size_t i = 0; i < n; i++) {
+        const gavel_error_entry *e = gavel_decision_error(d, i);
+        fputs("    - rule: ", f);
+        put_json_string(f, e->rule);
+        fputs("\n      message: ", f);
+        put_json_string(f, e->message);
+        fputc('\n', f);
+    }
+    fprintf(f, "  as_of: \"%s\"\n", gavel_decision_as_of(d));
+}
+
+/* The determining rules and their citations, joined. */
+static void write_csv(FILE *f, gavel_decision *d)
+{
+    const char *id = gavel_decision_id(d);
+    size_t n = strlen(id);
+    if (n >= 2 && id[0] == '"' && !strchr(id, '\\'))
+        put_csv_field(f, id + 1, n - 2);
+    else
+        put_csv_field(f, id, n);
+    fputc(',', f);
+    const char *o = gavel_decision_outcome(d);
+    put_csv_field(f, o, strlen(o));
+    char rules[4096] = "", cites[4096] = "";
+    size_t nr = gavel_decision_nreasons(d);
+    for (size_t i = 0; i < nr; i++) {
+        const gavel_reason *r = gavel_decision_reason(d, i);
+        size_t lr = strlen(rules), lc = strlen(cites);
+        snprintf(rules + lr, sizeof rules - lr, "%s%s", i ? ";" : "", r->rule);
+        if (r->cites && !strstr(cites, r->cites))
+            snprintf(cites + lc, sizeof cites - lc, "%s%s", lc ? "; " : "", r->cites);
+    }
+    fputc(',', f);
+    put_csv_field(f, rules, strlen(rules));
+    fputc(',', f);
+    put_csv_field(f, cites, strlen(cites));
+    fputc('\n', f);
+}
+
+static void write_table(FILE *f, gavel_decision *d)
+{
+    char id[64];
+    const char *raw = gavel_decision_id(d);
+    size_t n = strlen(raw);
+    if (n >= 2 && raw[0] == '"')
+        snprintf(id, sizeof id, "%.*s", (int)(n - 2), raw + 1);
+    else
+        snprintf(id, sizeof id, "%s", raw);
+    fprintf(f, "%-16s %-10s ", id, gavel_decision_outcome(d));
+    size_t nr = gavel_decision_nreasons(d), ne = gavel_decision_nerrors(d);
+    if (ne) {
+        const gavel_error_entry *e = gavel_decision_error(d, 0);
+        fprintf(f, "error%s%s: %s", e->rule ? " in " : "", e->rule ? e->rule : "", e->message);
+    } else if (nr == 0) {
+        fputs("(default: no rule applied)", f);
+    }
+    for (size_t i = 0; i < nr && !ne; i++) {
+        const gavel_reason *r = gavel_decision_reason(d, i);
+        fprintf(f, "%s%s: %s", i ? "; " : "", r->rule, r->reason);
+    }
+    size_t nd = gavel_decision_ndefeated(d);
+    if (nd) {
+        fputs("  [set aside:", f);
+        for (size_t i = 0; i < nd; i++) {
+            const gavel_reason *r = gavel_decision_defeated(d, i);
+            fprintf(f, " %s by %s%s", r->rule, r->by, i + 1 < nd ? "," : "");
+        }
+        fputc(']', f);
+    }
+    fputc('\n', f);
+}
+
+void out_begin(out_writer *w)
+{
+    w->count = 0;
+    if (w->format == OUT_JSON)
+        fputc('[', w->f);
+    else if (w->format == OUT_CSV)
+        fputs("id,decision,rules,cites\n", w->f);
+    else if (w->format == OUT_TABLE)
+        fprintf(w->f, "%-16s %-10s %s\n", "ID", "DECISION", "REASONS");
+}
+
+void out_decision(out_writer *w, gavel_decision *d)
+{
+    size_t len;
+    const char *json;
+    switch (w->format) {
+    case OUT_JSONL:
+    case OUT_JSON:
+        json = gavel_decision_json(d, &len);
+        if (w->format == OUT_JSON)
+            fputs(w->count ? ",\n" : "\n", w->f);
+        if (json)
+            fwrite(json, 1, len, w->f);
+        if (w->format == OUT_JSONL)
+            fputc('\n', w->f);
+        break;
+    case OUT_YAML:  write_yaml(w->f, d); break;
+    case OUT_CSV:   write_csv(w->f, d); break;
+    case OUT_TABLE: write_table(w->f, d); break;
+    }
+    w->count++;
+}
+
+void out_end(out_writer *w)
+{
+    if (w->format == OUT_JSON)
+        fputs(w->count ? "\n]\n" : "]\n", w->f);
+    else if (w->format == OUT_YAML && w->count == 0)
+        fputs("[]\n", w->f);
+}

@@ -1,0 +1,47 @@
+/*
+ * buf.h: a growable byte buffer (in the manner of git's strbuf) and the
+ * JSON text encoders every writer shares.
+ *
+ * A gv_buf is transparent: initialise with GV_BUF_INIT, append, read
+ * b.ptr/b.len, release with gv_buf_free. Appends never fail silently: on
+ * out-of-memory the buffer sets `oom` and drops the append, so a writer can
+ * check once at the end.
+ *
+ * Private to libgavel.
+ */
+#ifndef GAVEL_BUF_H
+#define GAVEL_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gv_buf {
+    char  *ptr;    /* NUL-terminated when len > 0 or after any append */
+    size_t len, cap;
+    int    oom;
+} gv_buf;
+
+#define GV_BUF_INIT { NULL, 0, 0, 0 }
+
+int  gv_buf_grow(gv_buf *b, size_t extra);   /* 0 ok, -1 oom */
+void gv_buf_add(gv_buf *b, const void *p, size_t n);
+void gv_buf_adds(gv_buf *b, const char *s);
+void gv_buf_addc(gv_buf *b, char c);
+void gv_buf_printf(gv_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gv_buf_reset(gv_buf *b);                /* len = 0, keeps memory */
+void gv_buf_free(gv_buf *b);
+char *gv_buf_detach(gv_buf *b, size_t *len); /* caller frees; buffer is reset */
+
+/* A JSON string literal with quotes. Control characters are escaped; bytes
+ * that are not valid UTF-8 become U+FFFD, so the output is always valid
+ * JSON whatever the input held. */
+void gv_buf_json_str(gv_buf *b, const char *s, size_t n);
+/* A number as JSON: integers exactly; floats in the shortest form that reads
+ * back to the same double; NaN and infinities (which JSON lacks) as null. */
+void gv_buf_json_int(gv_buf *b, int64_t i);
+void gv_buf_json_num(gv_buf *b, double d);
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
+int gv_utf8_seq(const unsigned char *s, size_t n);
+
+#endif

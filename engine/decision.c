@@ -1,0 +1,347 @@
+/*
+ * decision.c: the decision object: what the evaluator fills in, the public
+ * accessors, and the JSON writer (SPEC §6). A decision is reused from
+ * record to record; its lists keep their capacity and its strings live in
+ * an arena reset per evaluation, so a steady stream allocates nothing.
+ */
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MISSING_MAX = 256 };
+
+gavel_decision *gavel_decision_new(void)
+{
+    gavel_decision *d = calloc(1, sizeof *d);
+    if (d)
+        d->outcome = -1;
+    return d;
+}
+
+void gavel_decision_free(gavel_decision *d)
+{
+    if (!d)
+        return;
+    gv_arena_free(&d->arena);
+    for (int i = 0; i < d->capmissing; i++)
+        free(d->missing[i].rules);
+    free(d->missing);
+    free(d->reasons);
+    free(d->defeated);
+    free(d->fired);
+    free(d->errors);
+    free(d->view_reasons);
+    free(d->view_defeated);
+    free(d->view_missing);
+    free(d->view_rules);
+    gv_buf_free(&d->json);
+    free(d);
+}
+
+void gvdec_reset(gavel_decision *d, const gavel_policy *p)
+{
+    d->policy = p;
+    gv_arena_reset(&d->arena);
+    d->id = NULL;
+    d->outcome = -1;
+    d->is_default = 0;
+    d->as_of[0] = '\0';
+    d->nreasons = d->ndefeated = d->nfired = d->nmissing = d->nerrors = 0;
+    d->views_ready = 0;
+    gv_buf_reset(&d->json);
+}
+
+/* Grows an array of `size`-byte items to hold one more. */
+static int grow(void **arr, int *cap, int n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    int ncap = *cap ? *cap * 2 : 8;
+    void *a = realloc(*arr, (size_t)ncap * size);
+    if (!a)
+        return -1;
+    memset((char *)a + (size_t)*cap * size, 0, (size_t)(ncap - *cap) * size);
+    *arr = a;
+    *cap = ncap;
+    return 0;
+}
+
+int gvdec_add_fired(gavel_decision *d, int rule)
+{
+    if (grow((void **)&d->fired, &d->capfired, d->nfired, sizeof *d->fired))
+        return -1;
+    d->fired[d->nfired++] = rule;
+    return 0;
+}
+
+int gvdec_add_entry(gavel_decision *d, int defeated, int rule, int by,
+                    const char *reason, const char *evidence)
+{
+    gvdec_entry **arr = defeated ? &d->defeated : &d->reasons;
+    int *n = defeated ? &d->ndefeated : &d->nreasons;
+    int *cap = defeated ? &d->capdefeated : &d->capreasons;
+    if (grow((void **)arr, cap, *n, sizeof **arr))
+        return -1;
+    gvdec_entry *e = &(*arr)[(*n)++];
+    e->rule = rule;
+    e->by = by;
+    e->reason = (char *)(reason ? reason : "");
+    e->evidence = (char *)(evidence ? evidence : "{}");
+    return 0;
+}
+
+int gvdec_add_missing(gavel_decision *d, const char *path, size_t plen, int rule)
+{
+    gvdec_missing *m = NULL;
+    for (int i = 0; i < d->nmissing && !m; i++)
+        if (strlen(d->missing[i].path) == plen && memcmp(d->missing[i].path, path, plen) == 0)
+            m = &d->missing[i];
+    if (!m) {
+        if (d->nmissing >= MISSING_MAX)
+            return -1;
+        if (grow((void **)&d->missing, &d->capmissing, d->nmissing, sizeof *d->missing))
+            return -1;
+        m = &d->missing[d->nmissing];
+        m->path = gv_arena_strdup(&d->arena, path, plen);
+        if (!m->path)
+            return -1;
+        m->nrules = 0;
+        d->nmissing++;
+    }
+    for (int i = 0; i < m->nrules; i++)
+        if (m->rules[i] == rule)
+            return 0;
+    if (rule < 0)
+        return 0;
+    if (grow((void **)&m->rules, &m->caprules, m->nrules, sizeof *m->rules))
+        return -1;
+    m->rules[m->nrules++] = rule;
+    return 0;
+}
+
+int gvdec_add_error(gavel_decision *d, int rule, const char *fmt, ...)
+{
+    if (grow((void **)&d->errors, &d->caperrors, d->nerrors, sizeof *d->errors))
+        return -1;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    gavel_error_entry *e = &d->errors[d->nerrors++];
+    e->rule = rule >= 0 && d->policy ? d->policy->rules[rule].info.id : NULL;
+    e->message = gv_arena_strdup(&d->arena, msg, strlen(msg));
+    if (!e->message)
+        e->message = "out of memory";
+    return 0;
+}
+
+/* ---- accessors --------------------------------------------------------------- */
+
+static const char *rule_id(const gavel_decision *d, int i)
+{
+    return i >= 0 ? d->policy->rules[i].info.id : NULL;
+}
+
+static void fill_reason(const gavel_decision *d, const gvdec_entry *e, gavel_reason *out)
+{
+    const gavel_rule_info *r = &d->policy->rules[e->rule].info;
+    out->rule = r->id;
+    out->outcome = r->outcome;
+    out->cites = r->cites;
+    out->reason = e->reason;
+    out->evidence = e->evidence;
+    out->by = rule_id(d, e->by);
+}
+
+/* The public views point into the decision; built once per evaluation. */
+static int build_views(gavel_decision *dd)
+{
+    if (dd->views_ready)
+        return 0;
+    size_t nrules = 0;
+    for (int i = 0; i < dd->nmissing; i++)
+        nrules += (size_t)dd->missing[i].nrules;
+    free(dd->view_reasons);
+    free(dd->view_defeated);
+    free(dd->view_missing);
+    free(dd->view_rules);
+    dd->view_reasons = calloc((size_t)dd->nreasons + 1, sizeof *dd->view_reasons);
+    dd->view_defeated = calloc((size_t)dd->ndefeated + 1, sizeof *dd->view_defeated);
+    dd->view_missing = calloc((size_t)dd->nmissing + 1, sizeof *dd->view_missing);
+    dd->view_rules = calloc(nrules + 1, sizeof *dd->view_rules);
+    if (!dd->view_reasons || !dd->view_defeated || !dd->view_missing || !dd->view_rules)
+        return -1;
+    for (int i = 0; i < dd->nreasons; i++)
+        fill_reason(dd, &dd->reasons[i], &dd->view_reasons[i]);
+    for (int i = 0; i < dd->ndefeated; i++)
+        fill_reason(dd, &dd->defeated[i], &dd->view_defeated[i]);
+    const char **r = dd->view_rules;
+    for (int i = 0; i < dd->nmissing; i++) {
+        dd->view_missing[i].path = dd->missing[i].path;
+        dd->view_missing[i].rules = r;
+        dd->view_missing[i].nrules = (size_t)dd->missing[i].nrules;
+        for (int k = 0; k < dd->missing[i].nrules; k++)
+            *r++ = rule_id(dd, dd->missing[i].rules[k]);
+    }
+    dd->views_ready = 1;
+    return 0;
+}
+
+#define VIEW(d) (build_views((gavel_decision *)(d)) == 0)
+
+const char *gavel_decision_id(const gavel_decision *d) { return d ? d->id : NULL; }
+const char *gavel_decision_outcome(const gavel_decision *d)
+{
+    return d && d->policy && d->outcome >= 0 ? d->policy->outcomes[d->outcome] : NULL;
+}
+int gavel_decision_is_default(const gavel_decision *d) { return d ? d->is_default : 0; }
+const char *gavel_decision_as_of(const gavel_decision *d) { return d ? d->as_of : NULL; }
+size_t gavel_decision_nreasons(const gavel_decision *d) { return d ? (size_t)d->nreasons : 0; }
+size_t gavel_decision_ndefeated(const gavel_decision *d) { return d ? (size_t)d->ndefeated : 0; }
+size_t gavel_decision_nfired(const gavel_decision *d) { return d ? (size_t)d->nfired : 0; }
+size_t gavel_decision_nmissing(const gavel_decision *d) { return d ? (size_t)d->nmissing : 0; }
+size_t gavel_decision_nerrors(const gavel_decision *d) { return d ? (size_t)d->nerrors : 0; }
+
+const gavel_reason *gavel_decision_reason(const gavel_decision *d, size_t i)
+{
+    return d && i < (size_t)d->nreasons && VIEW(d) ? &d->view_reasons[i] : NULL;
+}
+const gavel_reason *gavel_decision_defeated(const gavel_decision *d, size_t i)
+{
+    return d && i < (size_t)d->ndefeated && VIEW(d) ? &d->view_defeated[i] : NULL;
+}
+const char *gavel_decision_fired(const gavel_decision *d, size_t i)
+{
+    return d && i < (size_t)d->nfired ? rule_id(d, d->fired[i]) : NULL;
+}
+const gavel_missing *gavel_decision_missing(const gavel_decision *d, size_t i)
+{
+    return d && i < (size_t)d->nmissing && VIEW(d) ? &d->view_missing[i] : NULL;
+}
+const gavel_error_entry *gavel_decision_error(const gavel_decision *d, size_t i)
+{
+    return d && i < (size_t)d->nerrors ? &d->errors[i] : NULL;
+}
+
+/* ---- JSON ----------------------------------------------------------------------- */
+
+static void json_str_or_null(gv_buf *b, const char *s)
+{
+    if (s)
+        gv_buf_json_str(b, s, strlen(s));
+    else
+        gv_buf_add(b, "null", 4);
+}
+
+static void json_key(gv_buf *b, const char *key)
+{
+    gv_buf_addc(b, '"');
+    gv_buf_adds(b, key);
+    gv_buf_add(b, "\":", 2);
+}
+
+static void json_entry(gv_buf *b, const gavel_decision *d, const gvdec_entry *e)
+{
+    const gavel_rule_info *r = &d->policy->rules[e->rule].info;
+    gv_buf_addc(b, '{');
+    json_key(b, "rule");
+    json_str_or_null(b, r->id);
+    gv_buf_addc(b, ',');
+    json_key(b, "outcome");
+    json_str_or_null(b, r->outcome);
+    if (e->by >= 0) {
+        gv_buf_addc(b, ',');
+        json_key(b, "by");
+        json_str_or_null(b, rule_id(d, e->by));
+    }
+    gv_buf_addc(b, ',');
+    json_key(b, "cites");
+    json_str_or_null(b, r->cites);
+    gv_buf_addc(b, ',');
+    json_key(b, "reason");
+    json_str_or_null(b, e->reason);
+    gv_buf_addc(b, ',');
+    json_key(b, "evidence");
+    gv_buf_adds(b, e->evidence);    /* already JSON */
+    gv_buf_addc(b, '}');
+}
+
+static void json_entries(gv_buf *b, const gavel_decision *d, const gvdec_entry *e, int n)
+{
+    gv_buf_addc(b, '[');
+    for (int i = 0; i < n; i++) {
+        if (i)
+            gv_buf_addc(b, ',');
+        json_entry(b, d, &e[i]);
+    }
+    gv_buf_addc(b, ']');
+}
+
+const char *gavel_decision_json(gavel_decision *d, size_t *len)
+{
+    if (!d || !d->policy)
+        return NULL;
+    gv_buf *b = &d->json;
+    if (b->len == 0) {
+        const gavel_policy *p = d->policy;
+        gv_buf_add(b, "{\"id\":", 6);
+        gv_buf_adds(b, d->id ? d->id : "null");
+        gv_buf_add(b, ",\"decision\":", 12);
+        json_str_or_null(b, gavel_decision_outcome(d));
+        if (d->is_default)
+            gv_buf_adds(b, ",\"default\":true");
+        gv_buf_adds(b, ",\"policy\":{\"name\":");
+        json_str_or_null(b, p->name);
+        gv_buf_adds(b, ",\"version\":");
+        json_str_or_null(b, p->version);
+        gv_buf_adds(b, ",\"digest\":");
+        json_str_or_null(b, p->digest);
+        gv_buf_adds(b, "},\"reasons\":");
+        json_entries(b, d, d->reasons, d->nreasons);
+        gv_buf_adds(b, ",\"defeated\":");
+        json_entries(b, d, d->defeated, d->ndefeated);
+        gv_buf_adds(b, ",\"fired\":[");
+        for (int i = 0; i < d->nfired; i++) {
+            if (i)
+                gv_buf_addc(b, ',');
+            json_str_or_null(b, rule_id(d, d->fired[i]));
+        }
+        gv_buf_adds(b, "],\"missing\":[");
+        for (int i = 0; i < d->nmissing; i++) {
+            const gvdec_missing *m = &d->missing[i];
+            if (i)
+                gv_buf_addc(b, ',');
+            gv_buf_adds(b, "{\"path\":");
+            json_str_or_null(b, m->path);
+            gv_buf_adds(b, ",\"rules\":[");
+            for (int k = 0; k < m->nrules; k++) {
+                if (k)
+                    gv_buf_addc(b, ',');
+                json_str_or_null(b, rule_id(d, m->rules[k]));
+            }
+            gv_buf_adds(b, "]}");
+        }
+        gv_buf_adds(b, "],\"errors\":[");
+        for (int i = 0; i < d->nerrors; i++) {
+            if (i)
+                gv_buf_addc(b, ',');
+            gv_buf_adds(b, "{\"rule\":");
+            json_str_or_null(b, d->errors[i].rule);
+            gv_buf_adds(b, ",\"message\":");
+            json_str_or_null(b, d->errors[i].message);
+            gv_buf_addc(b, '}');
+        }
+        gv_buf_adds(b, "],\"as_of\":");
+        json_str_or_null(b, d->as_of);
+        gv_buf_addc(b, '}');
+        if (b->oom)
+            return NULL;
+    }
+    if (len)
+        *len = b->len;
+    return b->ptr;
+}

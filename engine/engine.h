@@ -1,0 +1,184 @@
+/*
+ * engine.h: the internals the library's modules share: the loaded policy,
+ * records, decisions and the Lua sandbox. Nothing here is API; gavel.h is.
+ *
+ * Module prefixes: gv_ values and buffers, gvjson_/gvyaml_ readers, gvlex_
+ * lexicons, gvpol_ policy loading, gvsb_ the Lua sandbox, gvdec_ decisions.
+ */
+#ifndef GAVEL_ENGINE_H
+#define GAVEL_ENGINE_H
+
+#include <lua.h>
+#include <stdint.h>
+
+#include "gavel.h"
+#include "buf.h"
+#include "lexicon.h"
+#include "value.h"
+
+/* ---- policy (policy.c) --------------------------------------------------- */
+
+typedef struct gvpol_file {
+    char  *path;      /* as the user would name it: dir/relative */
+    char  *name;      /* as the manifest names it, for the digest */
+    char  *text;
+    size_t len;
+} gvpol_file;
+
+typedef struct gvpol_rule {
+    gavel_rule_info info;     /* public view; strings owned below */
+    int   outcome;            /* index in outcomes, -1 = none */
+    int  *defeaters;          /* rules that defeat this one, policy order */
+    int   ndefeaters;
+    int  *defeats;            /* rules this one defeats */
+    int   ndefeats_idx;
+    char **patterns;          /* `defeats` as written */
+    int   npatterns;
+    unsigned pattern_line;
+} gvpol_rule;
+
+typedef struct gvpol_lexicon {
+    char  *name;
+    gvlex *lex;
+} gvpol_lexicon;
+
+struct gavel_policy {
+    gavel_status status;
+    char        *errmsg;
+    gavel_diag  *diags;
+    size_t       ndiags, capdiags;
+
+    char  *dir, *name, *version, *jurisdiction, *digest;
+    char **outcomes;
+    int    noutcomes, default_outcome, on_error_outcome;
+
+    gvpol_file   *files;       /* rule files, in load order */
+    int           nfiles;
+    gvpol_lexicon *lexicons;   /* sorted by name */
+    int           nlexicons;
+    gvpol_rule   *rules;       /* policy order */
+    int           nrules;
+    int          *topo;        /* rule indexes, every defeater before what it defeats */
+
+    gavel_limits limits;
+};
+
+void gvpol_diag(gavel_policy *p, gavel_severity sev, const char *file,
+                unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* ---- the Lua sandbox (sandbox.c) ----------------------------------------- */
+
+typedef enum gvsb_trip {
+    GVSB_OK = 0, GVSB_INSTRUCTIONS, GVSB_DEADLINE, GVSB_MEMORY
+} gvsb_trip;
+
+/* Callbacks and per-record state for one Lua state. It lives in the state's
+ * extra space so the allocator, hook and proxies reach it in O(1). */
+typedef struct gvsb {
+    lua_State *L;                   /* set once lua_newstate returns */
+    size_t    mem_used, mem_limit;
+    uint64_t  budget, spent;        /* instructions */
+    uint64_t  deadline_ns;          /* CLOCK_MONOTONIC; 0 = none */
+    uint32_t  millis;
+    gvsb_trip trip;                 /* sticky until gvsb_arm */
+    int       loading;              /* `rule` may be called */
+    uint32_t  gen;                  /* record generation: stale proxies fail */
+    int       cur_rule;             /* rule being evaluated, -1 = none */
+    const char *as_of;
+    const gv_value *record, *context;
+    const gavel_policy *policy;
+    /* The evaluator learns about missing fields through this. */
+    void (*on_missing)(void *ud, const gv_value *obj, const char *key,
+                       size_t klen, int in_context);
+    void *ud;
+} gvsb;
+
+/* A new state with the sandbox built from the allow-list, the helpers and
+ * the policy's lexicons. NULL with msg set on failure. */
+lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen);
+void       gvsb_close(lua_State *L);
+gvsb      *gvsb_get(lua_State *L);
+
+/* Runs every rule file of the policy in L; rule definitions accumulate in
+ * a list in the registry (gvsb_rules_push). Then freezes everything the
+ * files made. On error returns -1 with file:line in msg. */
+int  gvsb_load_rules(lua_State *L, const gavel_policy *p, char *msg, size_t msglen);
+/* Pushes the registry list of rule definitions (a sequence of tables with
+ * id, outcome, cites, reason, defeats, from, until, when, file, line). */
+void gvsb_rules_push(lua_State *L);
+
+/* Starts the budgets for one record (or one file load). */
+void gvsb_arm(lua_State *L);
+const char *gvsb_trip_message(const gvsb *sb);
+
+/* Pushes a read-only proxy for a value (tables as proxies, scalars as Lua
+ * values). in_context marks the `ctx` tree for missing-field reports. */
+void gvsb_push_value(lua_State *L, const gv_value *v, int in_context);
+/* Starts a new record: stale proxies from earlier records stop working. */
+void gvsb_new_record(lua_State *L);
+/* Is the value at idx a record proxy? Returns its value or NULL. */
+const gv_value *gvsb_to_value(lua_State *L, int idx);
+
+/* Date helpers shared with the evaluator: parses YYYY-MM-DD[THH:MM[:SS[.f]]][Z|±HH:MM]
+ * into seconds since the epoch; returns 0 ok, -1 malformed. *date_only is
+ * set when there was no time part. */
+int gv_parse_time(const char *s, size_t n, double *secs, int *date_only);
+
+/* ---- records (record.c) ---------------------------------------------------- */
+
+struct gavel_record {
+    gv_arena  arena;
+    gv_value *root;        /* NULL when err is set */
+    char      err[320];    /* "file:line:col: message", "" when parsed */
+    char      where[256];  /* "file:line" */
+    uint64_t  position;
+};
+
+/* ---- decisions (decision.c) ------------------------------------------------- */
+
+typedef struct gvdec_entry {
+    int   rule;            /* index in policy rules */
+    int   by;              /* defeater, -1 for reasons */
+    char *reason;          /* rendered, in the decision's arena */
+    char *evidence;        /* JSON object text */
+} gvdec_entry;
+
+typedef struct gvdec_missing {
+    char  *path;
+    int   *rules;
+    int    nrules, caprules;
+} gvdec_missing;
+
+struct gavel_decision {
+    const gavel_policy *policy;
+    gv_arena arena;        /* strings of this decision */
+    char    *id;           /* JSON text */
+    int      outcome;
+    int      is_default;
+    char     as_of[16];
+
+    gvdec_entry *reasons, *defeated;
+    int nreasons, ndefeated, capreasons, capdefeated;
+    int *fired; int nfired, capfired;
+    gvdec_missing *missing; int nmissing, capmissing;
+    gavel_error_entry *errors; int nerrors, caperrors;
+
+    /* Public views built on demand by the accessors. */
+    gavel_reason  *view_reasons, *view_defeated;
+    gavel_missing *view_missing;
+    const char   **view_rules;
+    int            views_ready;
+
+    gv_buf json;
+};
+
+void gvdec_reset(gavel_decision *d, const gavel_policy *p);
+int  gvdec_add_fired(gavel_decision *d, int rule);
+int  gvdec_add_entry(gavel_decision *d, int defeated, int rule, int by,
+                     const char *reason, const char *evidence);
+int  gvdec_add_missing(gavel_decision *d, const char *path, size_t plen, int rule);
+int  gvdec_add_error(gavel_decision *d, int rule, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,675 @@
+/*
+ * eval.c: the evaluator (one per thread) and the decision semantics of
+ * SPEC §5: run every rule in force, resolve defeats in topological order of
+ * the defeat graph, take the strongest undefeated outcome, else the default;
+ * a rule that fails makes the decision on_error.
+ *
+ * The evaluator owns one sandboxed Lua state with the policy's rules loaded,
+ * the context, and the evaluation date. No I/O happens here beyond reading a
+ * context file when asked to.
+ */
+#include "engine.h"
+#include "json.h"
+#include "yaml.h"
+
+#include <lauxlib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { EVIDENCE_DEPTH = 16, EVIDENCE_MAX = 64 * 1024, MESSAGE_MAX = 600 };
+
+struct gavel_evaluator {
+    const gavel_policy *p;
+    gavel_status status;
+    char         errmsg[1024];
+
+    lua_State *L;
+    gvsb       sb;
+    int        when_ref;          /* registry ref: when functions by rule index */
+    int        rebuild;           /* the state hit its memory cap: make a new one */
+
+    gv_arena   ctx_arena;
+    gv_value  *context;
+    char       as_of_given[16];   /* from set_as_of, "" if none */
+    char       as_of[16];         /* in effect */
+    char      *id_field;
+
+    unsigned char *in_force;      /* per rule, for as_of */
+    unsigned char *fired;
+    int           *by;            /* defeater, -1 undefeated */
+    char         **reason;        /* rendered, per fired rule (decision arena) */
+    char         **evidence;
+
+    gavel_decision *cur;
+    gv_buf          scratch;
+};
+
+static const gv_value EMPTY_OBJECT = { .type = GV_OBJ };
+
+static gavel_status fail(gavel_evaluator *ev, gavel_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static gavel_status fail(gavel_evaluator *ev, gavel_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ev->errmsg, sizeof ev->errmsg, fmt, ap);
+    va_end(ap);
+    ev->status = st;
+    return st;
+}
+
+/* ---- the Lua state ------------------------------------------------------------ */
+
+/* Collects the `when` functions in rule order into a registry table. */
+static int index_rules(lua_State *L)
+{
+    const gavel_policy *p = lua_touserdata(L, 1);
+    gvsb_rules_push(L);
+    int n = (int)lua_rawlen(L, -1);
+    if (n != p->nrules)
+        return luaL_error(L, "rule files defined %d rules this time, %d at load", n, p->nrules);
+    lua_createtable(L, n, 0);
+    for (int i = 1; i <= n; i++) {
+        lua_rawgeti(L, -2, i);
+        lua_getfield(L, -1, "id");
+        if (strcmp(lua_tostring(L, -1), p->rules[i - 1].info.id) != 0)
+            return luaL_error(L, "rule %d is '%s' this time, '%s' at load", i,
+                              lua_tostring(L, -1), p->rules[i - 1].info.id);
+        lua_pop(L, 1);
+        lua_getfield(L, -1, "when");
+        lua_rawseti(L, -3, i);
+        lua_pop(L, 1);
+    }
+    lua_pushinteger(L, luaL_ref(L, LUA_REGISTRYINDEX));
+    return 1;
+}
+
+static int build_state(gavel_evaluator *ev)
+{
+    const gavel_policy *p = ev->p;
+    gvsb_close(ev->L);
+    ev->L = NULL;
+    memset(&ev->sb, 0, sizeof ev->sb);
+    ev->sb.mem_limit = p->limits.memory;
+    ev->sb.budget = p->limits.instructions;
+    ev->sb.millis = p->limits.millis;
+    char msg[1024];
+    lua_State *L = gvsb_new(p, &ev->sb, msg, sizeof msg);
+    if (!L)
+        return fail(ev, GAVEL_ENOMEM, "%s", msg), -1;
+    if (gvsb_load_rules(L, p, msg, sizeof msg) != 0) {
+        gvsb_close(L);
+        return fail(ev, GAVEL_EPOLICY, "%s", msg), -1;
+    }
+    lua_pushcfunction(L, index_rules);
+    lua_pushlightuserdata(L, (void *)p);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        fail(ev, GAVEL_EPOLICY, "%s", lua_tostring(L, -1));
+        gvsb_close(L);
+        return -1;
+    }
+    ev->when_ref = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    ev->L = L;
+    ev->sb.as_of = ev->as_of;
+    ev->rebuild = 0;
+    return 0;
+}
+
+/* ---- evaluation date and context ------------------------------------------------ */
+
+static void update_in_force(gavel_evaluator *ev)
+{
+    for (int i = 0; i < ev->p->nrules; i++) {
+        const gavel_rule_info *r = &ev->p->rules[i].info;
+        ev->in_force[i] = (!r->in_force_from || strcmp(ev->as_of, r->in_force_from) >= 0) &&
+                          (!r->in_force_until || strcmp(ev->as_of, r->in_force_until) < 0);
+    }
+}
+
+static int is_date(const char *s)
+{
+    double t;
+    int date_only;
+    return s && strlen(s) == 10 && gv_parse_time(s, 10, &t, &date_only) == 0;
+}
+
+/* as_of: the one given, else the context's, else today in UTC. */
+static void settle_as_of(gavel_evaluator *ev)
+{
+    const gv_value *c = ev->context ? gv_gets(ev->context, "as_of") : NULL;
+    char d[11] = "";
+    if (c && c->type == GV_STR && c->len >= 10) {
+        memcpy(d, c->u.s, 10);
+        d[10] = '\0';
+    }
+    if (ev->as_of_given[0]) {
+        strcpy(ev->as_of, ev->as_of_given);
+    } else if (is_date(d)) {
+        strcpy(ev->as_of, d);
+    } else {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(ev->as_of, sizeof ev->as_of, "%Y-%m-%d", &tm);
+    }
+    update_in_force(ev);
+}
+
+gavel_status gavel_evaluator_set_as_of(gavel_evaluator *ev, const char *date)
+{
+    if (!ev)
+        return GAVEL_EARG;
+    if (date && !is_date(date))
+        return fail(ev, GAVEL_EARG, "as_of '%s' is not a date YYYY-MM-DD", date);
+    snprintf(ev->as_of_given, sizeof ev->as_of_given, "%s", date ? date : "");
+    settle_as_of(ev);
+    return GAVEL_OK;
+}
+
+const char *gavel_evaluator_as_of(const gavel_evaluator *ev) { return ev ? ev->as_of : NULL; }
+
+static gavel_status adopt_context(gavel_evaluator *ev, gv_value *root, const gv_error *ge,
+                                  const char *name)
+{
+    if (!root) {
+        gv_arena_reset(&ev->ctx_arena);
+        ev->context = NULL;
+        settle_as_of(ev);
+        return fail(ev, GAVEL_EINPUT, "%s:%u:%u: %s", name, ge->line, ge->col ? ge->col : 1,
+                    ge->msg);
+    }
+    if (root->type != GV_OBJ) {
+        gv_arena_reset(&ev->ctx_arena);
+        ev->context = NULL;
+        settle_as_of(ev);
+        return fail(ev, GAVEL_EINPUT, "%s:%u:%u: the context must be a mapping", name,
+                    root->line, root->col);
+    }
+    ev->context = root;
+    settle_as_of(ev);
+    return GAVEL_OK;
+}
+
+static gv_limits context_limits(const gavel_policy *p)
+{
+    gv_limits lim = { p->limits.record_bytes, p->limits.depth, p->limits.nodes,
+                      p->limits.string_bytes };
+    return lim;
+}
+
+gavel_status gavel_evaluator_set_context(gavel_evaluator *ev, const char *text,
+                                         size_t len, const char *name)
+{
+    if (!ev)
+        return GAVEL_EARG;
+    gv_arena_reset(&ev->ctx_arena);
+    ev->context = NULL;
+    if (!text) {
+        settle_as_of(ev);
+        return GAVEL_OK;
+    }
+    gv_limits lim = context_limits(ev->p);
+    gv_error ge = { 0 };
+    size_t i = 0;
+    while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+        i++;
+    gv_value *root = i < len && text[i] == '{'
+        ? gvjson_parse(text, len, 1, &ev->ctx_arena, &lim, &ge)
+        : gvyaml_load_buf(text, len, &ev->ctx_arena, &lim, &ge);
+    return adopt_context(ev, root, &ge, name ? name : "context");
+}
+
+gavel_status gavel_evaluator_set_context_file(gavel_evaluator *ev, const char *path)
+{
+    if (!ev)
+        return GAVEL_EARG;
+    if (!path)
+        return gavel_evaluator_set_context(ev, NULL, 0, NULL);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(ev, GAVEL_EIO, "%s: cannot open the context file", path);
+    gv_buf b = GV_BUF_INIT;
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0 && b.len <= ev->p->limits.record_bytes)
+        gv_buf_add(&b, tmp, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || b.oom) {
+        gv_buf_free(&b);
+        return fail(ev, bad ? GAVEL_EIO : GAVEL_ENOMEM, "%s: cannot read the context file", path);
+    }
+    gavel_status st = gavel_evaluator_set_context(ev, b.ptr ? b.ptr : "", b.len, path);
+    gv_buf_free(&b);
+    return st;
+}
+
+gavel_status gavel_evaluator_set_id_field(gavel_evaluator *ev, const char *name)
+{
+    if (!ev || !name || !*name)
+        return GAVEL_EARG;
+    char *s = strdup(name);
+    if (!s)
+        return GAVEL_ENOMEM;
+    free(ev->id_field);
+    ev->id_field = s;
+    return GAVEL_OK;
+}
+
+/* ---- lifecycle -------------------------------------------------------------------- */
+
+gavel_evaluator *gavel_evaluator_new(const gavel_policy *p)
+{
+    gavel_evaluator *ev = calloc(1, sizeof *ev);
+    if (!ev)
+        return NULL;
+    ev->p = p;
+    ev->ctx_arena = (gv_arena)GV_ARENA_INIT;
+    if (!p || p->status != GAVEL_OK) {
+        fail(ev, GAVEL_EARG, "the policy did not load: %s", p ? gavel_policy_errmsg(p) : "none");
+        return ev;
+    }
+    int n = p->nrules ? p->nrules : 1;
+    ev->in_force = calloc((size_t)n, 1);
+    ev->fired = calloc((size_t)n, 1);
+    ev->by = calloc((size_t)n, sizeof *ev->by);
+    ev->reason = calloc((size_t)n, sizeof *ev->reason);
+    ev->evidence = calloc((size_t)n, sizeof *ev->evidence);
+    ev->id_field = strdup("id");
+    if (!ev->in_force || !ev->fired || !ev->by || !ev->reason || !ev->evidence || !ev->id_field) {
+        fail(ev, GAVEL_ENOMEM, "out of memory");
+        return ev;
+    }
+    settle_as_of(ev);
+    build_state(ev);
+    return ev;
+}
+
+void gavel_evaluator_free(gavel_evaluator *ev)
+{
+    if (!ev)
+        return;
+    gvsb_close(ev->L);
+    gv_arena_free(&ev->ctx_arena);
+    gv_buf_free(&ev->scratch);
+    free(ev->in_force);
+    free(ev->fired);
+    free(ev->by);
+    free(ev->reason);
+    free(ev->evidence);
+    free(ev->id_field);
+    free(ev);
+}
+
+gavel_status gavel_evaluator_status(const gavel_evaluator *ev)
+{
+    return ev ? ev->status : GAVEL_EARG;
+}
+
+const char *gavel_evaluator_errmsg(const gavel_evaluator *ev)
+{
+    return ev ? ev->errmsg : "no evaluator";
+}
+
+/* ---- evidence and reasons ------------------------------------------------------- */
+
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Writes the Lua value at idx as JSON. Tables whose keys are exactly 1..n
+ * become arrays; others objects with sorted string keys (Lua's own order
+ * varies from run to run, and output must not). Raises on what evidence
+ * cannot hold. */
+static void value_json(lua_State *L, int idx, gv_buf *out, int depth)
+{
+    idx = lua_absindex(L, idx);
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:     gv_buf_add(out, "null", 4); return;
+    case LUA_TBOOLEAN: gv_buf_adds(out, lua_toboolean(L, idx) ? "true" : "false"); return;
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        gv_buf_json_str(out, s, n);
+        return;
+    }
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx))
+            gv_buf_json_int(out, (int64_t)lua_tointeger(L, idx));
+        else
+            gv_buf_json_num(out, (double)lua_tonumber(L, idx));
+        return;
+    case LUA_TUSERDATA: {
+        const gv_value *v = gvsb_to_value(L, idx);
+        if (!v)
+            luaL_error(L, "evidence holds a userdata");
+        gv_write_json(out, v);
+        return;
+    }
+    case LUA_TTABLE:
+        break;
+    default:
+        luaL_error(L, "evidence holds a %s", luaL_typename(L, idx));
+    }
+    if (depth > EVIDENCE_DEPTH)
+        luaL_error(L, "evidence nested deeper than %d (a cycle?)", EVIDENCE_DEPTH);
+    luaL_checkstack(L, 6, "evidence");
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx), keys = 0;
+    int only_strings = 1;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        keys++;
+        only_strings &= lua_type(L, -1) == LUA_TSTRING;
+    }
+    if (keys > 0 && keys == n && depth > 0) {
+        gv_buf_addc(out, '[');
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (i > 1)
+                gv_buf_addc(out, ',');
+            lua_rawgeti(L, idx, i);
+            value_json(L, -1, out, depth + 1);
+            lua_pop(L, 1);
+        }
+        gv_buf_addc(out, ']');
+        return;
+    }
+    if (!only_strings)
+        luaL_error(L, "evidence keys must be strings (or a list 1..n)");
+    const char **names = lua_newuserdatauv(L, (size_t)(keys ? keys : 1) * sizeof *names, 0);
+    lua_Integer k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        names[k++] = lua_tostring(L, -1);    /* kept alive by the table */
+    }
+    qsort(names, (size_t)keys, sizeof *names, key_cmp);
+    gv_buf_addc(out, '{');
+    for (lua_Integer i = 0; i < keys; i++) {
+        if (i)
+            gv_buf_addc(out, ',');
+        gv_buf_json_str(out, names[i], strlen(names[i]));
+        gv_buf_addc(out, ':');
+        lua_getfield(L, idx, names[i]);
+        value_json(L, -1, out, depth + 1);
+        lua_pop(L, 1);
+    }
+    gv_buf_addc(out, '}');
+    lua_pop(L, 1);
+    if (out->len > EVIDENCE_MAX)
+        luaL_error(L, "evidence larger than %d bytes", EVIDENCE_MAX);
+}
+
+/* Text for a {name} placeholder: strings as they are, lists joined. */
+static void placeholder_text(lua_State *L, int idx, gv_buf *out)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        gv_buf_add(out, s, n);
+    } else if (lua_type(L, idx) == LUA_TTABLE && lua_rawlen(L, idx) > 0) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (i > 1)
+                gv_buf_add(out, ", ", 2);
+            lua_rawgeti(L, idx, i);
+            placeholder_text(L, -1, out);
+            lua_pop(L, 1);
+        }
+    } else if (gvsb_to_value(L, idx) && gvsb_to_value(L, idx)->type == GV_ARR) {
+        const gv_value *v = gvsb_to_value(L, idx);
+        for (uint32_t i = 0; i < v->len; i++) {
+            const gv_value *it = v->u.items[i];
+            if (i)
+                gv_buf_add(out, ", ", 2);
+            if (it->type == GV_STR)
+                gv_buf_add(out, it->u.s, it->len);
+            else
+                gv_write_json(out, it);
+        }
+    } else {
+        value_json(L, idx, out, 1);
+    }
+}
+
+/* Fills {name} from the evidence table at idx; unknown names stay as
+ * written, so a missing fact shows rather than vanishes. */
+static void render_reason(lua_State *L, const char *tpl, int evidence, gv_buf *out)
+{
+    for (const char *s = tpl; s && *s;) {
+        const char *open = strchr(s, '{');
+        if (!open) {
+            gv_buf_adds(out, s);
+            break;
+        }
+        gv_buf_add(out, s, (size_t)(open - s));
+        const char *close = open + 1;
+        while ((*close >= 'a' && *close <= 'z') || (*close >= 'A' && *close <= 'Z') ||
+               (*close >= '0' && *close <= '9') || *close == '_')
+            close++;
+        if (*close != '}' || close == open + 1 || !lua_istable(L, evidence)) {
+            gv_buf_addc(out, '{');
+            s = open + 1;
+            continue;
+        }
+        lua_pushlstring(L, open + 1, (size_t)(close - open - 1));
+        if (lua_rawget(L, evidence) == LUA_TNIL)
+            gv_buf_add(out, open, (size_t)(close - open + 1));
+        else
+            placeholder_text(L, -1, out);
+        lua_pop(L, 1);
+        s = close + 1;
+    }
+}
+
+static char *arena_copy(gavel_decision *d, const gv_buf *b)
+{
+    return gv_arena_strdup(&d->arena, b->ptr ? b->ptr : "", b->len);
+}
+
+/* ---- running the rules ------------------------------------------------------------ */
+
+static void note_missing(void *ud, const gv_value *obj, const char *key, size_t klen,
+                         int in_context)
+{
+    gavel_evaluator *ev = ud;
+    gv_buf *b = &ev->scratch;
+    gv_buf_reset(b);
+    if (in_context)
+        gv_buf_adds(b, "ctx");
+    gv_path(b, obj);
+    gv_path_key(b, !in_context && !obj->parent, key, klen);
+    if (!b->oom)
+        gvdec_add_missing(ev->cur, b->ptr, b->len, ev->sb.cur_rule);
+}
+
+static void rule_error(gavel_evaluator *ev, int rule, lua_State *L)
+{
+    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                     : "error object is not a string";
+    if (ev->sb.trip) {
+        const gavel_limits *l = &ev->p->limits;
+        switch (ev->sb.trip) {
+        case GVSB_INSTRUCTIONS:
+            gvdec_add_error(ev->cur, rule, "exceeded the instruction budget (%llu per "
+                            "record; --max-instructions)", (unsigned long long)l->instructions);
+            break;
+        case GVSB_DEADLINE:
+            gvdec_add_error(ev->cur, rule, "exceeded the time budget (%u ms per record; "
+                            "--max-millis)", l->millis);
+            break;
+        default:
+            gvdec_add_error(ev->cur, rule, "exceeded the memory budget (%zu bytes per "
+                            "evaluator; --max-memory)", l->memory);
+        }
+        return;
+    }
+    gvdec_add_error(ev->cur, rule, "%.*s", MESSAGE_MAX, msg);
+}
+
+/* Runs protected: every push that could fail is inside this pcall. */
+static int run_rules(lua_State *L)
+{
+    gavel_evaluator *ev = lua_touserdata(L, 1);
+    const gavel_policy *p = ev->p;
+    gavel_decision *d = ev->cur;
+    gvsb_new_record(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ev->when_ref);
+    int W = lua_gettop(L);
+    gvsb_push_value(L, ev->sb.record, 0);
+    gvsb_push_value(L, ev->context ? ev->context : &EMPTY_OBJECT, 1);
+    int base = lua_gettop(L);
+    gvsb_arm(L);
+    for (int i = 0; i < p->nrules; i++) {
+        if (!ev->in_force[i])
+            continue;
+        ev->sb.cur_rule = i;
+        lua_rawgeti(L, W, i + 1);
+        lua_pushvalue(L, base - 1);
+        lua_pushvalue(L, base);
+        if (lua_pcall(L, 2, 2, 0) != LUA_OK) {
+            rule_error(ev, i, L);
+            lua_settop(L, base);
+            if (ev->sb.trip)
+                break;          /* the budget is the record's, not the rule's */
+            continue;
+        }
+        if (!lua_toboolean(L, -2)) {
+            lua_settop(L, base);
+            continue;
+        }
+        int evid = lua_gettop(L);
+        if (!lua_isnil(L, evid) && !lua_istable(L, evid)) {
+            gvdec_add_error(d, i, "when returned a %s as evidence; evidence is a table",
+                            luaL_typename(L, evid));
+            lua_settop(L, base);
+            continue;
+        }
+        gv_buf *b = &ev->scratch;
+        gv_buf_reset(b);
+        if (lua_istable(L, evid))
+            value_json(L, evid, b, 0);
+        else
+            gv_buf_add(b, "{}", 2);
+        ev->evidence[i] = arena_copy(d, b);
+        gv_buf_reset(b);
+        render_reason(L, p->rules[i].info.reason ? p->rules[i].info.reason : "", evid, b);
+        ev->reason[i] = arena_copy(d, b);
+        ev->fired[i] = 1;
+        lua_settop(L, base);
+    }
+    ev->sb.cur_rule = -1;
+    return 0;
+}
+
+/* SPEC §5: defeat in topological order, then the strongest outcome. */
+static void decide(gavel_evaluator *ev, gavel_decision *d)
+{
+    const gavel_policy *p = ev->p;
+    for (int t = 0; t < p->nrules; t++) {
+        int i = p->topo[t];
+        if (!ev->fired[i])
+            continue;
+        for (int k = 0; k < p->rules[i].ndefeaters; k++) {
+            int by = p->rules[i].defeaters[k];
+            if (ev->fired[by] && ev->by[by] < 0) {
+                ev->by[i] = by;
+                break;
+            }
+        }
+    }
+    int best = -1;
+    for (int i = 0; i < p->nrules; i++) {
+        if (!ev->fired[i])
+            continue;
+        gvdec_add_fired(d, i);
+        int o = p->rules[i].outcome;
+        if (ev->by[i] < 0 && o >= 0 && (best < 0 || o < best))
+            best = o;
+    }
+    if (d->nerrors > 0)
+        d->outcome = p->on_error_outcome;
+    else if (best >= 0)
+        d->outcome = best;
+    else {
+        d->outcome = p->default_outcome;
+        d->is_default = 1;
+    }
+    for (int i = 0; i < p->nrules; i++) {
+        if (!ev->fired[i])
+            continue;
+        if (ev->by[i] >= 0)
+            gvdec_add_entry(d, 1, i, ev->by[i], ev->reason[i], ev->evidence[i]);
+        else if (p->rules[i].outcome == d->outcome)
+            gvdec_add_entry(d, 0, i, -1, ev->reason[i], ev->evidence[i]);
+    }
+}
+
+static void set_id(gavel_evaluator *ev, gavel_decision *d, const gv_value *root, uint64_t pos)
+{
+    const gv_value *id = root ? gv_gets(root, ev->id_field) : NULL;
+    gv_buf *b = &ev->scratch;
+    gv_buf_reset(b);
+    if (id && (id->type == GV_STR || id->type == GV_INT || id->type == GV_NUM))
+        gv_write_json(b, id);
+    else
+        gv_buf_printf(b, "%llu", (unsigned long long)pos);
+    d->id = arena_copy(d, b);
+}
+
+gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_decision *d)
+{
+    if (!ev || !r || !d)
+        return GAVEL_EARG;
+    const gavel_policy *p = ev->p;
+    gvdec_reset(d, p);
+    memcpy(d->as_of, ev->as_of, sizeof d->as_of);
+    if (ev->status != GAVEL_OK && !ev->L) {
+        set_id(ev, d, NULL, r->position);
+        d->outcome = p ? p->on_error_outcome : -1;
+        gvdec_add_error(d, -1, "%s", ev->errmsg);
+        return ev->status;
+    }
+    set_id(ev, d, r->root && r->root->type == GV_OBJ ? r->root : NULL, r->position);
+    if (!r->root || r->root->type != GV_OBJ) {
+        d->outcome = p->on_error_outcome;
+        if (r->root)
+            gvdec_add_error(d, -1, "%s: a record must be a mapping (JSON object)", r->where);
+        else
+            gvdec_add_error(d, -1, "%s", r->err[0] ? r->err : "no record");
+        return GAVEL_EINPUT;
+    }
+    if (ev->rebuild && build_state(ev) != 0) {
+        d->outcome = p->on_error_outcome;
+        gvdec_add_error(d, -1, "%s", ev->errmsg);
+        return ev->status;
+    }
+    memset(ev->fired, 0, (size_t)p->nrules);
+    for (int i = 0; i < p->nrules; i++)
+        ev->by[i] = -1;
+    ev->cur = d;
+    ev->sb.record = r->root;
+    ev->sb.on_missing = note_missing;
+    ev->sb.ud = ev;
+    lua_State *L = ev->L;
+    lua_pushcfunction(L, run_rules);
+    lua_pushlightuserdata(L, ev);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        rule_error(ev, ev->sb.cur_rule, L);
+        lua_pop(L, 1);
+    }
+    lua_sethook(L, NULL, 0, 0);
+    if (ev->sb.trip == GVSB_MEMORY)
+        ev->rebuild = 1;
+    ev->sb.record = NULL;
+    ev->cur = NULL;
+    decide(ev, d);
+    return d->nerrors ? GAVEL_ERULE : GAVEL_OK;
+}

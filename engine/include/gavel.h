@@ -1,0 +1,239 @@
+/*
+ * gavel.h: the whole public API of libgavel, a rule engine for legal-policy
+ * decisions on accounts and posts.
+ *
+ * Concepts, one opaque handle each:
+ *   gavel_policy     a policy directory, loaded once. Immutable after load,
+ *                    so any number of threads may share one.
+ *   gavel_evaluator  evaluates records against a policy. Owns a Lua state:
+ *                    one evaluator per thread, never shared.
+ *   gavel_record     one input record (parsed, or the error that stopped it).
+ *   gavel_reader     a stream of records from a file or stdin.
+ *   gavel_decision   the outcome for one record, with its reasons. Reused
+ *                    from record to record to avoid allocation.
+ *
+ * Ownership, once for the whole API: arguments are borrowed; every handle a
+ * call returns is freed with its own _free function, and every _free accepts
+ * NULL. A string returned by an accessor belongs to the handle it came from
+ * and stays valid until that handle is freed or next modified (for a
+ * decision: the next evaluation into it).
+ *
+ * Errors: functions that can fail return a gavel_status; the handle keeps a
+ * message (gavel_*_errmsg) until the next call on it. Messages about files
+ * say "file:line:col: ...". The library never prints, exits or aborts.
+ */
+#ifndef GAVEL_H
+#define GAVEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GAVEL_VERSION_MAJOR 0
+#define GAVEL_VERSION_MINOR 1
+#define GAVEL_VERSION_PATCH 0
+const char *gavel_version(void);      /* "0.1.0 (Lua 5.4.4)": the linked Lua */
+
+typedef enum gavel_status {
+    GAVEL_OK = 0,
+    GAVEL_ENOMEM,   /* out of memory */
+    GAVEL_EIO,      /* a file could not be read or written */
+    GAVEL_EPOLICY,  /* the policy did not load */
+    GAVEL_EINPUT,   /* a record or context file could not be read */
+    GAVEL_ERULE,    /* a rule failed on this record: decision is on_error */
+    GAVEL_EARG      /* a bad argument (NULL handle, malformed date, ...) */
+} gavel_status;
+
+const char *gavel_status_name(gavel_status s);
+
+/* ---- limits ------------------------------------------------------------ */
+
+/* Every limit has a default (gavel_limits_init) and may be changed before
+ * the policy is loaded; a policy's manifest may set its own under `limits:`
+ * and the values given here (when not zero) win over the manifest. */
+typedef struct gavel_limits {
+    uint64_t instructions;   /* Lua instructions per record (default 10,000,000) */
+    uint32_t millis;         /* wall-clock ms per record (default 2,000) */
+    size_t   memory;         /* Lua heap bytes per evaluator (default 256 MiB) */
+    size_t   record_bytes;   /* source bytes of one record (default 8 MiB) */
+    unsigned depth;          /* nesting depth of a record (default 64) */
+    size_t   nodes;          /* values in one record (default 1,000,000) */
+    size_t   string_bytes;   /* bytes in one string of a record (default 1 MiB) */
+} gavel_limits;
+
+void gavel_limits_init(gavel_limits *l);   /* the defaults; a zero field given
+                                             * to any call means "the default" */
+
+/* ---- policy ------------------------------------------------------------ */
+
+typedef struct gavel_policy gavel_policy;
+
+typedef enum gavel_severity { GAVEL_ERROR = 0, GAVEL_WARNING = 1 } gavel_severity;
+
+typedef struct gavel_diag {
+    const char    *file;     /* relative to the current directory; may be "" */
+    unsigned       line, col; /* 1-based; 0 when not known */
+    gavel_severity severity;
+    const char    *message;
+} gavel_diag;
+
+/* Loads the policy in directory `dir` (or the manifest file itself).
+ * `limits` may be NULL for the defaults. Returns NULL only when out of
+ * memory; otherwise check gavel_policy_status: a policy that failed to load
+ * still answers errmsg and the diagnostics. */
+gavel_policy *gavel_policy_load(const char *dir, const gavel_limits *limits);
+void          gavel_policy_free(gavel_policy *p);
+
+gavel_status  gavel_policy_status(const gavel_policy *p);
+const char   *gavel_policy_errmsg(const gavel_policy *p);  /* first error, or "" */
+size_t        gavel_policy_ndiags(const gavel_policy *p);
+const gavel_diag *gavel_policy_diag(const gavel_policy *p, size_t i);
+
+const char *gavel_policy_name(const gavel_policy *p);
+const char *gavel_policy_version(const gavel_policy *p);
+const char *gavel_policy_digest(const gavel_policy *p);   /* "sha256:<hex>" */
+const char *gavel_policy_dir(const gavel_policy *p);
+/* The limits in effect: defaults, then the manifest's, then the caller's. */
+const gavel_limits *gavel_policy_limits(const gavel_policy *p);
+
+size_t      gavel_policy_noutcomes(const gavel_policy *p);
+const char *gavel_policy_outcome(const gavel_policy *p, size_t i); /* strongest first */
+const char *gavel_policy_default(const gavel_policy *p);
+const char *gavel_policy_on_error(const gavel_policy *p);
+
+typedef struct gavel_rule_info {
+    const char *id;
+    const char *outcome;     /* NULL for a rule that only defeats others */
+    const char *cites;       /* NULL when the rule cites nothing */
+    const char *reason;      /* template, with {name} placeholders */
+    const char *file;        /* where `rule` was called */
+    unsigned    line;
+    const char *in_force_from, *in_force_until;  /* NULL = open-ended */
+    size_t      ndefeats;    /* rule ids this rule defeats (globs expanded) */
+    const char *const *defeats;
+} gavel_rule_info;
+
+size_t gavel_policy_nrules(const gavel_policy *p);
+const gavel_rule_info *gavel_policy_rule(const gavel_policy *p, size_t i);
+
+/* ---- records and readers ----------------------------------------------- */
+
+typedef struct gavel_record gavel_record;
+
+typedef enum gavel_format {
+    GAVEL_AUTO = 0,   /* by file extension; stdin and unknown: JSON Lines */
+    GAVEL_JSONL,      /* one JSON value per line */
+    GAVEL_JSON,       /* one JSON value; an array is a list of records */
+    GAVEL_YAML        /* documents; a top-level sequence is a list of records */
+} gavel_format;
+
+gavel_record *gavel_record_new(void);
+void          gavel_record_free(gavel_record *r);
+
+/* Parses one record from text (a JSON value, or a single YAML document).
+ * On GAVEL_EINPUT the record still exists, holding the error, and evaluates
+ * to an on_error decision. `name` labels errors ("record", a file name). */
+gavel_status gavel_record_parse(gavel_record *r, const char *text, size_t len,
+                                gavel_format format, const char *name,
+                                const gavel_limits *limits);
+const char  *gavel_record_errmsg(const gavel_record *r); /* NULL if parsed */
+
+typedef struct gavel_reader gavel_reader;
+
+/* Opens `path` ("-" is stdin). Returns NULL only when out of memory; check
+ * gavel_reader_status for an open failure (GAVEL_EIO). */
+gavel_reader *gavel_reader_open(const char *path, gavel_format format,
+                                const gavel_limits *limits);
+void          gavel_reader_free(gavel_reader *rd);
+gavel_status  gavel_reader_status(const gavel_reader *rd);
+const char   *gavel_reader_errmsg(const gavel_reader *rd);
+
+/* Reads the next record into `r`: 1 a record (which may hold an input
+ * error: nothing is ever skipped), 0 end of input, -1 a read error that
+ * ends this input (errmsg says why). `position` is the 1-based index of
+ * the record in this input. */
+int gavel_reader_next(gavel_reader *rd, gavel_record *r);
+
+/* Where the record came from: "file:line" and its index in the input. */
+const char *gavel_record_where(const gavel_record *r);
+uint64_t    gavel_record_position(const gavel_record *r);
+void        gavel_record_set_position(gavel_record *r, uint64_t pos);
+
+/* ---- evaluator ---------------------------------------------------------- */
+
+typedef struct gavel_evaluator gavel_evaluator;
+
+/* Returns NULL only when out of memory; check gavel_evaluator_status. */
+gavel_evaluator *gavel_evaluator_new(const gavel_policy *p);
+void             gavel_evaluator_free(gavel_evaluator *ev);
+gavel_status     gavel_evaluator_status(const gavel_evaluator *ev);
+const char      *gavel_evaluator_errmsg(const gavel_evaluator *ev);
+
+/* The context file (YAML or JSON, one document), seen by rules as `ctx`.
+ * NULL clears it. */
+gavel_status gavel_evaluator_set_context_file(gavel_evaluator *ev, const char *path);
+gavel_status gavel_evaluator_set_context(gavel_evaluator *ev, const char *text,
+                                         size_t len, const char *name);
+/* The evaluation date YYYY-MM-DD: this, else the context's `as_of`, else
+ * today (UTC). NULL returns to that default. */
+gavel_status gavel_evaluator_set_as_of(gavel_evaluator *ev, const char *date);
+const char  *gavel_evaluator_as_of(const gavel_evaluator *ev);
+/* The record field used as the decision id (default "id"). */
+gavel_status gavel_evaluator_set_id_field(gavel_evaluator *ev, const char *name);
+
+/* ---- decisions ---------------------------------------------------------- */
+
+typedef struct gavel_decision gavel_decision;
+
+gavel_decision *gavel_decision_new(void);
+void            gavel_decision_free(gavel_decision *d);
+
+/* Evaluates one record into `d`. Returns GAVEL_OK, GAVEL_ERULE when a rule
+ * failed, GAVEL_EINPUT when the record could not be read (both still give a
+ * complete on_error decision), GAVEL_ENOMEM or GAVEL_EARG. */
+gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r,
+                            gavel_decision *d);
+
+typedef struct gavel_reason {
+    const char *rule, *outcome, *cites;  /* outcome, cites may be NULL */
+    const char *reason;                  /* rendered with the evidence */
+    const char *evidence;                /* JSON object text */
+    const char *by;                      /* for a defeated rule: its defeater */
+} gavel_reason;
+
+typedef struct gavel_missing {
+    const char *path;                    /* "posts[2].labels.speech_level" */
+    size_t      nrules;
+    const char *const *rules;
+} gavel_missing;
+
+typedef struct gavel_error_entry {
+    const char *rule;                    /* NULL: an error in the record */
+    const char *message;
+} gavel_error_entry;
+
+const char *gavel_decision_id(const gavel_decision *d);       /* JSON text */
+const char *gavel_decision_outcome(const gavel_decision *d);
+int         gavel_decision_is_default(const gavel_decision *d);
+const char *gavel_decision_as_of(const gavel_decision *d);
+size_t gavel_decision_nreasons(const gavel_decision *d);
+const gavel_reason *gavel_decision_reason(const gavel_decision *d, size_t i);
+size_t gavel_decision_ndefeated(const gavel_decision *d);
+const gavel_reason *gavel_decision_defeated(const gavel_decision *d, size_t i);
+size_t gavel_decision_nfired(const gavel_decision *d);
+const char *gavel_decision_fired(const gavel_decision *d, size_t i);
+size_t gavel_decision_nmissing(const gavel_decision *d);
+const gavel_missing *gavel_decision_missing(const gavel_decision *d, size_t i);
+size_t gavel_decision_nerrors(const gavel_decision *d);
+const gavel_error_entry *gavel_decision_error(const gavel_decision *d, size_t i);
+
+/* The decision as one line of JSON (no trailing newline), SPEC §6 order. */
+const char *gavel_decision_json(gavel_decision *d, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,748 @@
+/*
+ * json.c: the strict JSON reader (json.h).
+ *
+ * Owns: turning one JSON text (one JSON Lines record, or a whole .json file)
+ * into a gv_value tree in the caller's arena, or a precise error. Calls
+ * value.h (arena, errors), buf.h (scratch stack, UTF-8 check) and libc only.
+ *
+ * Shape: recursive descent over a byte span that need not be NUL-terminated.
+ * Recursion is bounded by the depth limit (and by DEPTH_CEILING whatever the
+ * limit says, so a careless limit cannot overflow the C stack).
+ *
+ * Invariants worth knowing before editing:
+ *  - A value never moves once made: containers are allocated when their
+ *    opening bracket is read, so children can point to them; the children
+ *    themselves are gathered on one scratch stack shared by every level (a
+ *    container remembers where its children start) and copied into a single
+ *    arena array when the container closes.
+ *  - Newlines can only appear in whitespace (a raw newline inside a string
+ *    is an error), so skip_ws is the only place that moves to a new line and
+ *    every error position is on the current line.
+ *  - The scratch stack is the only heap memory of a call and is freed before
+ *    gvjson_parse returns: no state survives a call, so parses on different
+ *    arenas may run in parallel.
+ */
+#include "json.h"
+#include "buf.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    DEPTH_CEILING = 1000, /* hard bound on recursion, whatever lim says */
+    LINEAR_KEYS = 32,     /* objects up to this size: pairwise duplicate check */
+    NUM_INLINE = 64,      /* numbers shorter than this are copied on the stack */
+    KEY_SHOWN = 32,       /* bytes of a key quoted in an error message */
+    QUOTED_CAP = 208      /* room for KEY_SHOWN bytes escaped at worst */
+};
+
+typedef struct jp {
+    const unsigned char *p, *end;  /* cursor and end of input */
+    const unsigned char *bol;      /* beginning of the current line */
+    uint32_t        line;
+    unsigned        depth, max_depth;
+    size_t          nodes;
+    gv_arena       *a;
+    const gv_limits *lim;
+    gv_error       *err;
+    gv_buf          stack;         /* children of the open containers */
+} jp;
+
+/* A member while its object is open: the key's position is kept for the
+ * duplicate-key error, which for large objects is found at the close. */
+typedef struct jmember {
+    gv_member m;
+    uint32_t  line, col;
+} jmember;
+
+static gv_value *parse_value(jp *j, const gv_value *parent, uint32_t index);
+
+/* ---- errors --------------------------------------------------------------- */
+
+static uint32_t col_of(const jp *j, const unsigned char *at)
+{
+    return (uint32_t)(at - j->bol) + 1;
+}
+
+/* Sets the error at `at` (on the current line); NULL, for `return fail(...)`. */
+static void *fail(jp *j, const unsigned char *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void *fail(jp *j, const unsigned char *at, const char *fmt, ...)
+{
+    if (!j->err)
+        return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    j->err->line = j->line;
+    j->err->col = col_of(j, at);
+    vsnprintf(j->err->msg, sizeof j->err->msg, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+/* "key" with quotes, escaped and cut short, for messages about a key. */
+static const char *quote_key(char *out, size_t cap, const char *k, size_t n)
+{
+    size_t o = 0, i = 0, show = n > KEY_SHOWN ? KEY_SHOWN : n;
+    while (show < n && show > 0 && ((unsigned char)k[show] & 0xC0) == 0x80)
+        show--;                          /* do not cut a character in two */
+    out[o++] = '"';
+    for (; i < show && o + 8 < cap; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c < 0x20) {
+            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    if (i < n && o + 5 < cap) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return out;
+}
+
+/* The error for a byte that cannot start or continue what we expect. */
+static gv_value *unexpected(jp *j, const unsigned char *at)
+{
+    if (at >= j->end)
+        return fail(j, at, "unexpected end of input");
+    if (*at == 0)
+        return fail(j, at, "NUL byte");
+    if (*at < 0x20 || *at >= 0x7F)
+        return fail(j, at, "unexpected byte 0x%02x", *at);
+    return fail(j, at, "unexpected character '%c'", *at);
+}
+
+/* ---- scanning helpers ----------------------------------------------------- */
+
+static void skip_ws(jp *j)
+{
+    const unsigned char *p = j->p;
+    while (p < j->end) {
+        if (*p == ' ' || *p == '\t' || *p == '\r') {
+            p++;
+        } else if (*p == '\n') {
+            j->line++;
+            j->bol = ++p;
+        } else {
+            break;
+        }
+    }
+    j->p = p;
+}
+
+static int peek(const jp *j)
+{
+    return j->p < j->end ? *j->p : -1;
+}
+
+static void *push(jp *j, size_t n)
+{
+    if (gv_buf_grow(&j->stack, n))
+        return NULL;
+    void *p = j->stack.ptr + j->stack.len;
+    j->stack.len += n;
+    return p;
+}
+
+static gv_value *new_value(jp *j, gv_type type, const gv_value *parent,
+                           uint32_t index, const unsigned char *at)
+{
+    if (++j->nodes > j->lim->max_nodes)
+        return fail(j, at, "more than %zu values", j->lim->max_nodes);
+    gv_value *v = gv_arena_alloc(j->a, sizeof *v);
+    if (!v)
+        return fail(j, at, "out of memory");
+    v->type = (uint8_t)type;
+    v->line = j->line;
+    v->col = col_of(j, at);
+    v->len = 0;
+    v->index = index;
+    v->parent = parent;
+    return v;
+}
+
+/* ---- strings -------------------------------------------------------------- */
+
+/* Bytes the fast scan must stop at: '"', '\\', controls, non-ASCII. */
+static const unsigned char stop[256] = {
+    ['"'] = 1, ['\\'] = 1,
+    [0x00] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0x10] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0x80] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0x90] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0xA0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0xB0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0xC0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0xD0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0xE0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0xF0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* First pass over the string whose opening quote is at j->p: finds the
+ * closing quote and checks raw bytes (controls, NUL, UTF-8). Escapes are
+ * only stepped over here; decode() checks them. */
+static const unsigned char *scan_string(jp *j, int *escaped)
+{
+    const unsigned char *p = j->p + 1, *end = j->end;
+    *escaped = 0;
+    for (;;) {
+        while (p < end && !stop[*p])
+            p++;
+        if (p >= end)
+            return fail(j, j->p, "unterminated string");
+        unsigned c = *p;
+        if (c == '"')
+            return p;
+        if (c == '\\') {
+            *escaped = 1;
+            p += (p + 1 < end) ? 2 : 1;
+        } else if (c == 0) {
+            return fail(j, p, "NUL byte in string");
+        } else if (c < 0x20) {
+            return fail(j, p, "control character 0x%02x in string", c);
+        } else {
+            int k = gv_utf8_seq(p, (size_t)(end - p));
+            if (!k)
+                return fail(j, p, "invalid UTF-8");
+            p += k;
+        }
+    }
+}
+
+static int hex4(const unsigned char *s, const unsigned char *end, unsigned *out)
+{
+    unsigned v = 0;
+    if (end - s < 4)
+        return -1;
+    for (int i = 0; i < 4; i++) {
+        unsigned c = s[i], d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return 0;
+}
+
+static char *put_utf8(char *d, unsigned cp)
+{
+    if (cp < 0x80) {
+        *d++ = (char)cp;
+    } else if (cp < 0x800) {
+        *d++ = (char)(0xC0 | cp >> 6);
+        *d++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *d++ = (char)(0xE0 | cp >> 12);
+        *d++ = (char)(0x80 | (cp >> 6 & 0x3F));
+        *d++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *d++ = (char)(0xF0 | cp >> 18);
+        *d++ = (char)(0x80 | (cp >> 12 & 0x3F));
+        *d++ = (char)(0x80 | (cp >> 6 & 0x3F));
+        *d++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return d;
+}
+
+/* A \u escape at s (pointing at the backslash); the code point, combined
+ * from a surrogate pair when there is one. *s is moved past the escape(s). */
+static int decode_u(jp *j, const unsigned char **s, const unsigned char *e,
+                    unsigned *cp)
+{
+    const unsigned char *at = *s;
+    unsigned hi, lo;
+    if (hex4(at + 2, e, &hi)) {
+        fail(j, at, "invalid \\u escape");
+        return -1;
+    }
+    *s = at + 6;
+    if (hi == 0) {
+        fail(j, at, "NUL byte in string (\\u0000)");
+        return -1;
+    }
+    if (hi >= 0xDC00 && hi <= 0xDFFF) {
+        fail(j, at, "lone surrogate \\u%04x", hi);
+        return -1;
+    }
+    if (hi < 0xD800 || hi > 0xDBFF) {
+        *cp = hi;
+        return 0;
+    }
+    if (e - *s < 6 || (*s)[0] != '\\' || (*s)[1] != 'u' ||
+        hex4(*s + 2, e, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
+        fail(j, at, "lone surrogate \\u%04x", hi);
+        return -1;
+    }
+    *s += 6;
+    *cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+    return 0;
+}
+
+/* Second pass for strings with escapes: s..e (between the quotes) into d,
+ * which has room for e - s bytes (an escape never grows). The length, or
+ * -1 with err set. */
+static long decode(jp *j, const unsigned char *s, const unsigned char *e, char *d)
+{
+    char *d0 = d;
+    while (s < e) {
+        const unsigned char *run = s;
+        while (s < e && *s != '\\')
+            s++;
+        memcpy(d, run, (size_t)(s - run));
+        d += s - run;
+        if (s >= e)
+            break;
+        unsigned cp;
+        switch (s[1]) {
+        case '"':  *d++ = '"';  s += 2; break;
+        case '\\': *d++ = '\\'; s += 2; break;
+        case '/':  *d++ = '/';  s += 2; break;
+        case 'b':  *d++ = '\b'; s += 2; break;
+        case 'f':  *d++ = '\f'; s += 2; break;
+        case 'n':  *d++ = '\n'; s += 2; break;
+        case 'r':  *d++ = '\r'; s += 2; break;
+        case 't':  *d++ = '\t'; s += 2; break;
+        case 'u':
+            if (decode_u(j, &s, e, &cp))
+                return -1;
+            d = put_utf8(d, cp);
+            break;
+        default:
+            if (s[1] > 0x20 && s[1] < 0x7F)
+                fail(j, s, "invalid escape \\%c", s[1]);
+            else
+                fail(j, s, "invalid escape");
+            return -1;
+        }
+    }
+    return (long)(d - d0);
+}
+
+/* Reads the string at j->p into the arena. `what` names it in the length
+ * error ("string" or "key"). 0, or -1 with err set. */
+static int read_string(jp *j, const char *what, const char **out, uint32_t *outlen)
+{
+    const unsigned char *start = j->p, *body = j->p + 1, *close;
+    int escaped;
+    if (!(close = scan_string(j, &escaped)))
+        return -1;
+    size_t raw = (size_t)(close - body), n = raw;
+    char *s = gv_arena_alloc(j->a, raw + 1);
+    if (!s) {
+        fail(j, start, "out of memory");
+        return -1;
+    }
+    if (escaped) {
+        long k = decode(j, body, close, s);
+        if (k < 0)
+            return -1;
+        n = (size_t)k;
+    } else {
+        memcpy(s, body, raw);
+    }
+    s[n] = '\0';
+    if (n > j->lim->max_string || n > UINT32_MAX) {
+        fail(j, start, "%s longer than %zu bytes", what, j->lim->max_string);
+        return -1;
+    }
+    j->p = close + 1;
+    *out = s;
+    *outlen = (uint32_t)n;
+    return 0;
+}
+
+static gv_value *parse_string(jp *j, const gv_value *parent, uint32_t index)
+{
+    const unsigned char *start = j->p;
+    const char *s;
+    uint32_t n;
+    if (read_string(j, "string", &s, &n))
+        return NULL;
+    gv_value *v = new_value(j, GV_STR, parent, index, start);
+    if (!v)
+        return NULL;
+    v->len = n;
+    v->u.s = s;
+    return v;
+}
+
+/* ---- numbers and literals ------------------------------------------------- */
+
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+
+/* strtod on a bounded copy (the input is not NUL-terminated). strtod reads
+ * the locale's decimal point; we never call setlocale, but an embedding
+ * program may, so, as Lua does, retry with the locale's point when strtod
+ * stops at our '.'. */
+static int to_double(const unsigned char *s, size_t n, double *out)
+{
+    char small[NUM_INLINE], *buf = small, *endp;
+    if (n >= sizeof small && !(buf = malloc(n + 1)))
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *out = strtod(buf, &endp);
+    if (*endp == '.') {
+        *endp = localeconv()->decimal_point[0];
+        *out = strtod(buf, &endp);
+    }
+    if (buf != small)
+        free(buf);
+    return 0;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? : GV_INT when there is no
+ * fraction or exponent and it fits int64, else GV_NUM when finite. */
+static gv_value *parse_number(jp *j, const gv_value *parent, uint32_t index)
+{
+    const unsigned char *start = j->p, *p = j->p, *end = j->end;
+    int neg = 0, is_float = 0, overflow = 0;
+    uint64_t mag = 0;
+
+    if (*p == '-') {
+        neg = 1;
+        p++;
+    }
+    if (p >= end || !is_digit(*p))
+        return fail(j, p, "expected a digit after '-'");
+    if (*p == '0' && p + 1 < end && is_digit(p[1]))
+        return fail(j, start, "leading zero in number");
+    for (; p < end && is_digit(*p); p++) {
+        unsigned d = *p - '0';
+        if (mag > (UINT64_MAX - d) / 10)
+            overflow = 1;
+        else
+            mag = mag * 10 + d;
+    }
+    if (p < end && *p == '.') {
+        is_float = 1;
+        if (++p >= end || !is_digit(*p))
+            return fail(j, p, "expected a digit after '.'");
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        is_float = 1;
+        if (++p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || !is_digit(*p))
+            return fail(j, p, "expected a digit in the exponent");
+        while (p < end && is_digit(*p))
+            p++;
+    }
+
+    gv_value *v = new_value(j, is_float ? GV_NUM : GV_INT, parent, index, start);
+    if (!v)
+        return NULL;
+    if (!is_float) {
+        uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+        if (overflow || mag > limit)
+            return fail(j, start, "integer out of range");
+        /* -(2^63) has no positive int64 counterpart: build it from INT64_MIN */
+        v->u.i = !neg ? (int64_t)mag
+               : mag == limit ? INT64_MIN : -(int64_t)mag;
+    } else {
+        if (to_double(start, (size_t)(p - start), &v->u.n))
+            return fail(j, start, "out of memory");
+        if (isinf(v->u.n))
+            return fail(j, start, "number out of range");
+    }
+    j->p = p;
+    return v;
+}
+
+static gv_value *parse_literal(jp *j, const gv_value *parent, uint32_t index)
+{
+    static const struct { const char *word; size_t n; uint8_t type; int b; } lits[] = {
+        { "true", 4, GV_BOOL, 1 }, { "false", 5, GV_BOOL, 0 }, { "null", 4, GV_NULL, 0 },
+    };
+    const unsigned char *start = j->p;
+    for (size_t i = 0; i < sizeof lits / sizeof lits[0]; i++) {
+        if ((size_t)(j->end - start) < lits[i].n ||
+            memcmp(start, lits[i].word, lits[i].n) != 0)
+            continue;
+        gv_value *v = new_value(j, lits[i].type, parent, index, start);
+        if (!v)
+            return NULL;
+        v->u.b = lits[i].b;
+        j->p = start + lits[i].n;
+        return v;
+    }
+    return fail(j, start, "invalid literal (expected true, false or null)");
+}
+
+/* ---- containers ----------------------------------------------------------- */
+
+/* Makes the container whose bracket is at j->p, past the depth check. */
+static gv_value *open_container(jp *j, gv_type type, const gv_value *parent,
+                                uint32_t index)
+{
+    if (++j->depth > j->max_depth)
+        return fail(j, j->p, "nesting deeper than %u", j->max_depth);
+    gv_value *v = new_value(j, type, parent, index, j->p);
+    if (v)
+        j->p++;
+    return v;
+}
+
+static gv_value *parse_array(jp *j, const gv_value *parent, uint32_t index)
+{
+    gv_value *arr = open_container(j, GV_ARR, parent, index);
+    if (!arr)
+        return NULL;
+    size_t base = j->stack.len;
+    uint32_t n = 0;
+
+    skip_ws(j);
+    if (peek(j) == ']') {
+        j->p++;
+    } else {
+        for (;;) {
+            gv_value *item = parse_value(j, arr, n), **slot;
+            if (!item)
+                return NULL;
+            if (!(slot = push(j, sizeof *slot)))
+                return fail(j, j->p, "out of memory");
+            *slot = item;
+            n++;
+            skip_ws(j);
+            int c = peek(j);
+            if (c == ']') {
+                j->p++;
+                break;
+            }
+            if (c != ',')
+                return c < 0 ? unexpected(j, j->p) : fail(j, j->p, "expected ',' or ']'");
+            j->p++;
+            skip_ws(j);
+            if (peek(j) == ']')
+                return fail(j, j->p, "trailing comma before ']'");
+        }
+    }
+
+    if (n) {
+        size_t size = n * sizeof(gv_value *);
+        if (!(arr->u.items = gv_arena_alloc(j->a, size)))
+            return fail(j, j->p, "out of memory");
+        memcpy(arr->u.items, j->stack.ptr + base, size);
+    } else {
+        arr->u.items = NULL;
+    }
+    arr->len = n;
+    j->stack.len = base;
+    j->depth--;
+    return arr;
+}
+
+static int same_key(const gv_member *x, const gv_member *y)
+{
+    return x->klen == y->klen && memcmp(x->key, y->key, x->klen) == 0;
+}
+
+static int cmp_member(const void *x, const void *y)
+{
+    const jmember *a = *(const jmember *const *)x, *b = *(const jmember *const *)y;
+    if (a->m.klen != b->m.klen)
+        return a->m.klen < b->m.klen ? -1 : 1;
+    int c = memcmp(a->m.key, b->m.key, a->m.klen);
+    if (c)
+        return c;
+    return a < b ? -1 : a > b;  /* source order within equal keys */
+}
+
+/* Duplicate check for objects past LINEAR_KEYS members, once the object is
+ * complete: sorting is O(n log n) whatever the keys are, where a hash with a
+ * fixed seed could be flooded by chosen keys. Reports the duplicate that
+ * comes first in the source. */
+static int check_dups_sorted(jp *j, jmember *ms, uint32_t n)
+{
+    jmember **order = malloc(n * sizeof *order), *first = NULL;
+    if (!order) {
+        fail(j, j->p, "out of memory");
+        return -1;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        order[i] = &ms[i];
+    qsort(order, n, sizeof *order, cmp_member);
+    for (uint32_t i = 1; i < n; i++) {
+        if (same_key(&order[i - 1]->m, &order[i]->m) && (!first || order[i] < first))
+            first = order[i];
+    }
+    free(order);
+    if (!first)
+        return 0;
+    char q[QUOTED_CAP];
+    gv_error_set(j->err, first->line, first->col, "duplicate key %s",
+                 quote_key(q, sizeof q, first->m.key, first->m.klen));
+    return -1;
+}
+
+/* Reads `"key" :` at j->p, checking it against the members so far when the
+ * object is still small. */
+static int read_key(jp *j, size_t base, uint32_t n, jmember *km)
+{
+    const unsigned char *at = j->p;
+    km->line = j->line;
+    km->col = col_of(j, at);
+    if (read_string(j, "key", &km->m.key, &km->m.klen))
+        return -1;
+    if (n < LINEAR_KEYS) {
+        const jmember *ms = (const jmember *)(void *)(j->stack.ptr + base);
+        for (uint32_t i = 0; i < n; i++) {
+            if (same_key(&ms[i].m, &km->m)) {
+                char q[QUOTED_CAP];
+                fail(j, at, "duplicate key %s", quote_key(q, sizeof q, km->m.key, km->m.klen));
+                return -1;
+            }
+        }
+    }
+    skip_ws(j);
+    if (peek(j) != ':') {
+        if (peek(j) < 0)
+            unexpected(j, j->p);
+        else
+            fail(j, j->p, "expected ':'");
+        return -1;
+    }
+    j->p++;
+    return 0;
+}
+
+static gv_value *parse_object(jp *j, const gv_value *parent, uint32_t index)
+{
+    gv_value *obj = open_container(j, GV_OBJ, parent, index);
+    if (!obj)
+        return NULL;
+    size_t base = j->stack.len;
+    uint32_t n = 0;
+
+    skip_ws(j);
+    if (peek(j) == '}') {
+        j->p++;
+    } else {
+        for (;;) {
+            jmember km, *slot;
+            int c = peek(j);
+            if (c != '"') {
+                if (c < 0)
+                    return unexpected(j, j->p);
+                if (c == '}')
+                    return fail(j, j->p, "trailing comma before '}'");
+                return fail(j, j->p, n ? "expected a key" : "expected a key or '}'");
+            }
+            if (read_key(j, base, n, &km))
+                return NULL;
+            /* The value goes first: its own children use the stack above
+             * ours and are gone again when it returns. */
+            if (!(km.m.val = parse_value(j, obj, n)))
+                return NULL;
+            if (!(slot = push(j, sizeof *slot)))
+                return fail(j, j->p, "out of memory");
+            *slot = km;
+            n++;
+            skip_ws(j);
+            c = peek(j);
+            if (c == '}') {
+                j->p++;
+                break;
+            }
+            if (c != ',')
+                return c < 0 ? unexpected(j, j->p) : fail(j, j->p, "expected ',' or '}'");
+            j->p++;
+            skip_ws(j);
+        }
+    }
+
+    jmember *ms = (jmember *)(void *)(j->stack.ptr + base);
+    if (n > LINEAR_KEYS && check_dups_sorted(j, ms, n))
+        return NULL;
+    if (n) {
+        if (!(obj->u.members = gv_arena_alloc(j->a, n * sizeof(gv_member))))
+            return fail(j, j->p, "out of memory");
+        for (uint32_t i = 0; i < n; i++)
+            obj->u.members[i] = ms[i].m;
+    } else {
+        obj->u.members = NULL;
+    }
+    obj->len = n;
+    j->stack.len = base;
+    j->depth--;
+    return obj;
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+static gv_value *parse_value(jp *j, const gv_value *parent, uint32_t index)
+{
+    skip_ws(j);
+    if (j->p >= j->end)
+        return unexpected(j, j->p);
+    switch (*j->p) {
+    case '{': return parse_object(j, parent, index);
+    case '[': return parse_array(j, parent, index);
+    case '"': return parse_string(j, parent, index);
+    case 't': case 'f': case 'n':
+        return parse_literal(j, parent, index);
+    case '-': case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        return parse_number(j, parent, index);
+    default:
+        return unexpected(j, j->p);
+    }
+}
+
+gv_value *gvjson_parse(const char *buf, size_t len, uint32_t line0,
+                       gv_arena *a, const gv_limits *lim, gv_error *err)
+{
+    static const gv_limits defaults = GV_LIMITS_DEFAULT;
+    jp j;
+    memset(&j, 0, sizeof j);
+    j.p = j.bol = (const unsigned char *)buf;
+    j.end = j.p + len;
+    j.line = line0;
+    j.a = a;
+    j.lim = lim ? lim : &defaults;
+    j.err = err;
+    j.max_depth = j.lim->max_depth < DEPTH_CEILING ? j.lim->max_depth : DEPTH_CEILING;
+    j.stack = (gv_buf)GV_BUF_INIT;
+
+    if (len > j.lim->max_bytes) {
+        gv_error_set(err, line0, 1, "record longer than %zu bytes", j.lim->max_bytes);
+        return NULL;
+    }
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        gv_error_set(err, line0, 1, "byte order mark before the value");
+        return NULL;
+    }
+    skip_ws(&j);
+    if (j.p >= j.end) {
+        fail(&j, j.p, "empty input");
+        return NULL;
+    }
+    gv_value *root = parse_value(&j, NULL, 0);
+    if (root) {
+        skip_ws(&j);
+        if (j.p < j.end)
+            root = fail(&j, j.p, "trailing data after the value");
+    }
+    gv_buf_free(&j.stack);
+    return root;
+}

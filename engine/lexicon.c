@@ -1,0 +1,695 @@
+/*
+ * lexicon.c: parsing lexicon files and the Aho-Corasick automaton that
+ * finds their terms in text.
+ *
+ * Owns: the term file format (trim, comments, BOM, CRLF, errors with the
+ * line), the one folding function shared by terms and text, the automaton
+ * build, and gvlex_find.
+ *
+ * Folding is Unicode full case folding plus canonical decomposition, with
+ * default-ignorable code points (soft hyphen, zero-width space and joiners,
+ * BOM) dropped, all done per code point by utf8proc_decompose_char; ASCII
+ * takes a fast path that never calls utf8proc. Terms are folded once at
+ * parse time and inserted byte-wise into a trie; text is folded code point
+ * by code point in find and fed byte-wise through the automaton, so find
+ * needs no memory of its own and is safe from any thread.
+ *
+ * Layout. States are numbered breadth first, which makes the children of a
+ * state a contiguous run of state numbers: the edge into state s is just
+ * label[s], and the children of s are first[s] .. first[s+1]-1 (labels
+ * ascending). The shallow states, where text spends nearly all its time,
+ * also get a dense row of complete transitions over byte classes (bytes
+ * that occur in no term share class 0, which always leads back to the
+ * root); rows are added breadth first until DENSE_CAP bytes. Deeper states
+ * use the sparse children plus failure links. 100,000 terms of ordinary
+ * length cost about 13 bytes per trie state plus the dense rows.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "lexicon.h"
+
+#define FOLD_FLAGS  (UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE | UTF8PROC_IGNORE)
+#define FOLD_CPS    32          /* code points one code point may fold to */
+#define FOLD_BYTES  (FOLD_CPS * 4)
+#ifndef DENSE_CAP               /* overridable to test the sparse path */
+#define DENSE_CAP   (4u << 20)  /* bytes of dense rows per lexicon */
+#endif
+#define MAX_STATES  (UINT32_MAX / 2)
+
+struct gvlex {
+    size_t    nterms;
+    char     *pool;       /* terms as written, NUL-terminated, back to back */
+    uint32_t *toff;       /* term i is pool + toff[i] */
+    uint32_t *tlen;       /* folded length of term i in bytes */
+    int32_t  *tnext;      /* next shorter term that is a suffix of term i */
+    uint32_t  maxlen;     /* longest folded term */
+
+    uint32_t  nstates;
+    uint32_t *first;      /* nstates+1 entries: children of s start here */
+    uint8_t  *label;      /* byte on the edge into s */
+    uint32_t *fail;       /* longest proper suffix of s that is a state */
+    int32_t  *out;        /* longest term that is a suffix of s, or -1 */
+
+    uint32_t  ndense;     /* states below this have a dense row */
+    uint32_t  ncls;       /* byte classes, class 0 = in no term */
+    uint32_t  shift;      /* a dense row is 1 << shift entries, >= ncls */
+    uint8_t   cls[256];
+    uint32_t *dense;      /* ndense rows of ncls next states */
+};
+
+/* ---- folding ------------------------------------------------------------ */
+
+/* Decodes the valid sequence of k bytes at s (k from gv_utf8_seq). */
+static int32_t utf8_decode(const unsigned char *s, int k)
+{
+    switch (k) {
+    case 1:  return s[0];
+    case 2:  return (s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+    case 3:  return (s[0] & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+    default: return (s[0] & 0x07) << 18 | (s[1] & 0x3F) << 12 |
+                    (s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+    }
+}
+
+static int is_mark_cat(int cat)
+{
+    return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+           cat == UTF8PROC_CATEGORY_ME;
+}
+
+static inline unsigned char ascii_lower(unsigned char c)
+{
+    return (unsigned char)(c + (((unsigned)c - 'A' < 26u) << 5));
+}
+
+/* Folds the non-ASCII code point of k valid bytes at s. Returns the folded
+ * byte count (0 for an ignorable code point) and points *out at the bytes:
+ * at s itself when the code point folds to itself, which is nearly every
+ * letter of a caseless script (Devanagari, Gurmukhi, CJK, Arabic), else at
+ * buf (FOLD_BYTES of room). *mark says whether the first folded code point
+ * is a combining mark. Terms and text both come through here, which is
+ * what makes them comparable byte for byte.
+ *
+ * The identity test mirrors utf8proc_decompose_char with FOLD_FLAGS: it
+ * changes a code point only for a Hangul syllable, an ignorable, a case
+ * folding, or a canonical (untyped) decomposition. */
+static int fold_at(const unsigned char *s, int k, unsigned char *buf,
+                   const unsigned char **out, int *mark)
+{
+    int32_t cp = utf8_decode(s, k);
+    const utf8proc_property_t *pr = utf8proc_get_property(cp);
+    if (pr->casefold_seqindex == UINT16_MAX && !pr->ignorable &&
+        (pr->decomp_seqindex == UINT16_MAX || pr->decomp_type) &&
+        (cp < 0xAC00 || cp > 0xD7A3)) {
+        *out = s;
+        *mark = is_mark_cat(pr->category);
+        return k;
+    }
+    utf8proc_int32_t d[FOLD_CPS];
+    int bound = 0;
+    utf8proc_ssize_t n = utf8proc_decompose_char(cp, d, FOLD_CPS, FOLD_FLAGS, &bound);
+    if (n < 0 || n > FOLD_CPS) {   /* not for any valid code point; be safe */
+        d[0] = cp;
+        n = 1;
+    }
+    int len = 0;
+    for (utf8proc_ssize_t i = 0; i < n; i++)
+        len += (int)utf8proc_encode_char(d[i], buf + len);
+    *out = buf;
+    *mark = n > 0 && is_mark_cat(utf8proc_category(d[0]));
+    return len;
+}
+
+/* Folded length of the code point of k valid bytes at s. */
+static int fold_len(const unsigned char *s, int k)
+{
+    if (k == 1)
+        return 1;
+    unsigned char buf[FOLD_BYTES];
+    const unsigned char *f;
+    int mark;
+    return fold_at(s, k, buf, &f, &mark);
+}
+
+/* ---- automaton: matching ------------------------------------------------ */
+
+static uint32_t child(const gvlex *lx, uint32_t s, unsigned char c)
+{
+    uint32_t lo = lx->first[s], hi = lx->first[s + 1];
+    if (hi - lo <= 8) {
+        for (; lo < hi; lo++)
+            if (lx->label[lo] >= c)
+                return lx->label[lo] == c ? lo : 0;
+        return 0;
+    }
+    while (lo < hi) {             /* state 0 is never a child: 0 = none */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (lx->label[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < lx->first[s + 1] && lx->label[lo] == c ? lo : 0;
+}
+
+/* The transition function: dense rows answer at once; a sparse state tries
+ * its own children, then falls back along failure links, which always end
+ * in the dense region because the root is dense and failure goes shallower. */
+static inline uint32_t step(const gvlex *lx, uint32_t s, unsigned char c)
+{
+    unsigned k = lx->cls[c];
+    if (k == 0)
+        return 0;
+    for (;;) {
+        if (s < lx->ndense)
+            return lx->dense[((size_t)s << lx->shift) + k];
+        uint32_t t = child(lx, s, c);
+        if (t)
+            return t;
+        s = lx->fail[s];
+    }
+}
+
+/* Does a match of tl folded bytes that ends at text offset end start on a
+ * code point boundary? A match ends on one by construction, but it may
+ * start inside a code point that folds to several ('sen' in 'großen').
+ * Walks back refolding; only runs for a match that would beat the best so
+ * far, and the match holds valid UTF-8 only, since invalid bytes reset the
+ * automaton. */
+static int starts_clean(const unsigned char *s, size_t end, uint32_t tl)
+{
+    size_t sum = 0, p = end;
+    while (sum < tl) {
+        if (p == 0)
+            return 0;
+        size_t q = p - 1;
+        while (q > 0 && p - q < 4 && (s[q] & 0xC0) == 0x80)
+            q--;
+        int k = (int)(p - q);
+        if (gv_utf8_seq(s + q, k) != k)
+            return 0;
+        sum += (size_t)fold_len(s + q, k);
+        p = q;
+    }
+    return sum == tl;
+}
+
+typedef struct best {
+    int32_t term;         /* -1 until something matched */
+    size_t  start;        /* in folded bytes */
+    uint32_t len;
+} best;
+
+/* Considers the terms ending in state st at folded offset fend (text offset
+ * tend). The output chain runs longest first, i.e. earliest start first, so
+ * the first term that starts cleanly is the best one ending here. */
+static void consider(const gvlex *lx, const unsigned char *s, uint32_t st,
+                     size_t fend, size_t tend, best *b)
+{
+    for (int32_t t = lx->out[st]; t >= 0; t = lx->tnext[t]) {
+        uint32_t tl = lx->tlen[t];
+        size_t fs = fend - tl;
+        if (b->term >= 0 && (fs > b->start || (fs == b->start && tl <= b->len)))
+            return;
+        if (starts_clean(s, tend, tl)) {
+            b->term = t;
+            b->start = fs;
+            b->len = tl;
+            return;
+        }
+    }
+}
+
+/* A match is only taken once the next code point is known not to be a
+ * combining mark, so the candidate waits in `pend` until then. Equal folded
+ * terms were merged at parse time, so (start, length) decides every tie. */
+const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
+{
+    if (!lx || lx->nterms == 0 || !text)
+        return NULL;
+    const unsigned char *s = (const unsigned char *)text;
+    best b = { -1, 0, 0 };
+    uint32_t st = 0, pst = 0;
+    size_t fpos = 0, pfpos = 0, ptend = 0, i = 0;
+    int pend = 0;
+
+    while (i < len) {
+        /* Stop once nothing can start at or before the best start: a
+         * match ending after fpos starts after fpos - maxlen, and the
+         * pending one (ending at fpos) still needs the next code point. */
+        if (b.term >= 0 && fpos >= b.start + lx->maxlen &&
+            (!pend || fpos > b.start + lx->maxlen)) {
+            pend = 0;
+            break;
+        }
+        if (s[i] < 0x80) {
+            if (pend) {             /* ASCII is never a combining mark */
+                consider(lx, s, pst, pfpos, ptend, &b);
+                pend = 0;
+            }
+            /* A run of ASCII is most text: keep it tight, leaving only
+             * when some term ends. */
+            size_t i0 = i;
+            do
+                st = step(lx, st, ascii_lower(s[i++]));
+            while (i < len && s[i] < 0x80 && lx->out[st] < 0);
+            fpos += i - i0;
+        } else {
+            int k = gv_utf8_seq(s + i, len - i);
+            if (k == 0) {           /* opaque byte: matches nothing */
+                if (pend) {
+                    consider(lx, s, pst, pfpos, ptend, &b);
+                    pend = 0;
+                }
+                st = 0;
+                fpos++;
+                i++;
+                continue;
+            }
+            unsigned char buf[FOLD_BYTES];
+            const unsigned char *f;
+            int mark;
+            int n = fold_at(s + i, k, buf, &f, &mark);
+            i += (size_t)k;
+            if (n == 0)
+                continue;           /* ignorable: invisible to matching */
+            if (pend) {
+                if (!mark)
+                    consider(lx, s, pst, pfpos, ptend, &b);
+                pend = 0;
+            }
+            for (int j = 0; j < n; j++)
+                st = step(lx, st, f[j]);
+            fpos += (size_t)n;
+        }
+        if (lx->out[st] >= 0) {
+            pend = 1;
+            pst = st;
+            pfpos = fpos;
+            ptend = i;
+        }
+    }
+    if (pend)
+        consider(lx, s, pst, pfpos, ptend, &b);
+    return b.term >= 0 ? lx->pool + lx->toff[b.term] : NULL;
+}
+
+size_t gvlex_count(const gvlex *lx)
+{
+    return lx ? lx->nterms : 0;
+}
+
+const char *gvlex_term(const gvlex *lx, size_t i)
+{
+    return lx && i < lx->nterms ? lx->pool + lx->toff[i] : NULL;
+}
+
+void gvlex_free(gvlex *lx)
+{
+    if (!lx)
+        return;
+    free(lx->pool);
+    free(lx->toff);
+    free(lx->tlen);
+    free(lx->tnext);
+    free(lx->first);
+    free(lx->label);
+    free(lx->fail);
+    free(lx->out);
+    free(lx->dense);
+    free(lx);
+}
+
+/* ---- automaton: building ------------------------------------------------ */
+
+/* The build trie: first-child/next-sibling lists, except the root, which
+ * has a direct table because every term passes through it. */
+typedef struct tnode {
+    uint32_t kid, sib;
+    int32_t  term;
+    uint8_t  label;
+} tnode;
+
+typedef struct trie {
+    tnode   *n;
+    uint32_t len, cap;
+    uint32_t root[256];   /* 0 = no child (the root is never a child) */
+} trie;
+
+static uint32_t trie_new(trie *t, uint8_t label)
+{
+    if (t->len == t->cap) {
+        if (t->cap >= MAX_STATES)
+            return 0;
+        uint32_t cap = t->cap ? t->cap * 2 : 1024;
+        tnode *n = realloc(t->n, (size_t)cap * sizeof *n);
+        if (!n)
+            return 0;
+        t->n = n;
+        t->cap = cap;
+    }
+    t->n[t->len] = (tnode){ 0, 0, -1, label };
+    return t->len++;
+}
+
+/* Inserts folded bytes; returns the end node, or 0 on out of memory. */
+static uint32_t trie_add(trie *t, const unsigned char *w, size_t n)
+{
+    uint32_t cur = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t x = cur == 0 ? t->root[w[i]] : t->n[cur].kid;
+        if (cur != 0)
+            while (x && t->n[x].label != w[i])
+                x = t->n[x].sib;
+        if (!x) {
+            if (!(x = trie_new(t, w[i])))
+                return 0;
+            if (cur != 0) {         /* index, not pointer: trie_new moves n */
+                t->n[x].sib = t->n[cur].kid;
+                t->n[cur].kid = x;
+            } else {
+                t->root[w[i]] = x;
+            }
+        }
+        cur = x;
+    }
+    return cur;
+}
+
+/* Renumbers the trie breadth first into lx->first/label, returning each
+ * state's own term (or -1) in *termp. */
+static int build_bfs(gvlex *lx, const trie *t, int32_t **termp)
+{
+    uint32_t n = t->len;
+    uint32_t *q = malloc((size_t)n * sizeof *q);
+    int32_t *term = malloc((size_t)n * sizeof *term);
+    lx->first = malloc(((size_t)n + 1) * sizeof *lx->first);
+    lx->label = malloc((size_t)n);
+    if (!q || !term || !lx->first || !lx->label) {
+        free(q);
+        free(term);
+        return -1;
+    }
+    uint32_t tail = 1;
+    q[0] = 0;
+    lx->label[0] = 0;
+    for (uint32_t h = 0; h < n; h++) {
+        const tnode *u = &t->n[q[h]];
+        term[h] = u->term;
+        lx->first[h] = tail;
+        if (h == 0) {
+            for (int c = 0; c < 256; c++)
+                if (t->root[c]) {
+                    lx->label[tail] = (uint8_t)c;
+                    q[tail++] = t->root[c];
+                }
+            continue;
+        }
+        /* Children, sorted by label; lists are short, insertion sort. */
+        uint32_t kids[256], nk = 0;   /* a node has at most 256 children */
+        for (uint32_t x = u->kid; x; x = t->n[x].sib) {
+            uint32_t k = nk++;
+            for (; k > 0 && t->n[kids[k - 1]].label > t->n[x].label; k--)
+                kids[k] = kids[k - 1];
+            kids[k] = x;
+        }
+        for (uint32_t k = 0; k < nk; k++) {
+            lx->label[tail] = t->n[kids[k]].label;
+            q[tail++] = kids[k];
+        }
+    }
+    lx->first[n] = n;
+    lx->nstates = n;
+    free(q);
+    *termp = term;
+    return 0;
+}
+
+/* Failure and output links, parents before children so that the failure
+ * state (always shallower) is finished before it is used. */
+static int build_links(gvlex *lx, const int32_t *term)
+{
+    uint32_t n = lx->nstates;
+    lx->fail = malloc((size_t)n * sizeof *lx->fail);
+    lx->out = malloc((size_t)n * sizeof *lx->out);
+    if (!lx->fail || !lx->out)
+        return -1;
+    lx->fail[0] = 0;
+    lx->out[0] = -1;
+    for (uint32_t u = 0; u < n; u++) {
+        for (uint32_t v = lx->first[u]; v < lx->first[u + 1]; v++) {
+            uint32_t f = 0;
+            if (u != 0) {
+                uint32_t s = lx->fail[u];
+                while (!(f = child(lx, s, lx->label[v])) && s != 0)
+                    s = lx->fail[s];
+            }
+            lx->fail[v] = f;
+            lx->out[v] = term[v] >= 0 ? term[v] : lx->out[f];
+            if (term[v] >= 0)
+                lx->tnext[term[v]] = lx->out[f];
+        }
+    }
+    return 0;
+}
+
+/* Byte classes and dense rows for the shallowest states. A row copies the
+ * row of its failure state and overrides its own children. */
+static int build_dense(gvlex *lx)
+{
+    memset(lx->cls, 0, sizeof lx->cls);
+    lx->ncls = 1;
+    for (uint32_t s = 1; s < lx->nstates; s++)
+        if (!lx->cls[lx->label[s]])
+            lx->cls[lx->label[s]] = (uint8_t)lx->ncls++;   /* <= 243 bytes occur in UTF-8 */
+    lx->shift = 0;
+    while ((1u << lx->shift) < lx->ncls)
+        lx->shift++;
+    size_t row = ((size_t)1 << lx->shift) * sizeof(uint32_t);
+    size_t nd = DENSE_CAP / row;
+    if (nd < 1)
+        nd = 1;
+    if (nd > lx->nstates)
+        nd = lx->nstates;
+    lx->ndense = (uint32_t)nd;
+    lx->dense = calloc(nd, row);
+    if (!lx->dense)
+        return -1;
+    for (uint32_t s = 0; s < lx->ndense; s++) {
+        uint32_t *r = lx->dense + ((size_t)s << lx->shift);
+        if (s != 0)
+            memcpy(r, lx->dense + ((size_t)lx->fail[s] << lx->shift), row);
+        for (uint32_t v = lx->first[s]; v < lx->first[s + 1]; v++)
+            r[lx->cls[lx->label[v]]] = v;
+    }
+    return 0;
+}
+
+/* ---- term file ---------------------------------------------------------- */
+
+static int is_space(int32_t cp)
+{
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= '\t' && cp <= '\r');
+    utf8proc_category_t c = utf8proc_category(cp);
+    return cp == 0x85 || c == UTF8PROC_CATEGORY_ZS ||
+           c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
+}
+
+/* Checks a line for NUL and invalid UTF-8; returns the 1-based column of
+ * the first bad byte, or 0 if the line is good. */
+static size_t bad_byte(const unsigned char *s, size_t n, int *nul)
+{
+    for (size_t i = 0; i < n;) {
+        if (s[i] == 0) {
+            *nul = 1;
+            return i + 1;
+        }
+        int k = gv_utf8_seq(s + i, n - i);
+        if (k == 0) {
+            *nul = 0;
+            return i + 1;
+        }
+        i += (size_t)k;
+    }
+    return 0;
+}
+
+/* Trims white space (ASCII and Unicode) from both ends of a valid line. */
+static void trim(const unsigned char **sp, size_t *np)
+{
+    const unsigned char *s = *sp;
+    size_t n = *np;
+    while (n > 0) {
+        int k = gv_utf8_seq(s, n);
+        if (!is_space(utf8_decode(s, k)))
+            break;
+        s += k;
+        n -= (size_t)k;
+    }
+    while (n > 0) {
+        size_t q = n - 1;
+        while (q > 0 && (s[q] & 0xC0) == 0x80)
+            q--;
+        if (!is_space(utf8_decode(s + q, (int)(n - q))))
+            break;
+        n = q;
+    }
+    *sp = s;
+    *np = n;
+}
+
+static void fold_term(gv_buf *f, const unsigned char *s, size_t n)
+{
+    gv_buf_reset(f);
+    for (size_t i = 0; i < n;) {
+        int k = gv_utf8_seq(s + i, n - i);
+        if (k == 1) {
+            gv_buf_addc(f, (char)ascii_lower(s[i]));
+        } else {
+            unsigned char buf[FOLD_BYTES];
+            const unsigned char *out;
+            int mark;
+            int m = fold_at(s + i, k, buf, &out, &mark);
+            gv_buf_add(f, out, (size_t)m);
+        }
+        i += (size_t)k;
+    }
+}
+
+typedef struct parser {
+    trie     t;
+    gv_buf   pool, offs, lens, fold;
+    size_t   nterms;
+    uint32_t maxlen;
+} parser;
+
+/* Handles one line; returns 0, or -1 with err set. */
+static int parse_line(parser *p, const unsigned char *s, size_t n,
+                      uint32_t line, gv_error *err)
+{
+    int nul = 0;
+    size_t col = bad_byte(s, n, &nul);
+    if (col) {
+        gv_error_set(err, line, (uint32_t)col, nul ? "NUL byte in lexicon"
+                                                   : "invalid UTF-8 in lexicon");
+        return -1;
+    }
+    trim(&s, &n);
+    if (n == 0 || s[0] == '#')
+        return 0;
+    fold_term(&p->fold, s, n);
+    if (p->fold.oom)
+        goto oom;
+    if (p->fold.len == 0) {
+        gv_error_set(err, line, 1, "lexicon term folds to nothing "
+                     "(only ignorable characters)");
+        return -1;
+    }
+    if (p->fold.len >= MAX_STATES || p->pool.len >= MAX_STATES) {
+        gv_error_set(err, line, 1, "lexicon too large");
+        return -1;
+    }
+    uint32_t end = trie_add(&p->t, (const unsigned char *)p->fold.ptr, p->fold.len);
+    if (!end)
+        goto oom;
+    if (p->t.n[end].term >= 0)
+        return 0;                   /* same term after folding: keep the first */
+    p->t.n[end].term = (int32_t)p->nterms++;
+    uint32_t off = (uint32_t)p->pool.len, fl = (uint32_t)p->fold.len;
+    gv_buf_add(&p->pool, s, n);
+    gv_buf_addc(&p->pool, '\0');
+    gv_buf_add(&p->offs, &off, sizeof off);
+    gv_buf_add(&p->lens, &fl, sizeof fl);
+    if (fl > p->maxlen)
+        p->maxlen = fl;
+    if (p->pool.oom || p->offs.oom || p->lens.oom)
+        goto oom;
+    return 0;
+oom:
+    gv_error_set(err, line, 0, "out of memory");
+    return -1;
+}
+
+static int parse_lines(parser *p, const char *buf, size_t len, gv_error *err)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+        s += 3;                     /* UTF-8 byte order mark */
+        len -= 3;
+    }
+    uint32_t line = 1;
+    while (len > 0) {
+        const unsigned char *nl = memchr(s, '\n', len);
+        size_t n = nl ? (size_t)(nl - s) : len;
+        if (parse_line(p, s, n, line, err) < 0)
+            return -1;
+        if (!nl)
+            break;
+        s += n + 1;
+        len -= n + 1;
+        line++;
+    }
+    return 0;
+}
+
+static void parser_free(parser *p)
+{
+    free(p->t.n);
+    gv_buf_free(&p->pool);
+    gv_buf_free(&p->offs);
+    gv_buf_free(&p->lens);
+    gv_buf_free(&p->fold);
+}
+
+/* Moves the term tables out of the parser into lx. */
+static int take_terms(gvlex *lx, parser *p)
+{
+    lx->nterms = p->nterms;
+    lx->maxlen = p->maxlen;
+    size_t n = p->nterms ? p->nterms : 1;
+    lx->tnext = malloc(n * sizeof *lx->tnext);
+    lx->pool = gv_buf_detach(&p->pool, NULL);
+    lx->toff = (uint32_t *)(void *)gv_buf_detach(&p->offs, NULL);
+    lx->tlen = (uint32_t *)(void *)gv_buf_detach(&p->lens, NULL);
+    return lx->tnext && lx->pool && lx->toff && lx->tlen ? 0 : -1;
+}
+
+gvlex *gvlex_parse(const char *buf, size_t len, gv_error *err)
+{
+    parser p = { 0 };
+    gvlex *lx = NULL;
+    int32_t *term = NULL;
+    if (len && !buf) {
+        gv_error_set(err, 0, 0, "no lexicon text");
+        return NULL;
+    }
+    trie_new(&p.t, 0);              /* the root, node 0 */
+    if (p.t.len != 1)
+        goto oom;
+    if (parse_lines(&p, buf, len, err) < 0)
+        goto fail;
+    if (!(lx = calloc(1, sizeof *lx)) || take_terms(lx, &p) < 0)
+        goto oom;
+    if (build_bfs(lx, &p.t, &term) < 0)
+        goto oom;
+    free(p.t.n);
+    p.t.n = NULL;
+    if (build_links(lx, term) < 0 || build_dense(lx) < 0)
+        goto oom;
+    free(term);
+    parser_free(&p);
+    return lx;
+oom:
+    gv_error_set(err, 0, 0, "out of memory");
+fail:
+    free(term);
+    gvlex_free(lx);
+    parser_free(&p);
+    return NULL;
+}

@@ -1,0 +1,880 @@
+/*
+ * policy.c: loading a policy directory (SPEC §3) into an immutable
+ * gavel_policy: the manifest, the rule files' sources, the lexicons, the
+ * rule table with its defeat graph in topological order, and the digest.
+ *
+ * Rule metadata is read by running the rule files once in a throwaway
+ * sandbox; each evaluator later runs the same sources in its own state.
+ * Everything the loader rejects becomes a diagnostic with file:line:col,
+ * so `gavel check` can show them all at once.
+ */
+#include "engine.h"
+#include "yaml.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <lauxlib.h>
+#include <nettle/sha2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { SOURCE_MAX = 16 << 20 };
+
+void gavel_limits_init(gavel_limits *l)
+{
+    l->instructions = 10000000;
+    l->millis = 2000;
+    l->memory = (size_t)256 << 20;
+    l->record_bytes = (size_t)8 << 20;
+    l->depth = 64;
+    l->nodes = 1000000;
+    l->string_bytes = (size_t)1 << 20;
+}
+
+const char *gavel_version(void)
+{
+    return GAVEL_VERSION " (" LUA_RELEASE ")";
+}
+
+const char *gavel_status_name(gavel_status s)
+{
+    static const char *const names[] = { "ok", "out of memory", "I/O error",
+        "policy error", "input error", "rule error", "bad argument" };
+    return (unsigned)s < sizeof names / sizeof *names ? names[s] : "unknown status";
+}
+
+/* ---- diagnostics ------------------------------------------------------------ */
+
+static char *xstrdup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+void gvpol_diag(gavel_policy *p, gavel_severity sev, const char *file,
+                unsigned line, unsigned col, const char *fmt, ...)
+{
+    if (p->ndiags == p->capdiags) {
+        size_t cap = p->capdiags ? p->capdiags * 2 : 8;
+        gavel_diag *d = realloc(p->diags, cap * sizeof *d);
+        if (!d) {
+            p->status = GAVEL_ENOMEM;
+            return;
+        }
+        p->diags = d;
+        p->capdiags = cap;
+    }
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    gavel_diag *d = &p->diags[p->ndiags++];
+    d->file = xstrdup(file ? file : "");
+    d->line = line;
+    d->col = col;
+    d->severity = sev;
+    d->message = xstrdup(msg);
+    if (sev == GAVEL_ERROR && p->status == GAVEL_OK) {
+        p->status = GAVEL_EPOLICY;
+        char full[1400];
+        if (line)
+            snprintf(full, sizeof full, "%s:%u:%u: %s", d->file, line, col ? col : 1, msg);
+        else
+            snprintf(full, sizeof full, "%s: %s", d->file, msg);
+        free(p->errmsg);
+        p->errmsg = xstrdup(full);
+    }
+}
+
+/* A Lua error "path:line: message" becomes a diagnostic at that place. */
+static void lua_diag(gavel_policy *p, const char *fallback_file, const char *msg)
+{
+    const char *colon = strchr(msg, ':');
+    while (colon) {
+        char *end;
+        unsigned long line = strtoul(colon + 1, &end, 10);
+        if (end > colon + 1 && *end == ':') {
+            char file[1024];
+            size_t n = (size_t)(colon - msg) < sizeof file - 1 ? (size_t)(colon - msg) : sizeof file - 1;
+            memcpy(file, msg, n);
+            file[n] = '\0';
+            const char *rest = end + 1;
+            while (*rest == ' ')
+                rest++;
+            gvpol_diag(p, GAVEL_ERROR, file, (unsigned)line, 1, "%s", rest);
+            return;
+        }
+        colon = strchr(colon + 1, ':');
+    }
+    gvpol_diag(p, GAVEL_ERROR, fallback_file, 0, 0, "%s", msg);
+}
+
+/* ---- files --------------------------------------------------------------------- */
+
+static char *join_path(const char *dir, const char *name)
+{
+    if (name[0] == '/' || !dir[0] || strcmp(dir, ".") == 0)
+        return strdup(name);
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+    return s;
+}
+
+/* Reads a whole file. Returns NULL with errno-style message in err. */
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    gv_buf b = GV_BUF_INIT;
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        if (b.len + n > SOURCE_MAX) {
+            snprintf(err, errlen, "file larger than %d MiB", SOURCE_MAX >> 20);
+            fclose(f);
+            gv_buf_free(&b);
+            return NULL;
+        }
+        gv_buf_add(&b, tmp, n);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || b.oom) {
+        snprintf(err, errlen, bad ? "read error" : "out of memory");
+        gv_buf_free(&b);
+        return NULL;
+    }
+    return gv_buf_detach(&b, len);
+}
+
+/* ---- manifest ---------------------------------------------------------------- */
+
+typedef struct loader {
+    gavel_policy *p;
+    const char   *mpath;     /* the manifest's path, for diagnostics */
+    gv_arena      arena;
+} loader;
+
+static void at(loader *ld, const gv_value *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void at(loader *ld, const gv_value *v, const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    gvpol_diag(ld->p, GAVEL_ERROR, ld->mpath, v ? v->line : 1, v ? v->col : 1, "%s", msg);
+}
+
+static const char *str_field(loader *ld, const gv_value *m, const char *key, int required)
+{
+    const gv_value *v = gv_gets(m, key);
+    if (!v || v->type == GV_NULL) {
+        if (required)
+            at(ld, m, "missing required key '%s'", key);
+        return NULL;
+    }
+    if (v->type != GV_STR) {
+        at(ld, v, "'%s' must be a string%s", key,
+           v->type == GV_NUM || v->type == GV_INT ? " (quote it)" : "");
+        return NULL;
+    }
+    return v->u.s;
+}
+
+static int outcome_index(const gavel_policy *p, const char *name)
+{
+    for (int i = 0; name && i < p->noutcomes; i++)
+        if (strcmp(p->outcomes[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int valid_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr("._-", *s)))
+            return 0;
+    return 1;
+}
+
+static void read_outcomes(loader *ld, const gv_value *m)
+{
+    gavel_policy *p = ld->p;
+    const gv_value *v = gv_gets(m, "outcomes");
+    if (!v) {
+        at(ld, m, "missing required key 'outcomes'");
+        return;
+    }
+    if (v->type != GV_ARR || v->len == 0) {
+        at(ld, v, "'outcomes' must be a non-empty list, strongest first");
+        return;
+    }
+    p->outcomes = calloc(v->len, sizeof *p->outcomes);
+    for (uint32_t i = 0; p->outcomes && i < v->len; i++) {
+        const gv_value *o = v->u.items[i];
+        if (o->type != GV_STR || !valid_name(o->u.s)) {
+            at(ld, o, "an outcome must be a name of [a-z0-9._-]");
+            continue;
+        }
+        if (outcome_index(p, o->u.s) >= 0) {
+            at(ld, o, "outcome '%s' is listed twice", o->u.s);
+            continue;
+        }
+        p->outcomes[p->noutcomes++] = strdup(o->u.s);
+    }
+    const char *def = str_field(ld, m, "default", 1);
+    p->default_outcome = outcome_index(p, def);
+    if (def && p->default_outcome < 0)
+        at(ld, gv_gets(m, "default"), "default '%s' is not one of the outcomes", def);
+    const char *oe = str_field(ld, m, "on_error", 0);
+    p->on_error_outcome = outcome_index(p, oe ? oe : "review");
+    if (oe && p->on_error_outcome < 0)
+        at(ld, gv_gets(m, "on_error"), "on_error '%s' is not one of the outcomes", oe);
+    else if (!oe && p->on_error_outcome < 0 && p->noutcomes)
+        at(ld, m, "no 'on_error' and no 'review' outcome: say which outcome a "
+                  "record gets when a rule fails");
+}
+
+static int add_file(gavel_policy *p, const char *name, const char *path)
+{
+    for (int i = 0; i < p->nfiles; i++)
+        if (strcmp(p->files[i].path, path) == 0)
+            return 0;                      /* a glob and a name for one file */
+    gvpol_file *f = realloc(p->files, (size_t)(p->nfiles + 1) * sizeof *f);
+    if (!f)
+        return -1;
+    p->files = f;
+    f = &p->files[p->nfiles++];
+    memset(f, 0, sizeof *f);
+    f->name = strdup(name);
+    f->path = strdup(path);
+    return 0;
+}
+
+static void read_rule_files(loader *ld, const gv_value *m)
+{
+    gavel_policy *p = ld->p;
+    const gv_value *v = gv_gets(m, "rules");
+    if (!v) {
+        at(ld, m, "missing required key 'rules'");
+        return;
+    }
+    if (v->type == GV_STR) {
+        at(ld, v, "'rules' must be a list of files or globs");
+        return;
+    }
+    if (v->type != GV_ARR) {
+        at(ld, v, "'rules' must be a list of files or globs");
+        return;
+    }
+    for (uint32_t i = 0; i < v->len; i++) {
+        const gv_value *e = v->u.items[i];
+        if (e->type != GV_STR) {
+            at(ld, e, "a rules entry must be a file name or a glob");
+            continue;
+        }
+        char *pattern = join_path(p->dir, e->u.s);
+        if (!pattern)
+            continue;
+        if (!strpbrk(e->u.s, "*?[")) {
+            struct stat st;
+            if (stat(pattern, &st) != 0)
+                at(ld, e, "rule file '%s' not found", pattern);
+            else
+                add_file(p, e->u.s, pattern);
+            free(pattern);
+            continue;
+        }
+        glob_t g;
+        int r = glob(pattern, 0, NULL, &g);
+        if (r == GLOB_NOMATCH || (r == 0 && g.gl_pathc == 0))
+            at(ld, e, "'%s' matches no file", e->u.s);
+        for (size_t k = 0; r == 0 && k < g.gl_pathc; k++) {
+            const char *rel = g.gl_pathv[k] + (strlen(pattern) - strlen(e->u.s));
+            add_file(p, rel, g.gl_pathv[k]);
+        }
+        if (r == 0)
+            globfree(&g);
+        free(pattern);
+    }
+    for (int i = 0; i < p->nfiles; i++) {
+        char err[256];
+        gvpol_file *f = &p->files[i];
+        f->text = read_file(f->path, &f->len, err, sizeof err);
+        if (!f->text)
+            gvpol_diag(p, GAVEL_ERROR, f->path, 0, 0, "%s", err);
+    }
+}
+
+static int lexicon_cmp(const void *a, const void *b)
+{
+    return strcmp(((const gvpol_lexicon *)a)->name, ((const gvpol_lexicon *)b)->name);
+}
+
+/* Lexicon files in name order go into the digest after the rule files. */
+static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
+{
+    gavel_policy *p = ld->p;
+    const gv_value *v = gv_gets(m, "lexicons");
+    if (!v || v->type == GV_NULL)
+        return;
+    if (v->type != GV_OBJ) {
+        at(ld, v, "'lexicons' must map names to files");
+        return;
+    }
+    p->lexicons = calloc(v->len ? v->len : 1, sizeof *p->lexicons);
+    if (!p->lexicons)
+        return;
+    for (uint32_t i = 0; i < v->len; i++) {
+        const gv_member *e = &v->u.members[i];
+        if (e->val->type != GV_STR) {
+            at(ld, e->val, "lexicon '%s' must name a file", e->key);
+            continue;
+        }
+        int ident = e->klen > 0 && !(e->key[0] >= '0' && e->key[0] <= '9');
+        for (const char *c = e->key; *c; c++)
+            ident &= (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                     (*c >= '0' && *c <= '9') || *c == '_';
+        if (!ident) {
+            at(ld, e->val, "lexicon name '%s' must be an identifier "
+                           "(rules write lexicon.NAME)", e->key);
+            continue;
+        }
+        p->lexicons[p->nlexicons].name = strdup(e->key);
+        p->lexicons[p->nlexicons].lex = (gvlex *)e->val;   /* resolved below */
+        p->nlexicons++;
+    }
+    qsort(p->lexicons, (size_t)p->nlexicons, sizeof *p->lexicons, lexicon_cmp);
+    for (int i = 0; i < p->nlexicons; i++) {
+        const gv_value *file = (const gv_value *)p->lexicons[i].lex;
+        p->lexicons[i].lex = NULL;
+        char *path = join_path(p->dir, file->u.s);
+        char err[256];
+        size_t len;
+        char *text = path ? read_file(path, &len, err, sizeof err) : NULL;
+        if (!text) {
+            at(ld, file, "lexicon '%s': %s: %s", p->lexicons[i].name,
+               path ? path : file->u.s, path ? err : "out of memory");
+            free(path);
+            continue;
+        }
+        sha256_update(sha, strlen(file->u.s) + 1, (const uint8_t *)file->u.s);
+        uint8_t n8[8];
+        for (int k = 0; k < 8; k++)
+            n8[k] = (uint8_t)((uint64_t)len >> (8 * k));
+        sha256_update(sha, 8, n8);
+        sha256_update(sha, len, (const uint8_t *)text);
+        gv_error ge = { 0 };
+        p->lexicons[i].lex = gvlex_parse(text, len, &ge);
+        if (!p->lexicons[i].lex)
+            gvpol_diag(p, GAVEL_ERROR, path, ge.line, ge.col ? ge.col : 1, "%s", ge.msg);
+        free(text);
+        free(path);
+    }
+}
+
+static void read_limits(loader *ld, const gv_value *m, const gavel_limits *given)
+{
+    gavel_policy *p = ld->p;
+    const gv_value *v = gv_gets(m, "limits");
+    if (v && v->type != GV_OBJ) {
+        at(ld, v, "'limits' must be a mapping");
+        v = NULL;
+    }
+    for (uint32_t i = 0; v && i < v->len; i++) {
+        const gv_member *e = &v->u.members[i];
+        if (e->val->type != GV_INT || e->val->u.i <= 0) {
+            at(ld, e->val, "limit '%s' must be a positive integer", e->key);
+            continue;
+        }
+        uint64_t x = (uint64_t)e->val->u.i;
+        if (!strcmp(e->key, "instructions"))      p->limits.instructions = x;
+        else if (!strcmp(e->key, "millis"))       p->limits.millis = (uint32_t)x;
+        else if (!strcmp(e->key, "memory"))       p->limits.memory = (size_t)x;
+        else if (!strcmp(e->key, "record_bytes")) p->limits.record_bytes = (size_t)x;
+        else if (!strcmp(e->key, "depth"))        p->limits.depth = (unsigned)x;
+        else if (!strcmp(e->key, "nodes"))        p->limits.nodes = (size_t)x;
+        else if (!strcmp(e->key, "string_bytes")) p->limits.string_bytes = (size_t)x;
+        else at(ld, e->val, "unknown limit '%s' (instructions, millis, memory, "
+                            "record_bytes, depth, nodes, string_bytes)", e->key);
+    }
+    if (!given)
+        return;
+    /* Limits given by the caller (command-line flags) win over the manifest. */
+    if (given->instructions) p->limits.instructions = given->instructions;
+    if (given->millis)       p->limits.millis = given->millis;
+    if (given->memory)       p->limits.memory = given->memory;
+    if (given->record_bytes) p->limits.record_bytes = given->record_bytes;
+    if (given->depth)        p->limits.depth = given->depth;
+    if (given->nodes)        p->limits.nodes = given->nodes;
+    if (given->string_bytes) p->limits.string_bytes = given->string_bytes;
+}
+
+static void check_keys(loader *ld, const gv_value *m)
+{
+    static const char *const known[] = { "name", "version", "jurisdiction", "outcomes",
+        "default", "on_error", "rules", "lexicons", "schema", "tests", "limits",
+        "description", NULL };
+    for (uint32_t i = 0; i < m->len; i++) {
+        int ok = 0;
+        for (int k = 0; known[k]; k++)
+            ok |= strcmp(m->u.members[i].key, known[k]) == 0;
+        if (!ok)
+            at(ld, m->u.members[i].val, "unknown manifest key '%s'", m->u.members[i].key);
+    }
+}
+
+/* ---- rules and the defeat graph ------------------------------------------- */
+
+static char *field_dup(lua_State *L, int t, const char *k)
+{
+    lua_getfield(L, t, k);
+    char *s = lua_isstring(L, -1) ? strdup(lua_tostring(L, -1)) : NULL;
+    lua_pop(L, 1);
+    return s;
+}
+
+static int valid_date(const char *s)
+{
+    double t;
+    int date_only;
+    return gv_parse_time(s, strlen(s), &t, &date_only) == 0 && date_only;
+}
+
+/* Reads the rule definitions the loader state collected. */
+static void collect_rules(gavel_policy *p, lua_State *L)
+{
+    gvsb_rules_push(L);
+    int list = lua_gettop(L);
+    int n = (int)lua_rawlen(L, list);
+    p->rules = calloc(n ? (size_t)n : 1, sizeof *p->rules);
+    if (!p->rules) {
+        p->status = GAVEL_ENOMEM;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        lua_rawgeti(L, list, i + 1);
+        int t = lua_gettop(L);
+        gvpol_rule *r = &p->rules[p->nrules++];
+        gavel_rule_info *info = &r->info;
+        info->id = field_dup(L, t, "id");
+        info->file = field_dup(L, t, "file");
+        lua_getfield(L, t, "line");
+        info->line = (unsigned)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        char *outcome = field_dup(L, t, "outcome");
+        info->cites = field_dup(L, t, "cites");
+        info->reason = field_dup(L, t, "reason");
+        info->in_force_from = field_dup(L, t, "from");
+        info->in_force_until = field_dup(L, t, "until");
+        r->outcome = outcome_index(p, outcome);
+        info->outcome = r->outcome >= 0 ? p->outcomes[r->outcome] : NULL;
+        if (outcome && r->outcome < 0)
+            gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1,
+                       "rule '%s': unknown outcome '%s'", info->id, outcome);
+        free(outcome);
+        if (info->in_force_from && !valid_date(info->in_force_from))
+            gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1,
+                       "rule '%s': in_force.from '%s' is not a date YYYY-MM-DD",
+                       info->id, info->in_force_from);
+        if (info->in_force_until && !valid_date(info->in_force_until))
+            gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1,
+                       "rule '%s': in_force.until '%s' is not a date YYYY-MM-DD",
+                       info->id, info->in_force_until);
+        lua_getfield(L, t, "defeats");
+        r->npatterns = (int)lua_rawlen(L, -1);
+        r->patterns = calloc(r->npatterns ? (size_t)r->npatterns : 1, sizeof *r->patterns);
+        for (int k = 0; r->patterns && k < r->npatterns; k++) {
+            lua_rawgeti(L, -1, k + 1);
+            r->patterns[k] = strdup(lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+        lua_settop(L, t - 1);
+    }
+    lua_settop(L, list - 1);
+}
+
+static void check_duplicates(gavel_policy *p)
+{
+    for (int i = 0; i < p->nrules; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(p->rules[i].info.id, p->rules[j].info.id) == 0) {
+                gvpol_diag(p, GAVEL_ERROR, p->rules[i].info.file, p->rules[i].info.line, 1,
+                           "duplicate rule id '%s' (first defined at %s:%u)",
+                           p->rules[i].info.id, p->rules[j].info.file, p->rules[j].info.line);
+                break;
+            }
+}
+
+static int push_int(int **arr, int *n, int v)
+{
+    int *a = realloc(*arr, (size_t)(*n + 1) * sizeof *a);
+    if (!a)
+        return -1;
+    a[(*n)++] = v;
+    *arr = a;
+    return 0;
+}
+
+/* Expands `defeats` patterns into edges; a pattern that matches no rule is
+ * an error (a typo would otherwise silently disable an exemption). */
+static void build_edges(gavel_policy *p)
+{
+    for (int i = 0; i < p->nrules; i++) {
+        gvpol_rule *r = &p->rules[i];
+        for (int k = 0; k < r->npatterns; k++) {
+            int hits = 0;
+            for (int j = 0; j < p->nrules; j++) {
+                if (fnmatch(r->patterns[k], p->rules[j].info.id, 0) != 0)
+                    continue;
+                if (j == i) {
+                    gvpol_diag(p, GAVEL_ERROR, r->info.file, r->info.line, 1,
+                               "rule '%s' defeats itself (pattern '%s')",
+                               r->info.id, r->patterns[k]);
+                    continue;
+                }
+                hits++;
+                int dup = 0;
+                for (int d = 0; d < r->ndefeats_idx; d++)
+                    dup |= r->defeats[d] == j;
+                if (dup)
+                    continue;
+                push_int(&r->defeats, &r->ndefeats_idx, j);
+            }
+            if (!hits)
+                gvpol_diag(p, GAVEL_ERROR, r->info.file, r->info.line, 1,
+                           "rule '%s': defeats pattern '%s' matches no rule",
+                           r->info.id, r->patterns[k]);
+        }
+    }
+    /* Incoming edges in policy order, so `by` is the first defeater. */
+    for (int j = 0; j < p->nrules; j++)
+        for (int i = 0; i < p->nrules; i++)
+            for (int d = 0; d < p->rules[i].ndefeats_idx; d++)
+                if (p->rules[i].defeats[d] == j)
+                    push_int(&p->rules[j].defeaters, &p->rules[j].ndefeaters, i);
+    for (int i = 0; i < p->nrules; i++) {
+        gvpol_rule *r = &p->rules[i];
+        r->info.ndefeats = (size_t)r->ndefeats_idx;
+        const char **ids = calloc(r->ndefeats_idx ? (size_t)r->ndefeats_idx : 1, sizeof *ids);
+        for (int d = 0; ids && d < r->ndefeats_idx; d++)
+            ids[d] = p->rules[r->defeats[d]].info.id;
+        r->info.defeats = ids;
+    }
+}
+
+/* Names one cycle: walk defeater links among the rules left over by Kahn's
+ * algorithm until a rule repeats. */
+static void report_cycle(gavel_policy *p, const int *indeg)
+{
+    int start = -1;
+    for (int i = 0; i < p->nrules && start < 0; i++)
+        if (indeg[i] > 0)
+            start = i;
+    int *seen = calloc((size_t)p->nrules, sizeof *seen);
+    int *path = calloc((size_t)p->nrules + 1, sizeof *path);
+    if (!seen || !path) {
+        free(seen);
+        free(path);
+        return;
+    }
+    int n = 0, cur = start;
+    while (!seen[cur]) {
+        seen[cur] = n + 1;
+        path[n++] = cur;
+        int next = -1;
+        for (int d = 0; d < p->rules[cur].ndefeaters && next < 0; d++)
+            if (indeg[p->rules[cur].defeaters[d]] > 0)
+                next = p->rules[cur].defeaters[d];
+        if (next < 0)
+            break;
+        cur = next;
+    }
+    gv_buf b = GV_BUF_INIT;
+    int from = seen[cur] ? seen[cur] - 1 : 0;
+    for (int k = n - 1; k >= from; k--) {
+        gv_buf_adds(&b, p->rules[path[k]].info.id);
+        gv_buf_adds(&b, " -> ");
+    }
+    gv_buf_adds(&b, p->rules[path[n - 1]].info.id);
+    const gavel_rule_info *r = &p->rules[cur].info;
+    gvpol_diag(p, GAVEL_ERROR, r->file, r->line, 1, "defeat cycle: %s", b.ptr ? b.ptr : "");
+    gv_buf_free(&b);
+    free(seen);
+    free(path);
+}
+
+/* Kahn's algorithm, taking the earliest ready rule in policy order so the
+ * order is stable. */
+static void order_rules(gavel_policy *p)
+{
+    int n = p->nrules;
+    int *indeg = calloc(n ? (size_t)n : 1, sizeof *indeg);
+    p->topo = calloc(n ? (size_t)n : 1, sizeof *p->topo);
+    if (!indeg || !p->topo) {
+        free(indeg);
+        p->status = GAVEL_ENOMEM;
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        indeg[i] = p->rules[i].ndefeaters;
+    int done = 0;
+    for (int progress = 1; progress && done < n;) {
+        progress = 0;
+        for (int i = 0; i < n; i++) {
+            if (indeg[i] != 0)
+                continue;
+            indeg[i] = -1;
+            p->topo[done++] = i;
+            for (int d = 0; d < p->rules[i].ndefeats_idx; d++)
+                indeg[p->rules[i].defeats[d]]--;
+            progress = 1;
+            break;
+        }
+    }
+    if (done < n)
+        report_cycle(p, indeg);
+    free(indeg);
+}
+
+static void load_rules(gavel_policy *p)
+{
+    gvsb sb;
+    memset(&sb, 0, sizeof sb);
+    sb.mem_limit = p->limits.memory;
+    sb.budget = p->limits.instructions;
+    sb.millis = p->limits.millis;
+    char msg[1024];
+    lua_State *L = gvsb_new(p, &sb, msg, sizeof msg);
+    if (!L) {
+        gvpol_diag(p, GAVEL_ERROR, p->dir, 0, 0, "%s", msg);
+        return;
+    }
+    if (gvsb_load_rules(L, p, msg, sizeof msg) != 0) {
+        lua_diag(p, p->dir, msg);
+        gvsb_close(L);
+        return;
+    }
+    collect_rules(p, L);
+    gvsb_close(L);
+    check_duplicates(p);
+    build_edges(p);
+    if (p->status == GAVEL_OK)
+        order_rules(p);
+}
+
+/* ---- digest -------------------------------------------------------------------- */
+
+static void digest_part(struct sha256_ctx *sha, const char *name, const char *text, size_t len)
+{
+    uint8_t n8[8];
+    for (int k = 0; k < 8; k++)
+        n8[k] = (uint8_t)((uint64_t)len >> (8 * k));
+    sha256_update(sha, strlen(name) + 1, (const uint8_t *)name);
+    sha256_update(sha, 8, n8);
+    sha256_update(sha, len, (const uint8_t *)text);
+}
+
+static char *digest_hex(struct sha256_ctx *sha)
+{
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(sha, sizeof d, d);
+    char *s = malloc(8 + 2 * sizeof d);
+    if (!s)
+        return NULL;
+    memcpy(s, "sha256:", 7);
+    for (size_t i = 0; i < sizeof d; i++)
+        snprintf(s + 7 + 2 * i, 3, "%02x", d[i]);
+    return s;
+}
+
+/* ---- entry point ------------------------------------------------------------- */
+
+static char *manifest_dir(const char *path, char **mpath)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        *mpath = join_path(path, "policy.yaml");
+        return strdup(path);
+    }
+    *mpath = strdup(path);
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    return strndup(path, (size_t)(slash - path) ? (size_t)(slash - path) : 1);
+}
+
+gavel_policy *gavel_policy_load(const char *dir, const gavel_limits *limits)
+{
+    gavel_policy *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    gavel_limits_init(&p->limits);
+    p->default_outcome = p->on_error_outcome = -1;
+    if (!dir) {
+        p->status = GAVEL_EARG;
+        p->errmsg = strdup("no policy directory given");
+        return p;
+    }
+    loader ld = { .p = p, .arena = GV_ARENA_INIT };
+    char *mpath = NULL;
+    p->dir = manifest_dir(dir, &mpath);
+    ld.mpath = mpath;
+    char err[256];
+    size_t mlen;
+    char *mtext = read_file(mpath, &mlen, err, sizeof err);
+    if (!mtext) {
+        gvpol_diag(p, GAVEL_ERROR, mpath, 0, 0, "%s", err);
+        goto done;
+    }
+    gv_limits lim = GV_LIMITS_DEFAULT;
+    gv_error ge = { 0 };
+    const gv_value *m = gvyaml_load_buf(mtext, mlen, &ld.arena, &lim, &ge);
+    if (!m) {
+        gvpol_diag(p, GAVEL_ERROR, mpath, ge.line, ge.col, "%s", ge.msg);
+        goto done;
+    }
+    if (m->type != GV_OBJ) {
+        at(&ld, m, "the manifest must be a mapping (name, version, outcomes, ...)");
+        goto done;
+    }
+    check_keys(&ld, m);
+    const char *name = str_field(&ld, m, "name", 1);
+    if (name && !valid_name(name))
+        at(&ld, gv_gets(m, "name"), "name '%s' must match [a-z0-9._-]+", name);
+    p->name = xstrdup(name);
+    p->version = xstrdup(str_field(&ld, m, "version", 1));
+    p->jurisdiction = xstrdup(str_field(&ld, m, "jurisdiction", 0));
+    read_outcomes(&ld, m);
+    read_limits(&ld, m, limits);
+
+    struct sha256_ctx sha;
+    sha256_init(&sha);
+    digest_part(&sha, "policy.yaml", mtext, mlen);
+    read_rule_files(&ld, m);
+    for (int i = 0; i < p->nfiles; i++)
+        if (p->files[i].text)
+            digest_part(&sha, p->files[i].name, p->files[i].text, p->files[i].len);
+    read_lexicons(&ld, m, &sha);
+    const char *schema = str_field(&ld, m, "schema", 0);
+    if (schema) {
+        char *spath = join_path(p->dir, schema);
+        size_t slen;
+        char *stext = spath ? read_file(spath, &slen, err, sizeof err) : NULL;
+        if (!stext)
+            at(&ld, gv_gets(m, "schema"), "schema '%s': %s", schema, err);
+        else
+            digest_part(&sha, schema, stext, slen);
+        free(stext);
+        free(spath);
+    }
+    p->digest = digest_hex(&sha);
+    if (p->status == GAVEL_OK)
+        load_rules(p);
+done:
+    free(mtext);
+    free(mpath);
+    gv_arena_free(&ld.arena);
+    if (p->status != GAVEL_OK && !p->errmsg)
+        p->errmsg = strdup(gavel_status_name(p->status));
+    return p;
+}
+
+void gavel_policy_free(gavel_policy *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->ndiags; i++) {
+        free((char *)p->diags[i].file);
+        free((char *)p->diags[i].message);
+    }
+    free(p->diags);
+    for (int i = 0; i < p->noutcomes; i++)
+        free(p->outcomes[i]);
+    free(p->outcomes);
+    for (int i = 0; i < p->nfiles; i++) {
+        free(p->files[i].path);
+        free(p->files[i].name);
+        free(p->files[i].text);
+    }
+    free(p->files);
+    for (int i = 0; i < p->nlexicons; i++) {
+        free(p->lexicons[i].name);
+        gvlex_free(p->lexicons[i].lex);
+    }
+    free(p->lexicons);
+    for (int i = 0; i < p->nrules; i++) {
+        gvpol_rule *r = &p->rules[i];
+        free((char *)r->info.id);
+        free((char *)r->info.file);
+        free((char *)r->info.cites);
+        free((char *)r->info.reason);
+        free((char *)r->info.in_force_from);
+        free((char *)r->info.in_force_until);
+        free((void *)r->info.defeats);
+        for (int k = 0; k < r->npatterns; k++)
+            free(r->patterns[k]);
+        free(r->patterns);
+        free(r->defeats);
+        free(r->defeaters);
+    }
+    free(p->rules);
+    free(p->topo);
+    free(p->errmsg);
+    free(p->dir);
+    free(p->name);
+    free(p->version);
+    free(p->jurisdiction);
+    free(p->digest);
+    free(p);
+}
+
+/* ---- accessors ----------------------------------------------------------------- */
+
+gavel_status gavel_policy_status(const gavel_policy *p) { return p ? p->status : GAVEL_EARG; }
+const char *gavel_policy_errmsg(const gavel_policy *p)
+{
+    return p && p->errmsg ? p->errmsg : "";
+}
+size_t gavel_policy_ndiags(const gavel_policy *p) { return p ? p->ndiags : 0; }
+const gavel_diag *gavel_policy_diag(const gavel_policy *p, size_t i)
+{
+    return p && i < p->ndiags ? &p->diags[i] : NULL;
+}
+const char *gavel_policy_name(const gavel_policy *p) { return p ? p->name : NULL; }
+const char *gavel_policy_version(const gavel_policy *p) { return p ? p->version : NULL; }
+const char *gavel_policy_digest(const gavel_policy *p) { return p ? p->digest : NULL; }
+const char *gavel_policy_dir(const gavel_policy *p) { return p ? p->dir : NULL; }
+const gavel_limits *gavel_policy_limits(const gavel_policy *p) { return p ? &p->limits : NULL; }
+size_t gavel_policy_noutcomes(const gavel_policy *p) { return p ? (size_t)p->noutcomes : 0; }
+const char *gavel_policy_outcome(const gavel_policy *p, size_t i)
+{
+    return p && i < (size_t)p->noutcomes ? p->outcomes[i] : NULL;
+}
+const char *gavel_policy_default(const gavel_policy *p)
+{
+    return p && p->default_outcome >= 0 ? p->outcomes[p->default_outcome] : NULL;
+}
+const char *gavel_policy_on_error(const gavel_policy *p)
+{
+    return p && p->on_error_outcome >= 0 ? p->outcomes[p->on_error_outcome] : NULL;
+}
+size_t gavel_policy_nrules(const gavel_policy *p) { return p ? (size_t)p->nrules : 0; }
+const gavel_rule_info *gavel_policy_rule(const gavel_policy *p, size_t i)
+{
+    return p && i < (size_t)p->nrules ? &p->rules[i].info : NULL;
+}

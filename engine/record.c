@@ -1,0 +1,402 @@
+/*
+ * record.c: records and record streams. A reader turns a file (JSON Lines,
+ * a JSON document, a YAML stream) into records one at a time; nothing is
+ * ever skipped: a record that cannot be read becomes a record that holds the
+ * error with its file:line, and evaluates to an on_error decision.
+ *
+ * JSON Lines are read with a buffered line splitter (a line longer than the
+ * record limit is reported and skipped to its end, not read into memory);
+ * YAML goes through yaml.c's streaming reader; a .json file is read whole,
+ * and an array in it is a list of records.
+ */
+#include "engine.h"
+#include "json.h"
+#include "yaml.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+enum { READ_CHUNK = 1 << 16 };
+
+/* Zero fields mean "the default", as everywhere limits are given. */
+static gv_limits to_gv(const gavel_limits *l)
+{
+    gavel_limits d;
+    gavel_limits_init(&d);
+    gv_limits g = { d.record_bytes, d.depth, d.nodes, d.string_bytes };
+    if (l && l->record_bytes) g.max_bytes = l->record_bytes;
+    if (l && l->depth)        g.max_depth = l->depth;
+    if (l && l->nodes)        g.max_nodes = l->nodes;
+    if (l && l->string_bytes) g.max_string = l->string_bytes;
+    return g;
+}
+
+/* ---- records --------------------------------------------------------------------- */
+
+gavel_record *gavel_record_new(void)
+{
+    gavel_record *r = calloc(1, sizeof *r);
+    return r;
+}
+
+void gavel_record_free(gavel_record *r)
+{
+    if (!r)
+        return;
+    gv_arena_free(&r->arena);
+    free(r);
+}
+
+static void record_clear(gavel_record *r)
+{
+    gv_arena_reset(&r->arena);
+    r->root = NULL;
+    r->err[0] = '\0';
+    r->where[0] = '\0';
+}
+
+static void record_fail(gavel_record *r, const char *name, const gv_error *e)
+{
+    r->root = NULL;
+    snprintf(r->err, sizeof r->err, "%s:%u:%u: %s", name, e->line, e->col ? e->col : 1, e->msg);
+}
+
+gavel_status gavel_record_parse(gavel_record *r, const char *text, size_t len,
+                                gavel_format format, const char *name,
+                                const gavel_limits *limits)
+{
+    if (!r || (!text && len))
+        return GAVEL_EARG;
+    record_clear(r);
+    name = name ? name : "record";
+    snprintf(r->where, sizeof r->where, "%s:1", name);
+    gv_limits lim = to_gv(limits);
+    gv_error e = { 0 };
+    if (format == GAVEL_YAML)
+        r->root = gvyaml_load_buf(text ? text : "", len, &r->arena, &lim, &e);
+    else
+        r->root = gvjson_parse(text ? text : "", len, 1, &r->arena, &lim, &e);
+    if (!r->root) {
+        record_fail(r, name, &e);
+        return GAVEL_EINPUT;
+    }
+    return GAVEL_OK;
+}
+
+const char *gavel_record_errmsg(const gavel_record *r)
+{
+    return r && r->err[0] ? r->err : NULL;
+}
+const char *gavel_record_where(const gavel_record *r) { return r ? r->where : NULL; }
+uint64_t gavel_record_position(const gavel_record *r) { return r ? r->position : 0; }
+void gavel_record_set_position(gavel_record *r, uint64_t pos)
+{
+    if (r)
+        r->position = pos;
+}
+
+/* ---- readers ----------------------------------------------------------------------- */
+
+struct gavel_reader {
+    gavel_status status;
+    char         errmsg[512];
+    char        *name;          /* for messages: the path, or "<stdin>" */
+    gavel_format format;
+    gv_limits    lim;
+    int          fd;            /* JSON Lines */
+    FILE        *file;          /* YAML */
+    gvyaml      *yaml;
+    uint64_t     count;         /* records handed out */
+    int          done;
+
+    /* JSON Lines: a sliding buffer over the file. */
+    char    *buf;
+    size_t   cap, start, end;   /* unread bytes are buf[start..end) */
+    uint32_t line;              /* line number of buf[start] */
+    int      eof;
+
+    /* .json: the whole document, and the next array item. */
+    gv_arena  doc_arena;
+    gv_value *doc;
+    uint32_t  next_item;
+};
+
+static gavel_format format_for(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot)
+        return GAVEL_JSONL;
+    if (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml"))
+        return GAVEL_YAML;
+    if (!strcmp(dot, ".json"))
+        return GAVEL_JSON;
+    return GAVEL_JSONL;
+}
+
+static void reader_fail(gavel_reader *rd, gavel_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void reader_fail(gavel_reader *rd, gavel_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rd->errmsg, sizeof rd->errmsg, fmt, ap);
+    va_end(ap);
+    rd->status = st;
+    rd->done = 1;
+}
+
+static int read_whole(gavel_reader *rd, gv_buf *b)
+{
+    char tmp[READ_CHUNK];
+    ssize_t n;
+    while ((n = read(rd->fd, tmp, sizeof tmp)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        gv_buf_add(b, tmp, (size_t)n);
+        if (b->oom)
+            return -1;
+    }
+    return 0;
+}
+
+static void open_json(gavel_reader *rd)
+{
+    gv_buf b = GV_BUF_INIT;
+    if (read_whole(rd, &b) != 0) {
+        reader_fail(rd, GAVEL_EIO, "%s: read error: %s", rd->name, strerror(errno));
+        gv_buf_free(&b);
+        return;
+    }
+    /* The whole file is one document; per-record limits apply to its items,
+     * so the document as a whole may be as large as the file. */
+    gv_limits lim = rd->lim;
+    lim.max_bytes = b.len + 1;
+    lim.max_nodes = (size_t)-1;
+    lim.max_depth = rd->lim.max_depth + 1;
+    gv_error e = { 0 };
+    rd->doc = gvjson_parse(b.ptr ? b.ptr : "", b.len, 1, &rd->doc_arena, &lim, &e);
+    gv_buf_free(&b);
+    if (!rd->doc)
+        snprintf(rd->errmsg, sizeof rd->errmsg, "%s:%u:%u: %s", rd->name, e.line,
+                 e.col ? e.col : 1, e.msg);
+}
+
+gavel_reader *gavel_reader_open(const char *path, gavel_format format,
+                                const gavel_limits *limits)
+{
+    gavel_reader *rd = calloc(1, sizeof *rd);
+    if (!rd)
+        return NULL;
+    rd->fd = -1;
+    rd->lim = to_gv(limits);
+    rd->line = 1;
+    int is_stdin = !path || !strcmp(path, "-");
+    rd->name = strdup(is_stdin ? "<stdin>" : path);
+    rd->format = format != GAVEL_AUTO ? format : is_stdin ? GAVEL_JSONL : format_for(path);
+    rd->fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+    if (rd->fd < 0) {
+        reader_fail(rd, GAVEL_EIO, "%s: cannot open: %s", rd->name, strerror(errno));
+        return rd;
+    }
+    if (rd->format == GAVEL_YAML) {
+        rd->file = fdopen(rd->fd, "rb");
+        rd->yaml = rd->file ? gvyaml_open_file(rd->file, 1) : NULL;
+        if (!rd->yaml)
+            reader_fail(rd, GAVEL_ENOMEM, "%s: out of memory", rd->name);
+        if (rd->file)
+            rd->fd = -1;      /* owned by the FILE now */
+    } else if (rd->format == GAVEL_JSON) {
+        open_json(rd);
+    }
+    return rd;
+}
+
+void gavel_reader_free(gavel_reader *rd)
+{
+    if (!rd)
+        return;
+    gvyaml_close(rd->yaml);
+    if (rd->file)
+        fclose(rd->file);
+    if (rd->fd >= 0)
+        close(rd->fd);
+    gv_arena_free(&rd->doc_arena);
+    free(rd->buf);
+    free(rd->name);
+    free(rd);
+}
+
+gavel_status gavel_reader_status(const gavel_reader *rd) { return rd ? rd->status : GAVEL_EARG; }
+const char *gavel_reader_errmsg(const gavel_reader *rd) { return rd ? rd->errmsg : ""; }
+
+/* Fills the buffer; returns bytes added, 0 at end of file, -1 on error. */
+static ssize_t fill(gavel_reader *rd)
+{
+    if (rd->start > 0 && rd->start == rd->end)
+        rd->start = rd->end = 0;
+    if (rd->cap - rd->end < READ_CHUNK) {
+        if (rd->start > 0) {            /* slide unread bytes to the front */
+            memmove(rd->buf, rd->buf + rd->start, rd->end - rd->start);
+            rd->end -= rd->start;
+            rd->start = 0;
+        }
+        if (rd->cap - rd->end < READ_CHUNK) {
+            size_t cap = rd->cap ? rd->cap * 2 : 4 * READ_CHUNK;
+            char *b = realloc(rd->buf, cap);
+            if (!b)
+                return -1;
+            rd->buf = b;
+            rd->cap = cap;
+        }
+    }
+    for (;;) {
+        ssize_t n = read(rd->fd, rd->buf + rd->end, rd->cap - rd->end);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n > 0)
+            rd->end += (size_t)n;
+        return n;
+    }
+}
+
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+/* Skips the rest of an overlong line without keeping it. */
+static int skip_line(gavel_reader *rd)
+{
+    for (;;) {
+        char *nl = memchr(rd->buf + rd->start, '\n', rd->end - rd->start);
+        if (nl) {
+            rd->start = (size_t)(nl - rd->buf) + 1;
+            return 0;
+        }
+        rd->start = rd->end;
+        ssize_t n = fill(rd);
+        if (n <= 0)
+            return (int)n;
+    }
+}
+
+static int next_jsonl(gavel_reader *rd, gavel_record *r)
+{
+    for (;;) {
+        char *s = rd->buf ? rd->buf + rd->start : NULL;
+        char *nl = s ? memchr(s, '\n', rd->end - rd->start) : NULL;
+        if (!nl && !rd->eof) {
+            if (rd->end - rd->start > rd->lim.max_bytes) {
+                uint32_t line = rd->line++;
+                snprintf(r->where, sizeof r->where, "%s:%u", rd->name, line);
+                snprintf(r->err, sizeof r->err, "%s:%u:1: line longer than %zu bytes "
+                         "(--max-record-bytes)", rd->name, line, rd->lim.max_bytes);
+                if (skip_line(rd) < 0)
+                    reader_fail(rd, GAVEL_EIO, "%s: read error: %s", rd->name, strerror(errno));
+                return 1;
+            }
+            ssize_t n = fill(rd);
+            if (n < 0) {
+                reader_fail(rd, GAVEL_EIO, "%s: read error: %s", rd->name, strerror(errno));
+                return -1;
+            }
+            if (n == 0)
+                rd->eof = 1;
+            continue;
+        }
+        size_t len = nl ? (size_t)(nl - s) : rd->end - rd->start;
+        if (!nl && len == 0)
+            return 0;
+        uint32_t line = rd->line++;
+        rd->start += len + (nl ? 1 : 0);
+        if (blank(s, len))
+            continue;
+        if (len && s[len - 1] == '\r')
+            len--;
+        snprintf(r->where, sizeof r->where, "%s:%u", rd->name, line);
+        if (len > rd->lim.max_bytes) {
+            snprintf(r->err, sizeof r->err, "%s:%u:1: line longer than %zu bytes "
+                     "(--max-record-bytes)", rd->name, line, rd->lim.max_bytes);
+            return 1;
+        }
+        gv_error e = { 0 };
+        r->root = gvjson_parse(s, len, line, &r->arena, &rd->lim, &e);
+        if (!r->root)
+            record_fail(r, rd->name, &e);
+        return 1;
+    }
+}
+
+static int next_yaml(gavel_reader *rd, gavel_record *r)
+{
+    gv_error e = { 0 };
+    gv_value *v = NULL;
+    int st = gvyaml_next(rd->yaml, &r->arena, &rd->lim, &v, &e);
+    if (st == GVYAML_END)
+        return 0;
+    snprintf(r->where, sizeof r->where, "%s:%u", rd->name, v ? v->line : e.line);
+    if (st == GVYAML_RECORD) {
+        r->root = v;
+        return 1;
+    }
+    record_fail(r, rd->name, &e);
+    if (st == GVYAML_BROKEN)
+        rd->done = 1;     /* the parser cannot go on: this error is the last record */
+    return 1;
+}
+
+static int next_json(gavel_reader *rd, gavel_record *r)
+{
+    if (!rd->doc) {                 /* the file did not parse: one error record */
+        rd->done = 1;
+        snprintf(r->where, sizeof r->where, "%s:1", rd->name);
+        snprintf(r->err, sizeof r->err, "%.300s", rd->errmsg);
+        rd->errmsg[0] = '\0';
+        return 1;
+    }
+    gv_value *item = rd->doc;
+    if (rd->doc->type == GV_ARR) {
+        if (rd->next_item >= rd->doc->len)
+            return 0;
+        item = rd->doc->u.items[rd->next_item++];
+    } else if (rd->next_item++ > 0) {
+        return 0;
+    }
+    snprintf(r->where, sizeof r->where, "%s:%u", rd->name, item->line);
+    /* Items stay in the reader's arena; the record borrows them. Each is a
+     * root of its own, so paths in `missing` start at the record. */
+    item->parent = NULL;
+    item->index = 0;
+    r->root = item;
+    return 1;
+}
+
+int gavel_reader_next(gavel_reader *rd, gavel_record *r)
+{
+    if (!rd || !r)
+        return -1;
+    record_clear(r);
+    if (rd->done)
+        return rd->status == GAVEL_OK ? 0 : -1;
+    int st;
+    switch (rd->format) {
+    case GAVEL_YAML: st = next_yaml(rd, r); break;
+    case GAVEL_JSON: st = next_json(rd, r); break;
+    default:         st = next_jsonl(rd, r); break;
+    }
+    if (st == 1)
+        r->position = ++rd->count;
+    return st;
+}

@@ -1,0 +1,1073 @@
+/*
+ * sandbox.c: the Lua state a policy runs in.
+ *
+ * Owns everything Lua-facing: the allocator with its memory cap, the
+ * instruction and wall-clock budgets (a count hook), the environment built
+ * from an allow-list (HARDENING.md items 1-11), the helpers rules call
+ * (`rule`, `lexicon`, `any`, `all`, `count`, `days_between`), freezing what
+ * the rule files built, and the read-only proxies through which rules see
+ * records and the context.
+ *
+ * Design notes:
+ * - Globals: the registry's global table G is the sandbox itself, so even a
+ *   stray `load` could reach nothing else. Reading an undefined global is an
+ *   error (it is nearly always a typo in a rule); writing one is an error
+ *   once the policy has loaded.
+ * - Freezing: a frozen table is emptied and its contents moved to a hidden
+ *   table reached through __index, with __newindex raising. That makes
+ *   every table the rule files built at load time read-only, so no record
+ *   can leave state behind for the next.
+ * - Records are not copied into Lua tables: a proxy is a small userdata over
+ *   the parsed value tree, created lazily when a rule reaches for a field.
+ *   That is what lets the evaluator notice reads of absent fields (the
+ *   `missing` list) and keeps untouched parts of a record free.
+ *
+ * Stack effects are noted as [-pop, +push] like the Lua manual.
+ */
+#include "engine.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Registry keys: addresses of these constants, never their contents. */
+static const char KEY_RULES = 0, KEY_CACHE = 0, KEY_PROXY_MT = 0,
+                  KEY_FROZEN_MT = 0, KEY_GLOBALS_MT = 0;
+
+enum { HOOK_EVERY = 1000, PATTERN_MAX = 256, EVIDENCE_DEPTH = 16 };
+#define PATTERN_COST_MAX 1e9
+
+gvsb *gvsb_get(lua_State *L) { return *(gvsb **)lua_getextraspace(L); }
+
+/* ---- allocator and budgets ------------------------------------------------ */
+
+static lua_State *sb_state(gvsb *sb);
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void hook(lua_State *L, lua_Debug *ar);
+
+/* Once a budget is exceeded the hook fires on every instruction and raises
+ * again, so a pcall in rule code cannot swallow the error. */
+static void trip(gvsb *sb, lua_State *L, gvsb_trip why)
+{
+    if (!sb->trip)
+        sb->trip = why;
+    if (L)
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+}
+
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    gvsb *sb = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        sb->mem_used -= old;
+        return NULL;
+    }
+    if (nsize > old && sb->mem_limit && sb->mem_used + (nsize - old) > sb->mem_limit) {
+        trip(sb, sb_state(sb), GVSB_MEMORY);
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (!p)
+        return NULL;
+    sb->mem_used = sb->mem_used - old + nsize;
+    return p;
+}
+
+const char *gvsb_trip_message(const gvsb *sb)
+{
+    switch (sb->trip) {
+    case GVSB_INSTRUCTIONS: return "exceeded the instruction budget";
+    case GVSB_DEADLINE:     return "exceeded the time budget";
+    case GVSB_MEMORY:       return "exceeded the memory budget";
+    default:                return "";
+    }
+}
+
+static void hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    gvsb *sb = gvsb_get(L);
+    if (!sb->trip) {
+        sb->spent += HOOK_EVERY;
+        if (sb->budget && sb->spent > sb->budget)
+            trip(sb, L, GVSB_INSTRUCTIONS);
+        else if (sb->deadline_ns && now_ns() > sb->deadline_ns)
+            trip(sb, L, GVSB_DEADLINE);
+    }
+    if (sb->trip)
+        luaL_error(L, "%s", gvsb_trip_message(sb));
+}
+
+void gvsb_arm(lua_State *L)
+{
+    gvsb *sb = gvsb_get(L);
+    sb->spent = 0;
+    sb->trip = GVSB_OK;
+    sb->deadline_ns = sb->millis ? now_ns() + (uint64_t)sb->millis * 1000000u : 0;
+    lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+}
+
+/* ---- freezing --------------------------------------------------------------- */
+
+static int ro_newindex(lua_State *L)
+{
+    return luaL_error(L, "attempt to modify a read-only table (policy data "
+                         "is frozen once the policy has loaded)");
+}
+
+static int global_newindex(lua_State *L)
+{
+    const char *k = lua_tostring(L, 2);
+    return luaL_error(L, "assignment to global '%s': rules are pure, use a local",
+                      k ? k : "?");
+}
+
+static int global_index(lua_State *L)
+{
+    const char *k = lua_tostring(L, 2);
+    return luaL_error(L, "undefined global '%s'", k ? k : "?");
+}
+
+/* The hidden table behind frozen table 1. [-0, +1] */
+static void push_hidden(lua_State *L)
+{
+    if (lua_getmetatable(L, 1))
+        lua_rawgetp(L, -1, &KEY_FROZEN_MT), lua_remove(L, -2);
+    else
+        lua_pushnil(L);
+}
+
+static int frozen_len(lua_State *L)
+{
+    push_hidden(L);
+    lua_pushinteger(L, lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0);
+    return 1;
+}
+
+static int frozen_next(lua_State *L)
+{
+    push_hidden(L);
+    if (!lua_istable(L, -1))
+        return 0;
+    lua_pushvalue(L, 2);
+    return lua_next(L, -2) ? 2 : 0;
+}
+
+static int frozen_pairs(lua_State *L)
+{
+    lua_pushcfunction(L, frozen_next);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+/* Freezes table idx in place: contents move to a hidden table. [-0, +0] */
+static void freeze_table(lua_State *L, int idx, int is_globals)
+{
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);                                   /* hidden */
+    int hidden = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, hidden);
+    }
+    lua_pushnil(L);
+    while (lua_next(L, hidden)) {                      /* now empty the original */
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        lua_pushnil(L);
+        lua_rawset(L, idx);
+    }
+    if (is_globals) {                                  /* strict reads stay */
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_GLOBALS_MT);
+        lua_setmetatable(L, hidden);
+    }
+    lua_createtable(L, 0, 6);                          /* the frozen metatable */
+    lua_pushvalue(L, hidden);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, is_globals ? global_newindex : ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, frozen_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, frozen_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushvalue(L, hidden);
+    lua_rawsetp(L, -2, &KEY_FROZEN_MT);
+    lua_setmetatable(L, idx);
+    lua_pop(L, 1);
+}
+
+/* Freezes every metatable-free table reachable from the value at idx,
+ * through table contents and the upvalues of Lua functions. Tables that
+ * already carry a metatable (proxies, lexicons, frozen tables) are left. */
+static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
+{
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);                                   /* seen */
+    int seen = lua_gettop(L);
+    lua_newtable(L);                                   /* work list */
+    int work = lua_gettop(L);
+    lua_Integer top = 0;
+    lua_pushvalue(L, idx);
+    lua_rawseti(L, work, ++top);
+    while (top > 0) {
+        luaL_checkstack(L, 8, "freezing policy data");
+        lua_rawgeti(L, work, top);
+        lua_pushnil(L);
+        lua_rawseti(L, work, top--);
+        int v = lua_gettop(L);
+        lua_pushvalue(L, v);
+        if (lua_rawget(L, seen) != LUA_TNIL || (!lua_istable(L, v) && !lua_isfunction(L, v))) {
+            lua_settop(L, v - 1);
+            continue;
+        }
+        lua_pop(L, 1);
+        lua_pushvalue(L, v);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, seen);
+        if (lua_istable(L, v)) {
+            if (lua_getmetatable(L, v)) {
+                lua_settop(L, v - 1);
+                continue;
+            }
+            lua_pushnil(L);
+            while (lua_next(L, v)) {
+                if (lua_istable(L, -1) || lua_isfunction(L, -1)) {
+                    lua_pushvalue(L, -1);
+                    lua_rawseti(L, work, ++top);
+                }
+                lua_pop(L, 1);
+            }
+            freeze_table(L, v, root_is_globals && lua_rawequal(L, v, idx));
+        } else if (!lua_iscfunction(L, v)) {
+            for (int n = 1; lua_getupvalue(L, v, n); n++) {
+                if (lua_istable(L, -1) || lua_isfunction(L, -1))
+                    lua_rawseti(L, work, ++top);
+                else
+                    lua_pop(L, 1);
+            }
+        }
+        lua_settop(L, v - 1);
+    }
+    lua_pop(L, 2);
+}
+
+/* ---- the base allow-list ------------------------------------------------------ */
+
+/* setmetatable without __gc: finalizers run with hooks off, so a finalizer
+ * could run unbounded (HARDENING.md). */
+static int sb_setmetatable(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        if (lua_getfield(L, 2, "__gc") != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc is not allowed in rules");
+        lua_pop(L, 1);
+    }
+    if (lua_getmetatable(L, 1)) {
+        if (lua_getfield(L, -1, "__metatable") != LUA_TNIL)
+            return luaL_error(L, "cannot change a protected metatable");
+        lua_pop(L, 2);
+    }
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+/* type() that calls a record proxy a table, which is what rules see. */
+static int sb_type(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
+        if (lua_rawequal(L, -1, -2)) {
+            lua_pushliteral(L, "table");
+            return 1;
+        }
+        lua_pop(L, 2);
+    }
+    lua_pushstring(L, luaL_typename(L, 1));
+    return 1;
+}
+
+/* ---- string matching with a cost cap -------------------------------------- */
+
+/* Lua patterns backtrack: each unbounded quantifier can multiply the work by
+ * the subject length, and time inside string.find is invisible to the hook.
+ * So estimate n^(k+1) (k quantifiers, one factor less when anchored) and
+ * refuse what could run for more than a fraction of a second. */
+static double pattern_cost(const char *p, size_t lp, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < lp; i++) {
+        char c = p[i];
+        if (c == '%') {
+            i++;
+            if (i < lp && (p[i] == 'b'))
+                i += 2;
+        } else if (c == '[') {
+            i++;
+            if (i < lp && p[i] == '^')
+                i++;
+            do {                                   /* first ']' is literal */
+                if (i < lp && p[i] == '%')
+                    i++;
+                i++;
+            } while (i < lp && p[i] != ']');
+        } else if (c == '*' || c == '+' || c == '-' || c == '?') {
+            k++;
+        }
+    }
+    int anchored = lp > 0 && p[0] == '^';
+    return pow((double)n + 1, k + (anchored ? 0 : 1));
+}
+
+static int guarded_match(lua_State *L)
+{
+    size_t ls, lp;
+    luaL_checklstring(L, 1, &ls);
+    const char *p = luaL_checklstring(L, 2, &lp);
+    const char *name = lua_tostring(L, lua_upvalueindex(2));
+    int plain = strcmp(name, "find") == 0 && lua_toboolean(L, 4);
+    if (!plain) {
+        if (lp > PATTERN_MAX)
+            return luaL_error(L, "string.%s: pattern longer than %d bytes", name, PATTERN_MAX);
+        if (pattern_cost(p, lp, ls) > PATTERN_COST_MAX)
+            return luaL_error(L, "string.%s: pattern too costly for a %d-byte subject "
+                                 "(use fewer quantifiers, a plain find or a lexicon)",
+                              name, (int)ls);
+    }
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* string library: no dump; find/match/gmatch/gsub behind the cost cap.
+ * [-0, +0] with the string table at idx */
+static void tame_string(lua_State *L, int idx)
+{
+    static const char *const guarded[] = { "find", "match", "gmatch", "gsub" };
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);
+    lua_setfield(L, idx, "dump");
+    for (size_t i = 0; i < sizeof guarded / sizeof *guarded; i++) {
+        lua_getfield(L, idx, guarded[i]);
+        lua_pushstring(L, guarded[i]);
+        lua_pushcclosure(L, guarded_match, 2);
+        lua_setfield(L, idx, guarded[i]);
+    }
+    /* Lock the shared string metatable. */
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* ---- helpers: any, all, count, days_between ----------------------------- */
+
+/* Calls pred(item, i) (or takes the item itself) for each item of arr,
+ * stopping when stop_on says. Returns the number of truthy results. */
+static lua_Integer each_item(lua_State *L, int stop_on, int *stopped)
+{
+    lua_Integer hits = 0;
+    *stopped = 0;
+    if (lua_isnoneornil(L, 1))
+        return 0;
+    int has_pred = !lua_isnoneornil(L, 2);
+    for (lua_Integer i = 1;; i++) {
+        if (lua_geti(L, 1, i) == LUA_TNIL) {
+            lua_pop(L, 1);
+            break;
+        }
+        if (has_pred) {
+            lua_pushvalue(L, 2);
+            lua_insert(L, -2);
+            lua_pushinteger(L, i);
+            lua_call(L, 2, 1);
+        }
+        int truth = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        hits += truth;
+        if (truth == stop_on) {
+            *stopped = 1;
+            break;
+        }
+    }
+    return hits;
+}
+
+static int h_any(lua_State *L)
+{
+    int stopped;
+    each_item(L, 1, &stopped);
+    lua_pushboolean(L, stopped);
+    return 1;
+}
+
+static int h_all(lua_State *L)
+{
+    int stopped;
+    each_item(L, 0, &stopped);
+    lua_pushboolean(L, !stopped);
+    return 1;
+}
+
+static int h_count(lua_State *L)
+{
+    int stopped;
+    lua_pushinteger(L, each_item(L, -1, &stopped));
+    return 1;
+}
+
+static int days_from_civil(int y, unsigned m, unsigned d)
+{
+    /* Howard Hinnant's algorithm: days since 1970-01-01, proleptic Gregorian. */
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int)doe - 719468;
+}
+
+static int digits(const char *s, size_t n, size_t at, size_t k, int *out)
+{
+    if (at + k > n)
+        return -1;
+    int v = 0;
+    for (size_t i = at; i < at + k; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int gv_parse_time(const char *s, size_t n, double *secs, int *date_only)
+{
+    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int y, mo, d, h = 0, mi = 0, se = 0;
+    if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || s[7] != '-' ||
+        digits(s, n, 5, 2, &mo) || digits(s, n, 8, 2, &d))
+        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+        return -1;
+    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return -1;
+    double frac = 0, offset = 0;
+    size_t i = 10;
+    *date_only = 1;
+    if (i < n) {
+        if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
+            return -1;
+        if (digits(s, n, i + 1, 2, &h) || i + 3 >= n || s[i + 3] != ':' ||
+            digits(s, n, i + 4, 2, &mi) || h > 23 || mi > 59)
+            return -1;
+        *date_only = 0;
+        i += 6;
+        if (i < n && s[i] == ':') {
+            if (digits(s, n, i + 1, 2, &se) || se > 60)
+                return -1;
+            i += 3;
+            if (i < n && s[i] == '.') {
+                double scale = 0.1;
+                for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
+                    frac += (s[i] - '0') * scale;
+            }
+        }
+        if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+            i++;
+        } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+            int oh, om;
+            if (digits(s, n, i + 1, 2, &oh) || i + 3 >= n || s[i + 3] != ':' ||
+                digits(s, n, i + 4, 2, &om))
+                return -1;
+            offset = (s[i] == '-' ? -1 : 1) * (oh * 3600.0 + om * 60.0);
+            i += 6;
+        }
+        if (i != n)
+            return -1;
+    }
+    *secs = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 +
+            h * 3600.0 + mi * 60.0 + se + frac - offset;
+    return 0;
+}
+
+/* days_between(a, b): b minus a in days. Whole days (an integer) between
+ * two dates; a float when either has a time. nil in, nil out: the absent
+ * field is already in `missing`. */
+static int h_days_between(lua_State *L)
+{
+    if (lua_isnoneornil(L, 1) || lua_isnoneornil(L, 2)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    double t[2];
+    int all_dates = 1;
+    for (int i = 0; i < 2; i++) {
+        size_t n;
+        const char *s = luaL_checklstring(L, i + 1, &n);
+        int date_only;
+        if (gv_parse_time(s, n, &t[i], &date_only))
+            return luaL_error(L, "days_between: '%s' is not an ISO 8601 date", s);
+        all_dates &= date_only;
+    }
+    double days = (t[1] - t[0]) / 86400.0;
+    if (all_dates)
+        lua_pushinteger(L, (lua_Integer)days);
+    else
+        lua_pushnumber(L, days);
+    return 1;
+}
+
+/* ---- lexicons ----------------------------------------------------------------- */
+
+static int lex_find(lua_State *L)
+{
+    const gvlex *const *ud = luaL_checkudata(L, 1, "gavel.lexicon");
+    if (lua_isnoneornil(L, 2)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    size_t n;
+    const char *text = luaL_checklstring(L, 2, &n);
+    const char *term = gvlex_find(*ud, text, n);
+    if (term)
+        lua_pushstring(L, term);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int lexicon_unknown(lua_State *L)
+{
+    const char *k = lua_tostring(L, 2);
+    return luaL_error(L, "no lexicon named '%s' in the policy manifest", k ? k : "?");
+}
+
+/* Pushes the `lexicon` table: name -> userdata over the shared compiled
+ * lexicon (immutable, so every state may point at it). [-0, +1] */
+static void push_lexicons(lua_State *L, const gavel_policy *p)
+{
+    luaL_newmetatable(L, "gavel.lexicon");
+    lua_newtable(L);
+    lua_pushcfunction(L, lex_find);
+    lua_setfield(L, -2, "find");
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+
+    lua_createtable(L, 0, p ? p->nlexicons : 0);
+    for (int i = 0; p && i < p->nlexicons; i++) {
+        const gvlex **ud = lua_newuserdatauv(L, sizeof *ud, 0);
+        *ud = p->lexicons[i].lex;
+        luaL_setmetatable(L, "gavel.lexicon");
+        lua_setfield(L, -2, p->lexicons[i].name);
+    }
+    lua_newtable(L);
+    lua_pushcfunction(L, lexicon_unknown);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    /* Freeze by hand: it has a metatable already, so freeze_reachable skips it. */
+}
+
+/* ---- rule definitions ------------------------------------------------------------ */
+
+static void check_string_field(lua_State *L, int def, const char *id,
+                               const char *field, int required)
+{
+    int t = lua_getfield(L, def, field);
+    if (t == LUA_TNIL && required)
+        luaL_error(L, "rule '%s': '%s' is required", id, field);
+    if (t != LUA_TNIL && t != LUA_TSTRING)
+        luaL_error(L, "rule '%s': '%s' must be a string", id, field);
+}
+
+/* Normalises a list-or-string field into a sequence of strings. [-0, +1] */
+static void push_string_list(lua_State *L, int def, const char *id, const char *field)
+{
+    int t = lua_getfield(L, def, field);
+    lua_newtable(L);
+    if (t == LUA_TSTRING) {
+        lua_pushvalue(L, -2);
+        lua_rawseti(L, -2, 1);
+    } else if (t == LUA_TTABLE) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -2);
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (lua_rawgeti(L, -2, i) != LUA_TSTRING)
+                luaL_error(L, "rule '%s': '%s' must be a list of strings", id, field);
+            lua_rawseti(L, -2, i);
+        }
+    } else if (t != LUA_TNIL) {
+        luaL_error(L, "rule '%s': '%s' must be a string or a list of strings", id, field);
+    }
+    lua_remove(L, -2);
+}
+
+static int rule_define(lua_State *L)
+{
+    const char *id = lua_tostring(L, lua_upvalueindex(1));
+    if (!lua_istable(L, 1))
+        return luaL_error(L, "rule '%s': expected a table: rule \"%s\" { ... }", id, id);
+    static const char *const known[] = { "outcome", "cites", "reason", "defeats",
+                                         "when", "in_force", NULL };
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        int ok = 0;
+        for (int i = 0; k && known[i]; i++)
+            ok |= strcmp(k, known[i]) == 0;
+        if (!ok)
+            return luaL_error(L, "rule '%s': unknown field '%s' (expected outcome, "
+                                 "cites, reason, defeats, when, in_force)",
+                              id, k ? k : luaL_typename(L, -1));
+    }
+    lua_createtable(L, 0, 12);
+    int e = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_setfield(L, e, "id");
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_setfield(L, e, "file");
+    lua_pushvalue(L, lua_upvalueindex(3));
+    lua_setfield(L, e, "line");
+    static const char *const strs[] = { "outcome", "cites", "reason" };
+    for (int i = 0; i < 3; i++) {
+        check_string_field(L, 1, id, strs[i], 0);
+        lua_setfield(L, e, strs[i]);
+    }
+    if (lua_getfield(L, 1, "when") != LUA_TFUNCTION)
+        return luaL_error(L, "rule '%s': 'when' must be a function(r, ctx)", id);
+    lua_setfield(L, e, "when");
+    push_string_list(L, 1, id, "defeats");
+    lua_setfield(L, e, "defeats");
+    int t = lua_getfield(L, 1, "in_force");
+    if (t == LUA_TTABLE) {
+        int f = lua_gettop(L);
+        check_string_field(L, f, id, "from", 0);
+        lua_setfield(L, e, "from");
+        check_string_field(L, f, id, "until", 0);
+        lua_setfield(L, e, "until");
+    } else if (t != LUA_TNIL) {
+        return luaL_error(L, "rule '%s': 'in_force' must be a table { from = ..., "
+                             "[\"until\"] = ... }", id);
+    }
+    lua_settop(L, e);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RULES);
+    lua_pushvalue(L, e);
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    return 0;
+}
+
+/* rule "id" -> a function that takes the definition table. */
+static int h_rule(lua_State *L)
+{
+    if (!gvsb_get(L)->loading)
+        return luaL_error(L, "rule() can only be called while the policy loads");
+    size_t n;
+    const char *id = luaL_checklstring(L, 1, &n);
+    if (n == 0 || n > 200)
+        return luaL_error(L, "rule id must be 1 to 200 characters");
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || strchr("._-:/", c)))
+            return luaL_error(L, "rule id '%s': use letters, digits and . _ - : /", id);
+    }
+    lua_Debug ar;
+    const char *file = "?";
+    int line = 0;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+        file = ar.source[0] == '@' ? ar.source + 1 : ar.short_src;
+        line = ar.currentline;
+    }
+    lua_settop(L, 1);
+    lua_pushstring(L, file);
+    lua_pushinteger(L, line);
+    lua_pushcclosure(L, rule_define, 3);
+    return 1;
+}
+
+void gvsb_rules_push(lua_State *L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RULES); }
+
+/* ---- record proxies -------------------------------------------------------------- */
+
+typedef struct proxy {
+    const gv_value *v;
+    uint32_t        gen;
+    int             in_context;
+} proxy;
+
+static const proxy *check_proxy(lua_State *L)
+{
+    const proxy *px = lua_touserdata(L, 1);
+    if (px->gen != gvsb_get(L)->gen)
+        luaL_error(L, "a record value was kept after its record was evaluated");
+    return px;
+}
+
+static void push_proxy(lua_State *L, const gv_value *v, int in_context)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+    if (lua_rawgetp(L, -1, v) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    proxy *px = lua_newuserdatauv(L, sizeof *px, 0);
+    px->v = v;
+    px->gen = gvsb_get(L)->gen;
+    px->in_context = in_context;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, v);
+    lua_remove(L, -2);
+}
+
+void gvsb_push_value(lua_State *L, const gv_value *v, int in_context)
+{
+    if (!v) {
+        lua_pushnil(L);
+        return;
+    }
+    switch (v->type) {
+    case GV_NULL: lua_pushnil(L); break;
+    case GV_BOOL: lua_pushboolean(L, v->u.b); break;
+    case GV_INT:  lua_pushinteger(L, (lua_Integer)v->u.i); break;
+    case GV_NUM:  lua_pushnumber(L, v->u.n); break;
+    case GV_STR:  lua_pushlstring(L, v->u.s, v->len); break;
+    default:      push_proxy(L, v, in_context); break;
+    }
+}
+
+static int proxy_index(lua_State *L)
+{
+    const proxy *px = check_proxy(L);
+    const gv_value *v = px->v;
+    gvsb *sb = gvsb_get(L);
+    if (v->type == GV_OBJ) {
+        if (lua_type(L, 2) != LUA_TSTRING) {
+            lua_pushnil(L);
+            return 1;
+        }
+        size_t klen;
+        const char *k = lua_tolstring(L, 2, &klen);
+        if (px->in_context && !v->parent && klen == 5 && memcmp(k, "as_of", 5) == 0) {
+            lua_pushstring(L, sb->as_of ? sb->as_of : "");
+            return 1;
+        }
+        const gv_value *c = gv_get(v, k, klen);
+        if (!c && sb->on_missing)
+            sb->on_missing(sb->ud, v, k, klen, px->in_context);
+        gvsb_push_value(L, c, px->in_context);
+        return 1;
+    }
+    int isint;
+    lua_Integer i = lua_tointegerx(L, 2, &isint);
+    if (isint && i >= 1 && (uint64_t)i <= v->len)
+        gvsb_push_value(L, v->u.items[i - 1], px->in_context);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int proxy_len(lua_State *L)
+{
+    const proxy *px = check_proxy(L);
+    lua_pushinteger(L, px->v->type == GV_ARR ? (lua_Integer)px->v->len : 0);
+    return 1;
+}
+
+/* The pairs iterator keeps its position in an upvalue: O(1) per step. */
+static int proxy_next(lua_State *L)
+{
+    const proxy *px = check_proxy(L);
+    const gv_value *v = px->v;
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(1));
+    for (; (uint64_t)i < v->len; i++) {
+        if (v->type == GV_ARR) {
+            if (v->u.items[i]->type == GV_NULL)
+                continue;
+            lua_pushinteger(L, i + 1);
+            gvsb_push_value(L, v->u.items[i], px->in_context);
+        } else {
+            const gv_member *m = &v->u.members[i];
+            if (m->val->type == GV_NULL)
+                continue;
+            lua_pushlstring(L, m->key, m->klen);
+            gvsb_push_value(L, m->val, px->in_context);
+        }
+        lua_pushinteger(L, i + 1);
+        lua_replace(L, lua_upvalueindex(1));
+        return 2;
+    }
+    lua_pushinteger(L, i);
+    lua_replace(L, lua_upvalueindex(1));
+    return 0;
+}
+
+static int proxy_pairs(lua_State *L)
+{
+    check_proxy(L);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, proxy_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+static int proxy_newindex(lua_State *L)
+{
+    const proxy *px = check_proxy(L);
+    return luaL_error(L, "%s is read-only", px->in_context ? "the context" : "the record");
+}
+
+static int proxy_tostring(lua_State *L)
+{
+    const proxy *px = check_proxy(L);
+    gv_buf b = GV_BUF_INIT;
+    gv_buf_adds(&b, px->in_context ? "ctx" : "record");
+    if (px->v->parent) {
+        gv_buf_addc(&b, ' ');
+        gv_path(&b, px->v);
+    }
+    lua_pushlstring(L, b.ptr ? b.ptr : "", b.len);
+    gv_buf_free(&b);
+    return 1;
+}
+
+const gv_value *gvsb_to_value(lua_State *L, int idx)
+{
+    if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
+        return NULL;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
+    int is = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    if (!is)
+        return NULL;
+    const proxy *px = lua_touserdata(L, idx);
+    return px->gen == gvsb_get(L)->gen ? px->v : NULL;
+}
+
+void gvsb_new_record(lua_State *L)
+{
+    gvsb *sb = gvsb_get(L);
+    sb->gen++;
+    lua_createtable(L, 0, 16);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+}
+
+/* ---- building the state ---------------------------------------------------------- */
+
+static lua_State *sb_state(gvsb *sb)
+{
+    /* The allocator runs before lua_newstate returns; L is known after. */
+    return sb->L;
+}
+
+static void open_lib(lua_State *L, const char *name, lua_CFunction open)
+{
+    luaL_requiref(L, name, open, 0);    /* [-0, +1], not into _G */
+}
+
+/* Builds the globals from the allow-list. Runs protected. */
+static int build_env(lua_State *L)
+{
+    const gavel_policy *p = lua_touserdata(L, 1);
+    static const char *const base_ok[] = {
+        "assert", "error", "ipairs", "next", "pairs", "pcall", "xpcall",
+        "rawequal", "rawlen", "rawget", "select", "tonumber", "tostring", NULL };
+
+    open_lib(L, "_G", luaopen_base);
+    int base = lua_gettop(L);
+    lua_newtable(L);                                   /* G, the sandbox */
+    int G = lua_gettop(L);
+    for (int i = 0; base_ok[i]; i++) {
+        lua_getfield(L, base, base_ok[i]);
+        lua_setfield(L, G, base_ok[i]);
+    }
+    lua_pushliteral(L, LUA_VERSION);
+    lua_setfield(L, G, "_VERSION");
+    lua_pushcfunction(L, sb_setmetatable);
+    lua_setfield(L, G, "setmetatable");
+    lua_pushcfunction(L, sb_type);
+    lua_setfield(L, G, "type");
+
+    open_lib(L, LUA_STRLIBNAME, luaopen_string);
+    tame_string(L, -1);
+    lua_setfield(L, G, "string");
+    open_lib(L, LUA_TABLIBNAME, luaopen_table);
+    lua_setfield(L, G, "table");
+    open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
+    lua_setfield(L, G, "utf8");
+    open_lib(L, LUA_MATHLIBNAME, luaopen_math);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "random");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "randomseed");
+    lua_setfield(L, G, "math");
+
+    static const luaL_Reg helpers[] = {
+        { "any", h_any }, { "all", h_all }, { "count", h_count },
+        { "days_between", h_days_between }, { "rule", h_rule }, { NULL, NULL } };
+    lua_pushvalue(L, G);
+    luaL_setfuncs(L, helpers, 0);
+    lua_pop(L, 1);
+    push_lexicons(L, p);
+    lua_setfield(L, G, "lexicon");
+
+    /* Proxy metatable. */
+    static const luaL_Reg proxy_mt[] = {
+        { "__index", proxy_index }, { "__len", proxy_len }, { "__pairs", proxy_pairs },
+        { "__newindex", proxy_newindex }, { "__tostring", proxy_tostring },
+        { NULL, NULL } };
+    lua_newtable(L);
+    luaL_setfuncs(L, proxy_mt, 0);
+    lua_pushliteral(L, "record");
+    lua_setfield(L, -2, "__name");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
+
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RULES);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+
+    /* Strict globals: reading an undefined one is an error. */
+    lua_newtable(L);
+    lua_pushcfunction(L, global_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_GLOBALS_MT);
+    lua_setmetatable(L, G);
+
+    /* The standard tables are frozen now; G itself after the rules load. */
+    static const char *const libs[] = { "string", "table", "utf8", "math", NULL };
+    for (int i = 0; libs[i]; i++) {
+        lua_getfield(L, G, libs[i]);
+        freeze_reachable(L, -1, 0);
+        lua_pop(L, 1);
+    }
+    /* G replaces the real globals: nothing else is reachable. The loaded
+     * table still holds the libraries; empty it too. */
+    lua_pushvalue(L, G);
+    lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    lua_pushnil(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    return 0;
+}
+
+lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen)
+{
+    sb->mem_used = 0;
+    sb->L = NULL;
+    lua_State *L = lua_newstate(sb_alloc, sb);
+    if (!L) {
+        snprintf(msg, msglen, "out of memory creating a Lua state");
+        return NULL;
+    }
+    sb->L = L;
+    *(gvsb **)lua_getextraspace(L) = sb;
+    sb->policy = p;
+    sb->cur_rule = -1;
+    lua_pushcfunction(L, build_env);
+    lua_pushlightuserdata(L, (void *)p);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        snprintf(msg, msglen, "building the sandbox: %s", lua_tostring(L, -1));
+        lua_close(L);
+        return NULL;
+    }
+    /* Many short-lived proxies per record: generational GC suits that. */
+    lua_gc(L, LUA_GCGEN, 0, 0);
+    return L;
+}
+
+void gvsb_close(lua_State *L)
+{
+    if (L)
+        lua_close(L);
+}
+
+static int freeze_globals(lua_State *L)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    freeze_reachable(L, -1, 1);
+    gvsb_rules_push(L);            /* the `when` functions and their upvalues */
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        lua_getfield(L, -1, "when");
+        freeze_reachable(L, -1, 0);
+        lua_pop(L, 2);
+    }
+    return 0;
+}
+
+static void copy_error(lua_State *L, char *msg, size_t msglen)
+{
+    const char *e = lua_tostring(L, -1);
+    gvsb *sb = gvsb_get(L);
+    if (sb->trip)
+        snprintf(msg, msglen, "%s%s%s", e ? e : "", e ? ": " : "", gvsb_trip_message(sb));
+    else
+        snprintf(msg, msglen, "%s", e ? e : "error object is not a string");
+}
+
+int gvsb_load_rules(lua_State *L, const gavel_policy *p, char *msg, size_t msglen)
+{
+    gvsb *sb = gvsb_get(L);
+    sb->loading = 1;
+    for (int i = 0; i < p->nfiles; i++) {
+        const gvpol_file *f = &p->files[i];
+        char chunk[1024];
+        snprintf(chunk, sizeof chunk, "@%s", f->path);
+        if (luaL_loadbufferx(L, f->text, f->len, chunk, "t") != LUA_OK) {
+            copy_error(L, msg, msglen);
+            lua_pop(L, 1);
+            sb->loading = 0;
+            return -1;
+        }
+        gvsb_arm(L);
+        if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+            copy_error(L, msg, msglen);
+            lua_pop(L, 1);
+            sb->loading = 0;
+            return -1;
+        }
+    }
+    sb->loading = 0;
+    lua_pushcfunction(L, freeze_globals);
+    if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+        copy_error(L, msg, msglen);
+        lua_pop(L, 1);
+        return -1;
+    }
+    lua_sethook(L, NULL, 0, 0);
+    return 0;
+}

@@ -1,0 +1,188 @@
+/*
+ * value.c: the arena and member lookup for parsed-value trees (value.h).
+ */
+#include "value.h"
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gv_chunk {
+    gv_chunk *next;
+    size_t    size, used;
+    /* max_align_t keeps the payload aligned for any value we store */
+    _Alignas(16) unsigned char data[];
+};
+
+enum { CHUNK_MIN = 64 * 1024 };
+
+void *gv_arena_alloc(gv_arena *a, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    if (a->limit && a->used + size > a->limit)
+        return NULL;
+    gv_chunk *c = a->head;
+    if (!c || c->size - c->used < size) {
+        size_t want = size > CHUNK_MIN ? size : CHUNK_MIN;
+        c = malloc(sizeof *c + want);
+        if (!c)
+            return NULL;
+        c->size = want;
+        c->used = 0;
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = c->data + c->used;
+    c->used += size;
+    a->used += size;
+    return p;
+}
+
+char *gv_arena_strdup(gv_arena *a, const char *s, size_t len)
+{
+    char *p = gv_arena_alloc(a, len + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+void gv_arena_reset(gv_arena *a)
+{
+    /* Keep the largest chunk: a record stream settles on one chunk. */
+    gv_chunk *keep = NULL;
+    for (gv_chunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        if (!keep || c->size > keep->size) {
+            free(keep);
+            keep = c;
+        } else {
+            free(c);
+        }
+    }
+    if (keep) {
+        keep->used = 0;
+        keep->next = NULL;
+    }
+    a->head = keep;
+    a->used = 0;
+}
+
+void gv_arena_free(gv_arena *a)
+{
+    for (gv_chunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    a->head = NULL;
+    a->used = 0;
+}
+
+const gv_value *gv_get(const gv_value *obj, const char *key, size_t klen)
+{
+    if (!obj || obj->type != GV_OBJ)
+        return NULL;
+    for (uint32_t i = 0; i < obj->len; i++) {
+        const gv_member *m = &obj->u.members[i];
+        if (m->klen == klen && memcmp(m->key, key, klen) == 0)
+            return m->val;
+    }
+    return NULL;
+}
+
+const gv_value *gv_gets(const gv_value *obj, const char *key)
+{
+    return gv_get(obj, key, strlen(key));
+}
+
+void gv_error_set(gv_error *e, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+    if (!e)
+        return;
+    e->line = line;
+    e->col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- paths and JSON text ---------------------------------------------------- */
+
+static int is_ident(const char *k, size_t n)
+{
+    if (n == 0 || (k[0] >= '0' && k[0] <= '9'))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = k[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+void gv_path_key(gv_buf *out, int at_root, const char *key, size_t klen)
+{
+    if (is_ident(key, klen)) {
+        if (!at_root)
+            gv_buf_addc(out, '.');
+        gv_buf_add(out, key, klen);
+    } else {
+        gv_buf_addc(out, '[');
+        gv_buf_json_str(out, key, klen);
+        gv_buf_addc(out, ']');
+    }
+}
+
+void gv_path(gv_buf *out, const gv_value *v)
+{
+    const gv_value *chain[128];
+    int n = 0;
+    for (const gv_value *x = v; x->parent && n < 128; x = x->parent)
+        chain[n++] = x;
+    for (int i = n - 1; i >= 0; i--) {
+        const gv_value *x = chain[i], *par = x->parent;
+        if (par->type == GV_ARR) {
+            gv_buf_printf(out, "[%u]", x->index + 1);
+        } else {
+            const gv_member *m = &par->u.members[x->index];
+            gv_path_key(out, i == n - 1, m->key, m->klen);
+        }
+    }
+}
+
+void gv_write_json(gv_buf *out, const gv_value *v)
+{
+    switch (v->type) {
+    case GV_NULL: gv_buf_add(out, "null", 4); break;
+    case GV_BOOL: gv_buf_adds(out, v->u.b ? "true" : "false"); break;
+    case GV_INT:  gv_buf_json_int(out, v->u.i); break;
+    case GV_NUM:  gv_buf_json_num(out, v->u.n); break;
+    case GV_STR:  gv_buf_json_str(out, v->u.s, v->len); break;
+    case GV_ARR:
+        gv_buf_addc(out, '[');
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (i)
+                gv_buf_addc(out, ',');
+            gv_write_json(out, v->u.items[i]);
+        }
+        gv_buf_addc(out, ']');
+        break;
+    case GV_OBJ:
+        gv_buf_addc(out, '{');
+        for (uint32_t i = 0; i < v->len; i++) {
+            const gv_member *m = &v->u.members[i];
+            if (i)
+                gv_buf_addc(out, ',');
+            gv_buf_json_str(out, m->key, m->klen);
+            gv_buf_addc(out, ':');
+            gv_write_json(out, m->val);
+        }
+        gv_buf_addc(out, '}');
+        break;
+    }
+}

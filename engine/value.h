@@ -1,0 +1,101 @@
+/*
+ * value.h: the parsed-value tree that every reader builds (JSON, YAML) and
+ * that rules read through read-only proxies.
+ *
+ * Values live in an arena (gv_arena) and are freed together when the arena
+ * is reset or freed; nothing in a tree is ever freed on its own. A value
+ * knows its parent and its position there, so a path such as
+ * "posts[2].labels.speech_level" can be rebuilt for the `missing` list
+ * without paying for paths that are never asked for.
+ *
+ * Private to libgavel.
+ */
+#ifndef GAVEL_VALUE_H
+#define GAVEL_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- arena -------------------------------------------------------------- */
+
+typedef struct gv_chunk gv_chunk;
+typedef struct gv_arena {
+    gv_chunk *head;   /* newest chunk first */
+    size_t    used;   /* bytes handed out since the last reset */
+    size_t    limit;  /* 0 = none; else gv_arena_alloc fails past it */
+} gv_arena;
+
+#define GV_ARENA_INIT { NULL, 0, 0 }
+
+/* Returns 8-byte aligned memory, or NULL when out of memory or past limit. */
+void *gv_arena_alloc(gv_arena *a, size_t size);
+char *gv_arena_strdup(gv_arena *a, const char *s, size_t len); /* NUL-terminated copy */
+void  gv_arena_reset(gv_arena *a);   /* keeps one chunk for reuse */
+void  gv_arena_free(gv_arena *a);
+
+/* ---- values ------------------------------------------------------------- */
+
+typedef enum gv_type {
+    GV_NULL, GV_BOOL, GV_INT, GV_NUM, GV_STR, GV_ARR, GV_OBJ
+} gv_type;
+
+typedef struct gv_value  gv_value;
+typedef struct gv_member gv_member;
+
+struct gv_value {
+    uint8_t   type;        /* gv_type */
+    uint32_t  line, col;   /* 1-based position in the source; 0 = unknown */
+    uint32_t  len;         /* GV_STR: bytes; GV_ARR: items; GV_OBJ: members */
+    uint32_t  index;       /* position in parent (0-based) */
+    const gv_value *parent;
+    union {
+        int        b;
+        int64_t    i;
+        double     n;
+        const char *s;        /* NUL-terminated, `len` bytes, valid UTF-8 */
+        gv_value  **items;    /* GV_ARR */
+        gv_member  *members;  /* GV_OBJ, in source order, keys unique */
+    } u;
+};
+
+struct gv_member {
+    const char *key;       /* NUL-terminated, valid UTF-8 */
+    uint32_t    klen;
+    gv_value   *val;
+};
+
+/* Member lookup; NULL when absent (a present null is a GV_NULL value). */
+const gv_value *gv_get(const gv_value *obj, const char *key, size_t klen);
+const gv_value *gv_gets(const gv_value *obj, const char *key); /* NUL-terminated key */
+
+/* ---- limits and errors shared by the readers ---------------------------- */
+
+typedef struct gv_limits {
+    size_t   max_bytes;    /* one record's source text */
+    unsigned max_depth;    /* nesting of arrays/objects */
+    size_t   max_nodes;    /* values in one record */
+    size_t   max_string;   /* bytes in one string or key */
+} gv_limits;
+
+#define GV_LIMITS_DEFAULT { 8u << 20, 64, 1000000, 1u << 20 }
+
+typedef struct gv_error {
+    uint32_t line, col;    /* 1-based, 0 = unknown */
+    char     msg[240];
+} gv_error;
+
+void gv_error_set(gv_error *e, uint32_t line, uint32_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ---- paths and JSON text ---------------------------------------------------- */
+
+struct gv_buf;
+/* Appends v's path from its root: "posts[2].labels" (arrays 1-based, as
+ * rules index them; keys that are not identifiers as ["a key"]). */
+void gv_path(struct gv_buf *out, const gv_value *v);
+/* Appends ".key" (or "key" at the root, or ["k y"]) to a path. */
+void gv_path_key(struct gv_buf *out, int at_root, const char *key, size_t klen);
+/* Appends v as compact JSON. */
+void gv_write_json(struct gv_buf *out, const gv_value *v);
+
+#endif

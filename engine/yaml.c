@@ -1,0 +1,1006 @@
+/*
+ * yaml.c: YAML documents and record streams into value trees (yaml.h).
+ *
+ * Owns: the only use of libyaml in gavel (its event API, never its document
+ * API), the YAML 1.2 core schema for scalars, and the record rules of
+ * HARDENING.md 12-16. Calls value.h, buf.h, libyaml and libc only.
+ *
+ * libyaml checks syntax and nothing else: it has no nesting limit (and deep
+ * flow nesting is quadratic in its scanner), it reports anchors and aliases
+ * without judging them, and it accepts duplicate keys. So:
+ *  - every event goes through next_event(), which keeps the nesting count
+ *    and stops the stream as soon as it passes the depth limit (skipping the
+ *    rest of a deep record would cost exactly the quadratic scan we avoid);
+ *  - the tree is built by recursive descent over events, bounded by that
+ *    count, refusing anchors, aliases, non-core tags, non-scalar keys,
+ *    duplicate keys and values past the limits;
+ *  - a bad record is skipped event by event up to its end, so the stream
+ *    goes on with the next record; only libyaml errors, the depth limit and
+ *    oversized input end the stream (GVYAML_BROKEN, sticky).
+ *  - input reaches libyaml through read_input(), which forces UTF-8 input,
+ *    caps how far libyaml may read into one record, and remembers enough of
+ *    the input to put a line on libyaml's reader errors (which carry only a
+ *    byte offset).
+ *
+ * Lines and columns are 1-based; libyaml's marks are 0-based and count
+ * columns in characters, so YAML columns are characters, not bytes.
+ */
+#include "yaml.h"
+#include "buf.h"
+
+/* engine/ is on the include path, and its yaml.h (this module's header)
+ * shadows libyaml's <yaml.h>. Until one of the two is renamed, libyaml's
+ * header is named by its path; a build may pass -DGAVEL_LIBYAML_H=<...>. */
+#ifndef GAVEL_LIBYAML_H
+#define GAVEL_LIBYAML_H </usr/include/yaml.h>
+#endif
+#include GAVEL_LIBYAML_H
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    DEPTH_CEILING = 1000,  /* hard bound on recursion, whatever lim says */
+    LINEAR_KEYS = 32,      /* mappings up to this size: pairwise duplicate check */
+    NUM_INLINE = 64,       /* floats shorter than this are copied on the stack */
+    KEY_SHOWN = 32,        /* bytes of a key quoted in an error message */
+    QUOTED_CAP = 208,      /* room for KEY_SHOWN bytes escaped at worst */
+    CHUNK = 16384,         /* file input is read in chunks this size */
+    READ_SLACK = 65536     /* libyaml's read-ahead past the current record */
+};
+
+#define CORE_TAG "tag:yaml.org,2002:"
+
+struct gvyaml {
+    yaml_parser_t parser;
+    yaml_event_t  ev;           /* the current event; YAML_NO_EVENT if none */
+    int           split_seq;
+    int           in_split;     /* inside a root sequence of records */
+    int           ended, broken;
+    gv_error      broken_err;   /* repeated by every call after BROKEN */
+    unsigned      open;         /* collections open in the document */
+    unsigned      rec_base;     /* `open` just outside the current record */
+    size_t        rec_start;    /* input handed to libyaml when it began */
+    uint32_t      rec_line;
+
+    /* the call in progress */
+    gv_arena        *a;
+    const gv_limits *lim;
+    gv_error        *err;
+    unsigned         max_depth;
+    size_t           nodes;
+    gv_buf           stack;     /* children of the open collections */
+
+    /* input: the whole buffer as one chunk, or a file read chunk by chunk */
+    FILE                *f;
+    const unsigned char *chunk;
+    size_t               chunk_len, chunk_pos;
+    size_t               chunk_off;    /* input offset of chunk[0] */
+    uint32_t             chunk_line;   /* newlines before chunk[0] */
+    int                  too_long, read_errno;
+    unsigned char        fbuf[CHUNK];
+};
+
+/* A member while its mapping is open (see json.c: the same scheme). */
+typedef struct ymember {
+    gv_member m;
+    uint32_t  line, col;
+} ymember;
+
+static gv_value *build(gvyaml *y, const gv_value *parent, uint32_t index);
+
+/* ---- errors --------------------------------------------------------------- */
+
+static void vfail_at(gvyaml *y, uint32_t line, uint32_t col, const char *fmt, va_list ap)
+{
+    if (!y->err)
+        return;
+    y->err->line = line;
+    y->err->col = col;
+    vsnprintf(y->err->msg, sizeof y->err->msg, fmt, ap);
+}
+
+/* Sets the error at a position; NULL, for `return fail_at(...)`. */
+static void *fail_at(gvyaml *y, uint32_t line, uint32_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void *fail_at(gvyaml *y, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail_at(y, line, col, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+/* Sets the error at the current event. */
+static void *fail(gvyaml *y, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void *fail(gvyaml *y, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail_at(y, (uint32_t)y->ev.start_mark.line + 1,
+             (uint32_t)y->ev.start_mark.column + 1, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+/* The same for functions that return a status. */
+static int refuse(gvyaml *y, const char *msg)
+{
+    fail(y, "%s", msg);
+    return -1;
+}
+
+/* "key" with quotes, escaped and cut short, for messages about a key. */
+static const char *quote_key(char *out, size_t cap, const char *k, size_t n)
+{
+    size_t o = 0, i = 0, show = n > KEY_SHOWN ? KEY_SHOWN : n;
+    while (show < n && show > 0 && ((unsigned char)k[show] & 0xC0) == 0x80)
+        show--;                          /* do not cut a character in two */
+    out[o++] = '"';
+    for (; i < show && o + 8 < cap; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c < 0x20) {
+            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    if (i < n && o + 5 < cap) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return out;
+}
+
+/* Marks the stream as unreadable from here on; the error stays for later
+ * calls. Returns GVYAML_BROKEN. */
+static int set_broken(gvyaml *y)
+{
+    y->broken = 1;
+    if (y->err)
+        y->broken_err = *y->err;
+    return GVYAML_BROKEN;
+}
+
+/* Line and column of an input offset, when it falls in the chunk we still
+ * have (always, for a buffer); else the scanner's line. */
+static void locate(gvyaml *y, size_t off, uint32_t *line, uint32_t *col)
+{
+    *line = (uint32_t)y->parser.mark.line + 1;
+    *col = 0;
+    if (off < y->chunk_off || off > y->chunk_off + y->chunk_len)
+        return;
+    const unsigned char *p = y->chunk, *end = p + (off - y->chunk_off), *bol = NULL;
+    uint32_t n = y->chunk_line;
+    for (; p < end; p++) {
+        if (*p == '\n') {
+            n++;
+            bol = p + 1;
+        }
+    }
+    *line = n + 1;
+    if (bol)
+        *col = (uint32_t)(end - bol) + 1;
+    else if (y->chunk_line == 0)       /* still on the input's first line */
+        *col = (uint32_t)(end - y->chunk) + (uint32_t)y->chunk_off + 1;
+}
+
+/* After yaml_parser_parse failed: its error (or ours, from read_input). */
+static void parser_error(gvyaml *y)
+{
+    const yaml_parser_t *p = &y->parser;
+    uint32_t line, col;
+
+    if (y->too_long) {
+        fail_at(y, y->rec_line, 0, "record longer than %zu bytes", y->lim->max_bytes);
+    } else if (y->read_errno) {
+        fail_at(y, (uint32_t)p->mark.line + 1, 0, "read error: %s", strerror(y->read_errno));
+    } else if (p->error == YAML_MEMORY_ERROR) {
+        fail_at(y, (uint32_t)p->mark.line + 1, 0, "out of memory");
+    } else if (p->error == YAML_READER_ERROR) {
+        locate(y, p->problem_offset, &line, &col);
+        if (p->problem_value == 0)
+            fail_at(y, line, col, "NUL byte in input");
+        else if (strstr(p->problem, "UTF-8") || strstr(p->problem, "Unicode"))
+            fail_at(y, line, col, "invalid UTF-8 (%s)", p->problem);
+        else
+            fail_at(y, line, col, "%s", p->problem);
+    } else {
+        line = (uint32_t)p->problem_mark.line + 1;
+        col = (uint32_t)p->problem_mark.column + 1;
+        if (p->context)
+            fail_at(y, line, col, "%s %s", p->context, p->problem ? p->problem : "");
+        else
+            fail_at(y, line, col, "%s", p->problem ? p->problem : "syntax error");
+    }
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+static int refill(gvyaml *y)
+{
+    for (size_t i = 0; i < y->chunk_len; i++)
+        y->chunk_line += y->chunk[i] == '\n';
+    y->chunk_off += y->chunk_len;
+    y->chunk_pos = 0;
+    y->chunk_len = fread(y->fbuf, 1, CHUNK, y->f);
+    if (y->chunk_len == 0 && ferror(y->f)) {
+        y->read_errno = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/* libyaml's read handler: 1 with *got bytes (0 at the end), 0 on error. */
+static int read_input(void *data, unsigned char *buf, size_t size, size_t *got)
+{
+    gvyaml *y = data;
+    size_t max = y->lim->max_bytes;
+    *got = 0;
+    if (y->chunk_pos == y->chunk_len && y->f && refill(y))
+        return 0;
+    /* Past the record's budget (plus what libyaml reads ahead), the record
+     * is too long whatever follows: stop before libyaml buffers more. */
+    size_t used = y->chunk_off + y->chunk_pos - y->rec_start;
+    if (max <= SIZE_MAX - READ_SLACK && used > max + READ_SLACK) {
+        y->too_long = 1;
+        return 0;
+    }
+    size_t n = y->chunk_len - y->chunk_pos;
+    if (n > size)
+        n = size;
+    memcpy(buf, y->chunk + y->chunk_pos, n);
+    y->chunk_pos += n;
+    *got = n;
+    return 1;
+}
+
+/* The next record's byte budget starts here. */
+static void mark_record_start(gvyaml *y)
+{
+    y->rec_start = y->chunk_off + y->chunk_pos;
+    y->rec_line = (uint32_t)y->ev.end_mark.line + 1;
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+/* Replaces the current event with the next one, keeping the nesting count.
+ * 0, or -1 when the stream is broken (err set). */
+static int next_event(gvyaml *y)
+{
+    yaml_event_delete(&y->ev);
+    if (!yaml_parser_parse(&y->parser, &y->ev)) {
+        parser_error(y);
+        set_broken(y);
+        return -1;
+    }
+    switch (y->ev.type) {
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        if (++y->open - y->rec_base > y->max_depth) {
+            fail(y, "nesting deeper than %u", y->max_depth);
+            set_broken(y);
+            return -1;
+        }
+        break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        y->open--;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* Consumes the rest of a bad record. 0, or -1 when the stream broke. */
+static int skip_record(gvyaml *y)
+{
+    while (y->open > y->rec_base) {
+        if (next_event(y))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- tags and checks ------------------------------------------------------ */
+
+enum { TAG_NONE, TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL, TAG_SEQ, TAG_MAP, TAG_OTHER };
+
+static int tag_kind(const yaml_char_t *tag)
+{
+    static const char *const core[] = { "str", "int", "float", "bool", "null", "seq", "map" };
+    const char *t = (const char *)tag;
+    if (!t)
+        return TAG_NONE;
+    if (strncmp(t, CORE_TAG, sizeof CORE_TAG - 1) != 0)
+        return TAG_OTHER;
+    for (int i = 0; i < 7; i++) {
+        if (strcmp(t + sizeof CORE_TAG - 1, core[i]) == 0)
+            return TAG_STR + i;
+    }
+    return TAG_OTHER;
+}
+
+/* Refuses anchors, and tags other than the core ones or not fit for the
+ * node (`want` is TAG_SEQ, TAG_MAP, or TAG_STR for any scalar tag). */
+static int check_node(gvyaml *y, const yaml_char_t *anchor, const yaml_char_t *tag, int want)
+{
+    if (anchor) {
+        fail(y, "anchors and aliases are not allowed in records");
+        return -1;
+    }
+    int kind = tag_kind(tag);
+    const char *t = (const char *)tag;
+    if (kind == TAG_OTHER) {
+        if (strncmp(t, CORE_TAG, sizeof CORE_TAG - 1) == 0)
+            fail(y, "tag !!%.60s is not allowed", t + sizeof CORE_TAG - 1);
+        else
+            fail(y, "tag %.60s is not allowed", t);
+        return -1;
+    }
+    int scalar_tag = kind != TAG_SEQ && kind != TAG_MAP;
+    if (kind != TAG_NONE && (want == TAG_STR ? !scalar_tag : kind != want)) {
+        fail(y, "tag !!%s on a %s", t + sizeof CORE_TAG - 1,
+             want == TAG_SEQ ? "sequence" : want == TAG_MAP ? "mapping" : "scalar");
+        return -1;
+    }
+    return 0;
+}
+
+/* A scalar's text: within the length limit, no NUL, valid UTF-8. */
+static int check_text(gvyaml *y, const char *s, size_t n, const char *what)
+{
+    if (n > y->lim->max_string || n > UINT32_MAX) {
+        fail(y, "%s longer than %zu bytes", what, y->lim->max_string);
+        return -1;
+    }
+    if (memchr(s, '\0', n)) {
+        fail(y, "NUL byte in %s", what);
+        return -1;
+    }
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        int k = gv_utf8_seq(p, (size_t)(end - p));
+        if (!k) {
+            fail(y, "invalid UTF-8");
+            return -1;
+        }
+        p += k;
+    }
+    return 0;
+}
+
+/* ---- the core schema ------------------------------------------------------ */
+
+static int is_word(const char *s, size_t n, const char *const *words)
+{
+    for (; *words; words++) {
+        if (strlen(*words) == n && memcmp(s, *words, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int is_null(const char *s, size_t n)
+{
+    static const char *const w[] = { "~", "null", "Null", "NULL", NULL };
+    return n == 0 || is_word(s, n, w);
+}
+
+static int is_bool(const char *s, size_t n, int *b)
+{
+    static const char *const t[] = { "true", "True", "TRUE", NULL };
+    static const char *const f[] = { "false", "False", "FALSE", NULL };
+    if (is_word(s, n, t)) {
+        *b = 1;
+        return 1;
+    }
+    if (is_word(s, n, f)) {
+        *b = 0;
+        return 1;
+    }
+    return 0;
+}
+
+static int is_special_float(const char *s, size_t n)
+{
+    static const char *const w[] = {
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+        ".nan", ".NaN", ".NAN", NULL
+    };
+    return is_word(s, n, w);
+}
+
+static int digit_in(int c, int base)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0' < base ? c - '0' : -1;
+    if (base == 16 && c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (base == 16 && c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* [-+]?[0-9]+ | 0x[0-9a-fA-F]+ | 0o[0-7]+ : 1 and *out when it is one and
+ * fits int64, -1 when it is one that does not fit, 0 when it is not one. */
+static int parse_int(const char *s, size_t n, int64_t *out)
+{
+    size_t i = 0;
+    int neg = 0, base = 10, overflow = 0;
+    uint64_t mag = 0;
+
+    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
+        base = s[1] == 'x' ? 16 : 8;
+        i = 2;
+    } else if (n > 0 && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == n)
+        return 0;
+    for (; i < n; i++) {
+        int d = digit_in((unsigned char)s[i], base);
+        if (d < 0)
+            return 0;
+        if (mag > (UINT64_MAX - (unsigned)d) / (unsigned)base)
+            overflow = 1;
+        else
+            mag = mag * (unsigned)base + (unsigned)d;
+    }
+    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    if (overflow || mag > limit)
+        return -1;
+    *out = !neg ? (int64_t)mag : mag == limit ? INT64_MIN : -(int64_t)mag;
+    return 1;
+}
+
+static size_t skip_digits(const char *s, size_t i, size_t n)
+{
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+/* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+static int is_float_syntax(const char *s, size_t n)
+{
+    size_t i = 0, j;
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        i++;
+    if (i < n && s[i] == '.') {
+        if ((j = skip_digits(s, i + 1, n)) == i + 1)
+            return 0;
+        i = j;
+    } else {
+        if ((j = skip_digits(s, i, n)) == i)
+            return 0;
+        i = j;
+        if (i < n && s[i] == '.')
+            i = skip_digits(s, i + 1, n);
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '-' || s[i] == '+'))
+            i++;
+        if ((j = skip_digits(s, i, n)) == i)
+            return 0;
+        i = j;
+    }
+    return i == n;
+}
+
+/* strtod on a copy, retrying with the locale's decimal point as Lua does
+ * (see json.c). */
+static int to_double(const char *s, size_t n, double *out)
+{
+    char small[NUM_INLINE], *buf = small, *endp;
+    if (n >= sizeof small && !(buf = malloc(n + 1)))
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *out = strtod(buf, &endp);
+    if (*endp == '.') {
+        *endp = localeconv()->decimal_point[0];
+        *out = strtod(buf, &endp);
+    }
+    if (buf != small)
+        free(buf);
+    return 0;
+}
+
+/* Fills v from the scalar text as the tag (or, for a plain untagged
+ * scalar, the core schema) says. 0, or -1 with err set. */
+static int resolve(gvyaml *y, gv_value *v, const char *s, size_t n, int kind)
+{
+    int64_t i;
+    int r, b;
+
+    if (kind == TAG_NONE || kind == TAG_NULL) {
+        if (is_null(s, n)) {
+            v->type = GV_NULL;
+            return 0;
+        }
+        if (kind == TAG_NULL)
+            return refuse(y, "invalid !!null value");
+    }
+    if (kind == TAG_NONE || kind == TAG_BOOL) {
+        if (is_bool(s, n, &b)) {
+            v->type = GV_BOOL;
+            v->u.b = b;
+            return 0;
+        }
+        if (kind == TAG_BOOL)
+            return refuse(y, "invalid !!bool value");
+    }
+    if (kind == TAG_NONE || kind == TAG_INT) {
+        if ((r = parse_int(s, n, &i)) < 0)
+            return refuse(y, "integer out of range");
+        if (r > 0) {
+            v->type = GV_INT;
+            v->u.i = i;
+            return 0;
+        }
+        if (kind == TAG_INT)
+            return refuse(y, "invalid !!int value");
+    }
+    if (kind == TAG_NONE || kind == TAG_FLOAT) {
+        if (is_special_float(s, n))
+            return refuse(y, ".inf and .nan are not allowed");
+        if (is_float_syntax(s, n)) {
+            v->type = GV_NUM;
+            if (to_double(s, n, &v->u.n))
+                return refuse(y, "out of memory");
+            if (isinf(v->u.n))
+                return refuse(y, "number out of range");
+            return 0;
+        }
+        if (kind == TAG_FLOAT && (r = parse_int(s, n, &i)) > 0) {
+            v->type = GV_NUM;
+            v->u.n = (double)i;
+            return 0;
+        }
+        if (kind == TAG_FLOAT)
+            return refuse(y, "invalid !!float value");
+    }
+    v->type = GV_STR;
+    v->len = (uint32_t)n;
+    if (!(v->u.s = gv_arena_strdup(y->a, s, n)))
+        return refuse(y, "out of memory");
+    return 0;
+}
+
+/* ---- the tree ------------------------------------------------------------- */
+
+static void *push(gvyaml *y, size_t n)
+{
+    if (gv_buf_grow(&y->stack, n))
+        return NULL;
+    void *p = y->stack.ptr + y->stack.len;
+    y->stack.len += n;
+    return p;
+}
+
+static gv_value *new_value(gvyaml *y, gv_type type, const gv_value *parent, uint32_t index)
+{
+    if (++y->nodes > y->lim->max_nodes)
+        return fail(y, "more than %zu values", y->lim->max_nodes);
+    gv_value *v = gv_arena_alloc(y->a, sizeof *v);
+    if (!v)
+        return fail(y, "out of memory");
+    v->type = (uint8_t)type;
+    v->line = (uint32_t)y->ev.start_mark.line + 1;
+    v->col = (uint32_t)y->ev.start_mark.column + 1;
+    v->len = 0;
+    v->index = index;
+    v->parent = parent;
+    return v;
+}
+
+static gv_value *build_scalar(gvyaml *y, const gv_value *parent, uint32_t index)
+{
+    const yaml_event_t *e = &y->ev;
+    const char *s = (const char *)e->data.scalar.value;
+    size_t n = e->data.scalar.length;
+    if (check_node(y, e->data.scalar.anchor, e->data.scalar.tag, TAG_STR) ||
+        check_text(y, s, n, "string"))
+        return NULL;
+    int kind = tag_kind(e->data.scalar.tag);
+    /* Only plain scalars are resolved; quoted and block ones are strings. */
+    if (kind == TAG_NONE && e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        kind = TAG_STR;
+    gv_value *v = new_value(y, GV_STR, parent, index);
+    if (!v || resolve(y, v, s, n, kind))
+        return NULL;
+    return v;
+}
+
+static gv_value *build_seq(gvyaml *y, const gv_value *parent, uint32_t index)
+{
+    const yaml_event_t *e = &y->ev;
+    if (check_node(y, e->data.sequence_start.anchor, e->data.sequence_start.tag, TAG_SEQ))
+        return NULL;
+    gv_value *seq = new_value(y, GV_ARR, parent, index);
+    if (!seq)
+        return NULL;
+    size_t base = y->stack.len;
+    uint32_t n = 0;
+    for (;;) {
+        if (next_event(y))
+            return NULL;
+        if (y->ev.type == YAML_SEQUENCE_END_EVENT)
+            break;
+        gv_value *item = build(y, seq, n), **slot;
+        if (!item)
+            return NULL;
+        if (!(slot = push(y, sizeof *slot)))
+            return fail(y, "out of memory");
+        *slot = item;
+        n++;
+    }
+    if (n) {
+        size_t size = n * sizeof(gv_value *);
+        if (!(seq->u.items = gv_arena_alloc(y->a, size)))
+            return fail(y, "out of memory");
+        memcpy(seq->u.items, y->stack.ptr + base, size);
+    } else {
+        seq->u.items = NULL;
+    }
+    seq->len = n;
+    y->stack.len = base;
+    return seq;
+}
+
+static int same_key(const gv_member *x, const gv_member *z)
+{
+    return x->klen == z->klen && memcmp(x->key, z->key, x->klen) == 0;
+}
+
+static int cmp_member(const void *x, const void *z)
+{
+    const ymember *a = *(const ymember *const *)x, *b = *(const ymember *const *)z;
+    if (a->m.klen != b->m.klen)
+        return a->m.klen < b->m.klen ? -1 : 1;
+    int c = memcmp(a->m.key, b->m.key, a->m.klen);
+    if (c)
+        return c;
+    return a < b ? -1 : a > b;  /* source order within equal keys */
+}
+
+/* Duplicate check for mappings past LINEAR_KEYS keys (see json.c: sorting
+ * cannot be flooded as a fixed hash can). Reports the first in the source. */
+static int check_dups_sorted(gvyaml *y, ymember *ms, uint32_t n)
+{
+    ymember **order = malloc(n * sizeof *order), *first = NULL;
+    if (!order) {
+        fail(y, "out of memory");
+        return -1;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        order[i] = &ms[i];
+    qsort(order, n, sizeof *order, cmp_member);
+    for (uint32_t i = 1; i < n; i++) {
+        if (same_key(&order[i - 1]->m, &order[i]->m) && (!first || order[i] < first))
+            first = order[i];
+    }
+    free(order);
+    if (!first)
+        return 0;
+    char q[QUOTED_CAP];
+    fail_at(y, first->line, first->col, "duplicate key %s",
+            quote_key(q, sizeof q, first->m.key, first->m.klen));
+    return -1;
+}
+
+/* The current event as the key of member n of the mapping whose members
+ * start at `base`. */
+static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
+{
+    const yaml_event_t *e = &y->ev;
+    if (e->type == YAML_ALIAS_EVENT) {
+        fail(y, "anchors and aliases are not allowed in records");
+        return -1;
+    }
+    if (e->type != YAML_SCALAR_EVENT) {
+        fail(y, "mapping keys must be scalars");
+        return -1;
+    }
+    const char *s = (const char *)e->data.scalar.value;
+    size_t len = e->data.scalar.length;
+    if (check_node(y, e->data.scalar.anchor, e->data.scalar.tag, TAG_STR) ||
+        check_text(y, s, len, "key"))
+        return -1;
+    km->line = (uint32_t)e->start_mark.line + 1;
+    km->col = (uint32_t)e->start_mark.column + 1;
+    km->m.klen = (uint32_t)len;
+    if (n < LINEAR_KEYS) {
+        const ymember *ms = (const ymember *)(void *)(y->stack.ptr + base);
+        for (uint32_t i = 0; i < n; i++) {
+            if (ms[i].m.klen == len && memcmp(ms[i].m.key, s, len) == 0) {
+                char q[QUOTED_CAP];
+                fail(y, "duplicate key %s", quote_key(q, sizeof q, s, len));
+                return -1;
+            }
+        }
+    }
+    if (!(km->m.key = gv_arena_strdup(y->a, s, len))) {
+        fail(y, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static gv_value *build_map(gvyaml *y, const gv_value *parent, uint32_t index)
+{
+    const yaml_event_t *e = &y->ev;
+    if (check_node(y, e->data.mapping_start.anchor, e->data.mapping_start.tag, TAG_MAP))
+        return NULL;
+    gv_value *map = new_value(y, GV_OBJ, parent, index);
+    if (!map)
+        return NULL;
+    size_t base = y->stack.len;
+    uint32_t n = 0;
+    for (;;) {
+        ymember km, *slot;
+        if (next_event(y))
+            return NULL;
+        if (y->ev.type == YAML_MAPPING_END_EVENT)
+            break;
+        if (read_key(y, base, n, &km) || next_event(y))
+            return NULL;
+        /* The value goes first: its own children use the stack above ours
+         * and are gone again when it returns. */
+        if (!(km.m.val = build(y, map, n)))
+            return NULL;
+        if (!(slot = push(y, sizeof *slot)))
+            return fail(y, "out of memory");
+        *slot = km;
+        n++;
+    }
+    ymember *ms = (ymember *)(void *)(y->stack.ptr + base);
+    if (n > LINEAR_KEYS && check_dups_sorted(y, ms, n))
+        return NULL;
+    if (n) {
+        if (!(map->u.members = gv_arena_alloc(y->a, n * sizeof(gv_member))))
+            return fail(y, "out of memory");
+        for (uint32_t i = 0; i < n; i++)
+            map->u.members[i] = ms[i].m;
+    } else {
+        map->u.members = NULL;
+    }
+    map->len = n;
+    y->stack.len = base;
+    return map;
+}
+
+/* The node whose first event is the current one; on return the current
+ * event is its last. */
+static gv_value *build(gvyaml *y, const gv_value *parent, uint32_t index)
+{
+    switch (y->ev.type) {
+    case YAML_SCALAR_EVENT:
+        return build_scalar(y, parent, index);
+    case YAML_SEQUENCE_START_EVENT:
+        return build_seq(y, parent, index);
+    case YAML_MAPPING_START_EVENT:
+        return build_map(y, parent, index);
+    case YAML_ALIAS_EVENT:
+        return fail(y, "anchors and aliases are not allowed in records");
+    default:
+        return fail(y, "unexpected YAML event %d", (int)y->ev.type);
+    }
+}
+
+/* ---- records -------------------------------------------------------------- */
+
+/* The record whose first event is the current one. */
+static int read_record(gvyaml *y, gv_value **out)
+{
+    yaml_mark_t start = y->ev.start_mark;
+    int doc_root = !y->in_split;
+    y->nodes = 0;
+    y->stack.len = 0;
+    gv_value *v = build(y, NULL, 0);
+    if (v && doc_root && v->type == GV_NULL)
+        v = fail(y, "empty document");
+    if (v && y->ev.end_mark.index - start.index > y->lim->max_bytes)
+        v = fail_at(y, (uint32_t)start.line + 1, (uint32_t)start.column + 1,
+                    "record longer than %zu bytes", y->lim->max_bytes);
+    if (v) {
+        mark_record_start(y);
+        *out = v;
+        return GVYAML_RECORD;
+    }
+    if (y->broken || skip_record(y))
+        return GVYAML_BROKEN;
+    mark_record_start(y);
+    return GVYAML_BAD;
+}
+
+/* The current event opens a document's root sequence whose items are the
+ * records: 0, or, when the root itself is bad (anchor, tag), the whole
+ * document is one bad record. */
+static int start_split(gvyaml *y)
+{
+    const yaml_event_t *e = &y->ev;
+    if (check_node(y, e->data.sequence_start.anchor, e->data.sequence_start.tag, TAG_SEQ))
+        return skip_record(y) ? GVYAML_BROKEN : GVYAML_BAD;
+    y->in_split = 1;
+    y->rec_base = 1;
+    mark_record_start(y);
+    return 0;
+}
+
+static void begin_call(gvyaml *y, gv_arena *a, const gv_limits *lim, gv_error *err)
+{
+    static const gv_limits defaults = GV_LIMITS_DEFAULT;
+    y->a = a;
+    y->lim = lim ? lim : &defaults;
+    y->err = err;
+    y->max_depth = y->lim->max_depth < DEPTH_CEILING ? y->lim->max_depth : DEPTH_CEILING;
+}
+
+int gvyaml_next(gvyaml *y, gv_arena *a, const gv_limits *lim,
+                gv_value **out, gv_error *err)
+{
+    *out = NULL;
+    if (y->broken) {
+        if (err)
+            *err = y->broken_err;
+        return GVYAML_BROKEN;
+    }
+    if (y->ended)
+        return GVYAML_END;
+    begin_call(y, a, lim, err);
+    for (;;) {
+        if (next_event(y))
+            return GVYAML_BROKEN;
+        switch (y->ev.type) {
+        case YAML_STREAM_END_EVENT:
+            y->ended = 1;
+            return GVYAML_END;
+        case YAML_DOCUMENT_START_EVENT:
+            y->open = y->rec_base = 0;
+            y->in_split = 0;
+            mark_record_start(y);
+            break;
+        case YAML_SEQUENCE_END_EVENT:      /* the end of a split root */
+            y->in_split = 0;
+            y->rec_base = 0;
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+            if (y->split_seq && !y->in_split) {
+                int rc = start_split(y);
+                if (rc)
+                    return rc;
+                break;
+            }
+            return read_record(y, out);
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SCALAR_EVENT:
+        case YAML_ALIAS_EVENT:
+            return read_record(y, out);
+        default:                           /* stream start, document end */
+            break;
+        }
+    }
+}
+
+/* ---- readers -------------------------------------------------------------- */
+
+static gvyaml *open_reader(int split_seq)
+{
+    gvyaml *y = calloc(1, sizeof *y);
+    if (!y)
+        return NULL;
+    if (!yaml_parser_initialize(&y->parser)) {
+        free(y);
+        return NULL;
+    }
+    /* Records are UTF-8: no guessing from a BOM, no UTF-16. */
+    yaml_parser_set_encoding(&y->parser, YAML_UTF8_ENCODING);
+    yaml_parser_set_input(&y->parser, read_input, y);
+    y->split_seq = split_seq;
+    y->stack = (gv_buf)GV_BUF_INIT;
+    return y;
+}
+
+gvyaml *gvyaml_open_file(FILE *f, int split_seq)
+{
+    gvyaml *y = open_reader(split_seq);
+    if (y) {
+        y->f = f;
+        y->chunk = y->fbuf;
+    }
+    return y;
+}
+
+gvyaml *gvyaml_open_buf(const char *buf, size_t len, int split_seq)
+{
+    gvyaml *y = open_reader(split_seq);
+    if (y) {
+        y->chunk = (const unsigned char *)buf;
+        y->chunk_len = len;
+    }
+    return y;
+}
+
+void gvyaml_close(gvyaml *y)
+{
+    if (!y)
+        return;
+    yaml_event_delete(&y->ev);
+    yaml_parser_delete(&y->parser);
+    gv_buf_free(&y->stack);
+    free(y);
+}
+
+/* Exactly one document: the first record, then nothing but the stream end. */
+static gv_value *load_one(gvyaml *y, gv_arena *a, const gv_limits *lim, gv_error *err)
+{
+    gv_value *root;
+    int rc = gvyaml_next(y, a, lim, &root, err);
+    if (rc == GVYAML_END) {
+        gv_error_set(err, 1, 0, "empty file");
+        return NULL;
+    }
+    if (rc != GVYAML_RECORD)
+        return NULL;
+    for (;;) {
+        if (next_event(y))
+            return NULL;
+        if (y->ev.type == YAML_STREAM_END_EVENT)
+            return root;
+        if (y->ev.type == YAML_DOCUMENT_START_EVENT)
+            return fail(y, "more than one document where one is expected");
+    }
+}
+
+gv_value *gvyaml_load_buf(const char *buf, size_t len, gv_arena *a,
+                          const gv_limits *lim, gv_error *err)
+{
+    gvyaml *y = gvyaml_open_buf(buf, len, 0);
+    if (!y) {
+        gv_error_set(err, 0, 0, "out of memory");
+        return NULL;
+    }
+    gv_value *root = load_one(y, a, lim, err);
+    gvyaml_close(y);
+    return root;
+}
+
+gv_value *gvyaml_load_file(const char *path, gv_arena *a, const gv_limits *lim,
+                           gv_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        gv_error_set(err, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    gvyaml *y = gvyaml_open_file(f, 0);
+    gv_value *root = NULL;
+    if (y)
+        root = load_one(y, a, lim, err);
+    else
+        gv_error_set(err, 0, 0, "out of memory");
+    gvyaml_close(y);
+    fclose(f);
+    return root;
+}

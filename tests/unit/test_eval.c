@@ -1,0 +1,319 @@
+/*
+ * test_eval.c: decision semantics (SPEC §5) through the public API:
+ * defeat in topological order, strongest outcome, default, on_error,
+ * evidence and reasons, missing facts, in_force, context and as_of.
+ */
+#include "testutil.h"
+
+/* A ground, an exemption that defeats every ground, and an exception that
+ * defeats every exemption: the exception revives the ground. */
+static const char *LAYERED =
+    "rule 'g.a' { outcome = 'withhold', cites = 'G-A', reason = 'ground a',\n"
+    "  when = function(r) return r.a == true end }\n"
+    "rule 'g.b' { outcome = 'review', reason = 'ground b',\n"
+    "  when = function(r) return r.b == true end }\n"
+    "rule 'gx.c' { outcome = 'withhold', reason = 'not a g.* id',\n"
+    "  when = function(r) return r.c == true end }\n"
+    "rule 'x.one' { outcome = 'keep', defeats = { 'g.*' }, reason = 'exempt one',\n"
+    "  when = function(r) return r.x1 == true end }\n"
+    "rule 'x.two' { outcome = 'keep', defeats = 'g.a', reason = 'exempt two',\n"
+    "  when = function(r) return r.x2 == true end }\n"
+    "rule 'xx.exc' { outcome = 'withhold', defeats = { 'x.one' }, reason = 'exception',\n"
+    "  when = function(r) return r.xx == true end }\n";
+
+typedef struct fixture {
+    gavel_policy *p;
+    gavel_evaluator *ev;
+    gavel_decision *d;
+} fixture;
+
+static fixture fx_new(const char *rules)
+{
+    fixture f;
+    f.p = tu_load(rules);
+    f.ev = gavel_evaluator_new(f.p);
+    assert_int_equal(gavel_evaluator_status(f.ev), GAVEL_OK);
+    gavel_evaluator_set_as_of(f.ev, "2021-02-04");
+    f.d = gavel_decision_new();
+    return f;
+}
+
+static void fx_free(fixture *f)
+{
+    gavel_decision_free(f->d);
+    gavel_evaluator_free(f->ev);
+    gavel_policy_free(f->p);
+}
+
+static void test_ground_alone(void **state)
+{
+    (void)state;
+    fixture f = fx_new(LAYERED);
+    assert_int_equal(tu_eval(f.ev, f.d, "{\"id\":\"r1\",\"a\":true}"), GAVEL_OK);
+    assert_string_equal(gavel_decision_outcome(f.d), "withhold");
+    assert_string_equal(tu_reasons(f.d), "g.a");
+    assert_string_equal(gavel_decision_reason(f.d, 0)->cites, "G-A");
+    assert_string_equal(tu_defeated(f.d), "");
+    assert_string_equal(gavel_decision_id(f.d), "\"r1\"");
+    fx_free(&f);
+}
+
+static void test_exemption_defeats_ground(void **state)
+{
+    (void)state;
+    fixture f = fx_new(LAYERED);
+    tu_eval(f.ev, f.d, "{\"a\":true,\"b\":true,\"x1\":true}");
+    assert_string_equal(gavel_decision_outcome(f.d), "keep");
+    assert_string_equal(tu_reasons(f.d), "x.one");
+    assert_string_equal(tu_defeated(f.d), "g.a<x.one,g.b<x.one");
+    assert_false(gavel_decision_is_default(f.d));
+    fx_free(&f);
+}
+
+static void test_glob_does_not_overreach(void **state)
+{
+    (void)state;
+    fixture f = fx_new(LAYERED);
+    tu_eval(f.ev, f.d, "{\"c\":true,\"x1\":true}");
+    assert_string_equal(gavel_decision_outcome(f.d), "withhold");
+    assert_string_equal(tu_reasons(f.d), "gx.c");
+    assert_string_equal(tu_defeated(f.d), "");
+    fx_free(&f);
+}
+
+static void test_exception_revives_ground(void **state)
+{
+    (void)state;
+    fixture f = fx_new(LAYERED);
+    tu_eval(f.ev, f.d, "{\"a\":true,\"x1\":true,\"xx\":true}");
+    assert_string_equal(gavel_decision_outcome(f.d), "withhold");
+    assert_string_equal(tu_reasons(f.d), "g.a,xx.exc");
+    assert_string_equal(tu_defeated(f.d), "x.one<xx.exc");
+    fx_free(&f);
+}
+
+static void test_two_defeaters(void **state)
+{
+    (void)state;
+    fixture f = fx_new(LAYERED);
+    /* Both defeat g.a: `by` names the first in policy order. */
+    tu_eval(f.ev, f.d, "{\"a\":true,\"x1\":true,\"x2\":true}");
+    assert_string_equal(tu_defeated(f.d), "g.a<x.one");
+    /* With x.one itself defeated, x.two still holds g.a off. */
+    tu_eval(f.ev, f.d, "{\"a\":true,\"x1\":true,\"x2\":true,\"xx\":true}");
+    assert_string_equal(gavel_decision_outcome(f.d), "withhold");
+    assert_string_equal(tu_reasons(f.d), "xx.exc");
+    assert_string_equal(tu_defeated(f.d), "g.a<x.two,x.one<xx.exc");
+    /* g.b is only defeated by x.one, which is defeated: g.b stands. */
+    tu_eval(f.ev, f.d, "{\"b\":true,\"x1\":true,\"xx\":true}");
+    assert_string_equal(tu_reasons(f.d), "xx.exc");
+    assert_string_equal(tu_defeated(f.d), "x.one<xx.exc");
+    assert_int_equal(gavel_decision_nfired(f.d), 3);
+    fx_free(&f);
+}
+
+static void test_default(void **state)
+{
+    (void)state;
+    fixture f = fx_new(LAYERED);
+    tu_eval(f.ev, f.d, "{\"id\":7}");
+    assert_string_equal(gavel_decision_outcome(f.d), "keep");
+    assert_true(gavel_decision_is_default(f.d));
+    assert_int_equal(gavel_decision_nreasons(f.d), 0);
+    assert_string_equal(gavel_decision_id(f.d), "7");
+    size_t len;
+    const char *json = gavel_decision_json(f.d, &len);
+    assert_non_null(strstr(json, "\"decision\":\"keep\",\"default\":true,"));
+    assert_non_null(strstr(json, "\"as_of\":\"2021-02-04\""));
+    fx_free(&f);
+}
+
+static void test_all_defeated_is_default(void **state)
+{
+    (void)state;
+    fixture f = fx_new(
+        "rule 'g' { outcome = 'withhold', when = function() return true end }\n"
+        "rule 'x' { defeats = 'g', reason = 'a pure defeater has no outcome',\n"
+        "  when = function() return true end }\n");
+    tu_eval(f.ev, f.d, "{}");
+    assert_string_equal(gavel_decision_outcome(f.d), "keep");
+    assert_true(gavel_decision_is_default(f.d));
+    assert_string_equal(tu_defeated(f.d), "g<x");
+    assert_int_equal(gavel_decision_nfired(f.d), 2);
+    fx_free(&f);
+}
+
+static void test_rule_error_is_on_error(void **state)
+{
+    (void)state;
+    fixture f = fx_new(
+        "rule 'ok' { outcome = 'keep', when = function() return true end }\n"
+        "rule 'bad' { outcome = 'withhold', when = function(r) return r.x.y end }\n");
+    assert_int_equal(tu_eval(f.ev, f.d, "{\"id\":\"e1\"}"), GAVEL_ERULE);
+    assert_string_equal(gavel_decision_outcome(f.d), "review");
+    assert_int_equal(gavel_decision_nerrors(f.d), 1);
+    assert_string_equal(gavel_decision_error(f.d, 0)->rule, "bad");
+    assert_non_null(strstr(tu_error(f.d, 0), "rules.lua:2:"));
+    /* The next record is not affected. */
+    assert_int_equal(tu_eval(f.ev, f.d, "{\"x\":{\"y\":false}}"), GAVEL_OK);
+    assert_string_equal(gavel_decision_outcome(f.d), "keep");
+    fx_free(&f);
+}
+
+static void test_bad_record_is_on_error(void **state)
+{
+    (void)state;
+    fixture f = fx_new(LAYERED);
+    assert_int_equal(tu_eval(f.ev, f.d, "{\"a\":tru}"), GAVEL_EINPUT);
+    assert_string_equal(gavel_decision_outcome(f.d), "review");
+    assert_null(gavel_decision_error(f.d, 0)->rule);
+    assert_non_null(strstr(tu_error(f.d, 0), "test:1:"));
+    assert_string_equal(gavel_decision_id(f.d), "1");
+    assert_int_equal(tu_eval(f.ev, f.d, "[1,2]"), GAVEL_EINPUT);
+    assert_non_null(strstr(tu_error(f.d, 0), "must be a mapping"));
+    fx_free(&f);
+}
+
+static void test_evidence_and_reason(void **state)
+{
+    (void)state;
+    fixture f = fx_new(
+        "rule 'g' { outcome = 'withhold', reason = 'post {post} says {term} in {tags}; {nope}',\n"
+        "  when = function(r) return true, { post = r.posts[2].id, term = 'burn',\n"
+        "    tags = { 'a', 'b' }, n = 3, f = 0.5, ok = true, p = r.posts[2] } end }\n");
+    tu_eval(f.ev, f.d, "{\"posts\":[{\"id\":\"p1\"},{\"id\":\"p2\",\"x\":[1]}]}");
+    const gavel_reason *r = gavel_decision_reason(f.d, 0);
+    assert_string_equal(r->reason, "post p2 says burn in a, b; {nope}");
+    assert_string_equal(r->evidence, "{\"f\":0.5,\"n\":3,\"ok\":true,\"p\":{\"id\":\"p2\",\"x\":[1]},"
+                                     "\"post\":\"p2\",\"tags\":[\"a\",\"b\"],\"term\":\"burn\"}");
+    fx_free(&f);
+}
+
+static void test_missing(void **state)
+{
+    (void)state;
+    fixture f = fx_new(
+        "rule 'adv' { outcome = 'keep', when = function(r)\n"
+        "  for _, p in ipairs(r.posts or {}) do\n"
+        "    if p.labels.speech_level == nil then return false end end\n"
+        "  return r.category == 'x' and r.nothing == nil end }\n"
+        "rule 'cat' { outcome = 'review', when = function(r) return r.category == 'y' end }\n");
+    tu_eval(f.ev, f.d, "{\"nothing\":null,\"posts\":[{\"labels\":{\"speech_level\":\"a\"}},"
+                       "{\"labels\":{}}]}");
+    /* posts[3] (the end of ipairs) and the null `nothing` are not missing. */
+    assert_string_equal(tu_missing(f.d), "posts[2].labels.speech_level(adv),category(cat)");
+    fx_free(&f);
+}
+
+static void test_in_force(void **state)
+{
+    (void)state;
+    fixture f = fx_new(
+        "rule 'old' { outcome = 'withhold', in_force = { ['until'] = '2021-02-25' },\n"
+        "  when = function() return true end }\n"
+        "rule 'new' { outcome = 'review', in_force = { from = '2021-02-25' },\n"
+        "  when = function() return true end }\n");
+    gavel_evaluator_set_as_of(f.ev, "2021-02-24");
+    tu_eval(f.ev, f.d, "{}");
+    assert_string_equal(tu_reasons(f.d), "old");
+    gavel_evaluator_set_as_of(f.ev, "2021-02-25");
+    tu_eval(f.ev, f.d, "{}");
+    assert_string_equal(tu_reasons(f.d), "new");
+    assert_string_equal(gavel_decision_as_of(f.d), "2021-02-25");
+    assert_int_equal(gavel_evaluator_set_as_of(f.ev, "2021-02-30"), GAVEL_EARG);
+    fx_free(&f);
+}
+
+static void test_context_and_as_of(void **state)
+{
+    (void)state;
+    fixture f = fx_new(
+        "rule 'c' { outcome = 'review', reason = '{d} {g}',\n"
+        "  when = function(r, ctx) return ctx.order.reasons_recorded == false,\n"
+        "    { d = ctx.as_of, g = ctx.order.stated_grounds } end }\n");
+    gavel_evaluator_set_as_of(f.ev, NULL);
+    const char *ctx = "as_of: 2021-02-04\norder:\n  reasons_recorded: false\n"
+                      "  stated_grounds: [public_order, defamation]\n";
+    assert_int_equal(gavel_evaluator_set_context(f.ev, ctx, strlen(ctx), "order.yaml"), GAVEL_OK);
+    tu_eval(f.ev, f.d, "{}");
+    assert_string_equal(gavel_decision_reason(f.d, 0)->reason,
+                        "2021-02-04 public_order, defamation");
+    /* --as-of wins over the context's. */
+    gavel_evaluator_set_as_of(f.ev, "2022-01-01");
+    tu_eval(f.ev, f.d, "{}");
+    assert_string_equal(gavel_decision_reason(f.d, 0)->reason,
+                        "2022-01-01 public_order, defamation");
+    /* Without a context, what the rule read is missing, under ctx. */
+    gavel_evaluator_set_context(f.ev, NULL, 0, NULL);
+    tu_eval(f.ev, f.d, "{}");
+    assert_string_equal(tu_missing(f.d), "ctx.order(c)");
+    assert_string_equal(gavel_decision_outcome(f.d), "review");  /* errors: nil index */
+    assert_int_equal(gavel_decision_nerrors(f.d), 1);
+    fx_free(&f);
+}
+
+static void test_lexicon_in_rules(void **state)
+{
+    (void)state;
+    const char *dir = tu_policy_dir(
+        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
+        "on_error: withhold\nrules: [rules.lua]\nlexicons: { words: words.txt }\n",
+        "rule 'w' { outcome = 'withhold', reason = '{t}',\n"
+        "  when = function(r) local t = lexicon.words:find(r.text)\n"
+        "    return t ~= nil, { t = t } end }\n");
+    tu_write(dir, "words.txt", "# comment\nüberfall\nпривет\n");
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    tu_eval(ev, d, "{\"text\":\"EIN ÜBERFALL!\"}");
+    assert_string_equal(gavel_decision_outcome(d), "withhold");
+    assert_string_equal(gavel_decision_reason(d, 0)->reason, "überfall");
+    tu_eval(ev, d, "{\"text\":\"ПРИВЕТ мир\"}");
+    assert_string_equal(gavel_decision_reason(d, 0)->reason, "привет");
+    tu_eval(ev, d, "{\"text\":\"nothing here\"}");
+    assert_string_equal(gavel_decision_outcome(d), "keep");
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+    tu_rmdir(dir);
+}
+
+static void test_helpers(void **state)
+{
+    (void)state;
+    fixture f = fx_new(
+        "rule 'h' { outcome = 'keep', reason = '{a} {b} {c} {d} {e} {f}',\n"
+        "  when = function(r) return true, {\n"
+        "    a = any(r.xs, function(x) return x > 2 end),\n"
+        "    b = all(r.xs, function(x) return x > 0 end),\n"
+        "    c = count(r.xs, function(x) return x % 2 == 1 end),\n"
+        "    d = days_between('2021-01-31', '2021-02-04'),\n"
+        "    e = days_between('2021-02-04T00:00:00Z', '2021-02-05T12:00:00Z'),\n"
+        "    f = tostring(any(nil)) .. tostring(all(nil)) .. count(nil) } end }\n");
+    tu_eval(f.ev, f.d, "{\"xs\":[1,2,3]}");
+    assert_string_equal(gavel_decision_reason(f.d, 0)->reason, "true true 2 4 1.5 falsetrue0");
+    fx_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ground_alone),
+        cmocka_unit_test(test_exemption_defeats_ground),
+        cmocka_unit_test(test_glob_does_not_overreach),
+        cmocka_unit_test(test_exception_revives_ground),
+        cmocka_unit_test(test_two_defeaters),
+        cmocka_unit_test(test_default),
+        cmocka_unit_test(test_all_defeated_is_default),
+        cmocka_unit_test(test_rule_error_is_on_error),
+        cmocka_unit_test(test_bad_record_is_on_error),
+        cmocka_unit_test(test_evidence_and_reason),
+        cmocka_unit_test(test_missing),
+        cmocka_unit_test(test_in_force),
+        cmocka_unit_test(test_context_and_as_of),
+        cmocka_unit_test(test_lexicon_in_rules),
+        cmocka_unit_test(test_helpers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

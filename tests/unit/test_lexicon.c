@@ -1,0 +1,454 @@
+/*
+ * test_lexicon.c: lexicon file parsing and term matching (lexicon.c).
+ *
+ * Every test asserts the term that comes back, not just that something
+ * did: matching rules (earliest start, then longest) are the contract.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lexicon.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static gvlex *lex(const char *src)
+{
+    gv_error err = { 0 };
+    gvlex *lx = gvlex_parse(src, strlen(src), &err);
+    if (!lx)
+        fail_msg("parse failed at line %u: %s", err.line, err.msg);
+    return lx;
+}
+
+static const char *find(const gvlex *lx, const char *text)
+{
+    return gvlex_find(lx, text, strlen(text));
+}
+
+#define assert_found(lx, text, want) do {      \
+        const char *got_ = find(lx, text);        \
+        assert_non_null(got_);                    \
+        assert_string_equal(got_, want);          \
+    } while (0)
+#define assert_none(lx, text)        assert_null(find(lx, text))
+
+/* Parses src expecting failure; returns the error line, checks the message. */
+static uint32_t parse_error(const char *src, size_t len, const char *msg_part)
+{
+    gv_error err = { 0 };
+    gvlex *lx = gvlex_parse(src, len, &err);
+    assert_null(lx);
+    assert_non_null(strstr(err.msg, msg_part));
+    return err.line;
+}
+
+/* ---- ASCII -------------------------------------------------------------- */
+
+static void test_ascii_case(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("burn\n");
+    assert_found(lx, "we will BURN it", "burn");
+    assert_found(lx, "bUrN", "burn");
+    assert_found(lx, "burn", "burn");
+    assert_none(lx, "bur n");
+    assert_none(lx, "");
+    gvlex_free(lx);
+
+    lx = lex("BuRn\n");             /* returned as written in the file */
+    assert_found(lx, "burn", "BuRn");
+    gvlex_free(lx);
+}
+
+static void test_earliest_start(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("them\nburn\nalive\n");
+    assert_found(lx, "burn them alive", "burn");
+    assert_found(lx, "alive and them", "alive");
+    assert_found(lx, "x them burn", "them");
+    gvlex_free(lx);
+}
+
+static void test_tie_longest(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("burn\nburn them alive\nburn them\n");
+    assert_found(lx, "we will burn them alive tonight", "burn them alive");
+    assert_found(lx, "we will burn them later", "burn them");
+    assert_found(lx, "we will burn things", "burn");
+    assert_found(lx, "BURN THEM ALIV", "burn them");
+    gvlex_free(lx);
+}
+
+static void test_overlapping(void **state)
+{
+    (void)state;
+    /* "them alive" is complete before "burn them" ends, but starts later. */
+    gvlex *lx = lex("them alive\nburn them\n");
+    assert_found(lx, "burn them alive", "burn them");
+    assert_found(lx, "urn them alive", "them alive");
+    gvlex_free(lx);
+
+    /* A failed long candidate must not hide a shorter one inside it. */
+    lx = lex("burn them alive\nthem\n");
+    assert_found(lx, "burn them alike", "them");
+    assert_none(lx, "sunburn");
+    gvlex_free(lx);
+}
+
+/* ---- scripts ------------------------------------------------------------ */
+
+static void test_hindi_punjabi(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("# Hindi, Punjabi, English\n"
+                    "मार डालो\n"
+                    "ਮਾਰ ਦਿਓ\n"
+                    "kill\n");
+    assert_found(lx, "bro उसे मार डालो lol", "मार डालो");
+    assert_found(lx, "ਉਸ ਨੂੰ ਮਾਰ ਦਿਓ!!", "ਮਾਰ ਦਿਓ");
+    assert_found(lx, "ਮਾਰ ਦਿਓ and मार डालो", "ਮਾਰ ਦਿਓ");
+    assert_found(lx, "मार डालो, KILL", "मार डालो");
+    assert_found(lx, "KILL, मार डालो", "kill");
+    assert_none(lx, "मार दो");
+    gvlex_free(lx);
+
+    /* A vowel sign is a combining mark (Mc): "मार" does not end inside
+     * "मारो" (maaro), whose last syllable is रो, not र. */
+    lx = lex("मार\n");
+    assert_found(lx, "उसे मार दो", "मार");
+    assert_none(lx, "मारो");
+    gvlex_free(lx);
+
+    /* Nukta letters decompose canonically: precomposed U+0958 (क़) in the
+     * term finds क + U+093C in the text, and plain क does not match क़. */
+    lx = lex("\xE0\xA5\x98\n");
+    assert_found(lx, "\xE0\xA4\x95\xE0\xA4\xBC", "\xE0\xA5\x98");
+    gvlex_free(lx);
+    lx = lex("क\n");
+    assert_none(lx, "\xE0\xA5\x98");
+    assert_none(lx, "\xE0\xA4\x95\xE0\xA4\xBC");
+    gvlex_free(lx);
+}
+
+static void test_german(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("ÜBERFALL\n");
+    assert_found(lx, "ein überfall!", "ÜBERFALL");
+    assert_found(lx, "ein u\xCC\x88""berfall!", "ÜBERFALL");   /* u + U+0308 */
+    assert_found(lx, "ÜberFALL", "ÜBERFALL");
+    assert_none(lx, "ueberfall");
+    assert_none(lx, "uberfall");
+    gvlex_free(lx);
+
+    lx = lex("straße\n");
+    assert_found(lx, "STRASSE", "straße");
+    assert_found(lx, "Strasse", "straße");
+    assert_found(lx, "STRAẞE", "straße");                    /* U+1E9E */
+    gvlex_free(lx);
+
+    lx = lex("STRASSE\n");
+    assert_found(lx, "die straße", "STRASSE");
+    gvlex_free(lx);
+}
+
+static void test_greek_sigma(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("σοφός\n");
+    assert_found(lx, "ΣΟΦΌΣ", "σοφός");
+    assert_found(lx, "ο σοφόσ", "σοφός");
+    assert_found(lx, "Σοφός", "σοφός");
+    assert_none(lx, "σοφοσ");                 /* the accent is not optional */
+    gvlex_free(lx);
+
+    lx = lex("ΟΔΟΣ\n");
+    assert_found(lx, "η οδος", "ΟΔΟΣ");
+    assert_found(lx, "η οδοσ", "ΟΔΟΣ");
+    gvlex_free(lx);
+}
+
+static void test_cyrillic(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("ПРИВЕТ\nёж\n");
+    assert_found(lx, "ну привет всем", "ПРИВЕТ");
+    assert_found(lx, "ПрИвЕт", "ПРИВЕТ");
+    assert_found(lx, "Ёж", "ёж");
+    assert_found(lx, "е\xCC\x88ж", "ёж");                     /* е + U+0308 */
+    assert_none(lx, "еж");
+    gvlex_free(lx);
+}
+
+/* ---- character boundaries ----------------------------------------------- */
+
+static void test_combining_mark(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("u\n");
+    assert_none(lx, "u\xCC\x88");            /* u + U+0308 */
+    assert_none(lx, "ü");                    /* precomposed folds the same */
+    assert_found(lx, "u\xCC\x88 u", "u");
+    assert_found(lx, "ü\xCC\x88u", "u");     /* a later bare u still counts */
+    gvlex_free(lx);
+
+    /* The longer match at the same start is refused for the mark after
+     * it; the shorter one stands. */
+    lx = lex("u\nub\n");
+    assert_found(lx, "ub\xCC\x88", "u");
+    assert_found(lx, "ub!", "ub");
+    gvlex_free(lx);
+
+    lx = lex("e\ncafe\n");
+    assert_none(lx, "café");                 /* é is e + U+0301 once folded */
+    assert_none(lx, "cafe\xCC\x81");
+    assert_found(lx, "café e", "e");
+    assert_found(lx, "cafe\xCC\x81 cafe!", "cafe");
+    gvlex_free(lx);
+}
+
+static void test_expansion_boundaries(void **state)
+{
+    (void)state;
+    /* ß folds to "ss": a match may neither end nor start inside it. */
+    gvlex *lx = lex("s\n");
+    assert_none(lx, "ß");
+    assert_found(lx, "ßs", "s");
+    gvlex_free(lx);
+
+    lx = lex("sen\n");
+    assert_none(lx, "großen");
+    assert_found(lx, "grossen", "sen");
+    gvlex_free(lx);
+
+    lx = lex("ss\n");
+    assert_found(lx, "groß", "ss");
+    gvlex_free(lx);
+
+    lx = lex("fish\n");
+    assert_found(lx, "\xEF\xAC\x81sh", "fish");   /* U+FB01 ﬁ folds to fi */
+    gvlex_free(lx);
+}
+
+static void test_ignorables(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("burn\n");
+    assert_found(lx, "b\xC2\xAD""urn", "burn");            /* soft hyphen */
+    assert_found(lx, "bu\xE2\x80\x8B""rn", "burn");        /* zero-width space */
+    gvlex_free(lx);
+}
+
+static void test_invalid_text(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("burn\nüber\n");
+    assert_found(lx, "\xFF\xFE\xC3 \xE2\x82 burn", "burn");
+    assert_none(lx, "bu\xFFrn");
+    assert_none(lx, "\xC3");                 /* truncated sequence at end */
+    assert_none(lx, "\xED\xA0\x80");         /* surrogate */
+    assert_found(lx, "\xC0\xAF\xF8\x80 \xC3\xBC""ber", "über");
+    assert_found(lx, "burn\xC3", "burn");
+    gvlex_free(lx);
+
+    char junk[4096];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (char)(0x80 + (i * 7) % 128);
+    gvlex *l2 = lex("burn\n");
+    assert_null(gvlex_find(l2, junk, sizeof junk));
+    memcpy(junk + 3000, "BURN", 4);
+    assert_string_equal(gvlex_find(l2, junk, sizeof junk), "burn");
+    gvlex_free(l2);
+}
+
+static void test_text_length_respected(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("burn\n");
+    assert_null(gvlex_find(lx, "burn", 3));
+    assert_string_equal(gvlex_find(lx, "burnt", 4), "burn");
+    gvlex_free(lx);
+}
+
+/* ---- file format -------------------------------------------------------- */
+
+static void test_file_format(void **state)
+{
+    (void)state;
+    const char src[] = "\xEF\xBB\xBF"          /* BOM */
+                       "# a comment\r\n"
+                       "\r\n"
+                       "  first term \t\r\n"
+                       "   # indented comment\n"
+                       "\n"
+                       "\xC2\xA0second\xE3\x80\x80\n"  /* NBSP, ideographic space */
+                       "third";                   /* no final newline */
+    gv_error err = { 0 };
+    gvlex *lx = gvlex_parse(src, sizeof src - 1, &err);
+    assert_non_null(lx);
+    assert_int_equal(gvlex_count(lx), 3);
+    assert_string_equal(gvlex_term(lx, 0), "first term");
+    assert_string_equal(gvlex_term(lx, 1), "second");
+    assert_string_equal(gvlex_term(lx, 2), "third");
+    assert_null(gvlex_term(lx, 3));
+    assert_found(lx, "the FIRST TERM", "first term");
+    assert_none(lx, "a comment, an indented comment");
+    gvlex_free(lx);
+
+    lx = lex("#only\n\n   \n");
+    assert_int_equal(gvlex_count(lx), 0);
+    gvlex_free(lx);
+}
+
+static void test_parse_errors(void **state)
+{
+    (void)state;
+    const char bad_utf8[] = "ok\n# fine\nbad \xC3(\nnever\n";
+    assert_int_equal(parse_error(bad_utf8, sizeof bad_utf8 - 1, "UTF-8"), 3);
+
+    const char nul[] = "ok\r\nwith\0nul\r\n";
+    assert_int_equal(parse_error(nul, sizeof nul - 1, "NUL"), 2);
+
+    const char crlf[] = "\xEF\xBB\xBF" "a\r\nb\r\n\r\nc\r\n\xFF\r\n";
+    assert_int_equal(parse_error(crlf, sizeof crlf - 1, "UTF-8"), 5);
+
+    const char comment[] = "a\n# bad \xE2\x82 in a comment\n";
+    assert_int_equal(parse_error(comment, sizeof comment - 1, "UTF-8"), 2);
+
+    const char trunc[] = "a\nb\n\xF0\x9F\x98";
+    assert_int_equal(parse_error(trunc, sizeof trunc - 1, "UTF-8"), 3);
+
+    const char ignorable[] = "a\n\n\xE2\x80\x8B\xC2\xAD\n";  /* ZWSP, SHY */
+    assert_int_equal(parse_error(ignorable, sizeof ignorable - 1, "nothing"), 3);
+
+    gv_error err = { 0 };
+    assert_null(gvlex_parse("x\n\xC3\xA9\xC3", 6, &err));
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.col, 3);
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    gv_error err = { 0 };
+    gvlex *lx = gvlex_parse("", 0, &err);
+    assert_non_null(lx);
+    assert_int_equal(gvlex_count(lx), 0);
+    assert_null(gvlex_term(lx, 0));
+    assert_none(lx, "anything at all");
+    assert_null(gvlex_find(lx, "", 0));
+    gvlex_free(lx);
+    gvlex_free(NULL);
+}
+
+static void test_dedup(void **state)
+{
+    (void)state;
+    gvlex *lx = lex("Burn\nburn\nBURN\nstraße\nSTRASSE\n"
+                    "Über\nu\xCC\x88""ber\nσοφός\nΣΟΦΌΣ\nburn them\n");
+    assert_int_equal(gvlex_count(lx), 5);
+    assert_string_equal(gvlex_term(lx, 0), "Burn");
+    assert_string_equal(gvlex_term(lx, 1), "straße");
+    assert_string_equal(gvlex_term(lx, 2), "Über");
+    assert_string_equal(gvlex_term(lx, 3), "σοφός");
+    assert_string_equal(gvlex_term(lx, 4), "burn them");
+    assert_found(lx, "burn", "Burn");
+    assert_found(lx, "strasse", "straße");
+    gvlex_free(lx);
+}
+
+/* ---- scale -------------------------------------------------------------- */
+
+/* Term i: letters from a bijective hash of i (so all distinct and sharing
+ * prefixes the way real words do), some with Latin, Cyrillic or Devanagari
+ * tails. */
+static size_t gen_term(char *out, uint32_t i)
+{
+    static const char *tails[] = { "", "é", "ция", "ाना", "", "ß" };
+    uint32_t h = i * 2654435761u;
+    size_t n = 0;
+    do {
+        out[n++] = (char)('a' + h % 26);
+        h /= 26;
+    } while (h);
+    n += (size_t)sprintf(out + n, "%s", tails[i % 6]);
+    return n;
+}
+
+static void test_large(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    char *src = malloc((size_t)N * 24 + 64);
+    assert_non_null(src);
+    size_t len = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        len += gen_term(src + len, i);
+        src[len++] = '\n';
+    }
+    char t0[32];
+    size_t n0 = gen_term(t0, 0);
+    memcpy(src + len, t0, n0);               /* a duplicate at the end */
+    len += n0;
+
+    clock_t c0 = clock();
+    gv_error err = { 0 };
+    gvlex *lx = gvlex_parse(src, len, &err);
+    double secs = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    assert_non_null(lx);
+    print_message("100k terms built in %.3f s\n", secs);
+    assert_int_equal(gvlex_count(lx), N);
+
+    char want[32], text[128];
+    size_t nw = gen_term(want, 77777);
+    want[nw] = '\0';
+    assert_string_equal(gvlex_term(lx, 77777), want);
+    snprintf(text, sizeof text, "... %s ...", want);
+    assert_string_equal(find(lx, text), want);
+
+    /* Upper-cased ASCII part still matches. */
+    for (size_t k = 4; k < 4 + nw && (unsigned char)text[k] < 0x80; k++)
+        if (text[k] >= 'a' && text[k] <= 'z')
+            text[k] = (char)(text[k] - 32);
+    assert_string_equal(find(lx, text), want);
+
+    /* Digits and punctuation occur in no term. */
+    assert_null(find(lx, "0123456789 !?. 42 -- 17"));
+    gvlex_free(lx);
+    free(src);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ascii_case),
+        cmocka_unit_test(test_earliest_start),
+        cmocka_unit_test(test_tie_longest),
+        cmocka_unit_test(test_overlapping),
+        cmocka_unit_test(test_hindi_punjabi),
+        cmocka_unit_test(test_german),
+        cmocka_unit_test(test_greek_sigma),
+        cmocka_unit_test(test_cyrillic),
+        cmocka_unit_test(test_combining_mark),
+        cmocka_unit_test(test_expansion_boundaries),
+        cmocka_unit_test(test_ignorables),
+        cmocka_unit_test(test_invalid_text),
+        cmocka_unit_test(test_text_length_respected),
+        cmocka_unit_test(test_file_format),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_dedup),
+        cmocka_unit_test(test_large),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages gavel needs to build and test, if missing.
+# Run as root, or as a user who can sudo.
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config liblua5.4-dev libyaml-dev libcmocka-dev
+      nettle-dev libutf8proc-dev python3 python3-yaml)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
