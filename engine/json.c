@@ -456,9 +456,12 @@ static gv_value *parse_number(jp *j, const gv_value *parent, uint32_t index)
         uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
         if (overflow || mag > limit)
             return fail(j, start, "integer out of range");
-        /* -(2^63) has no positive int64 counterpart: build it from INT64_MIN */
-        v->u.i = !neg ? (int64_t)mag
-               : mag == limit ? INT64_MIN : -(int64_t)mag;
+        if (!neg)
+            v->u.i = (int64_t)mag;
+        else if (mag == limit)
+            v->u.i = INT64_MIN;   /* 2^63 itself does not fit int64 */
+        else
+            v->u.i = -(int64_t)mag;
     } else {
         if (to_double(start, (size_t)(p - start), &v->u.n))
             return fail(j, start, "out of memory");

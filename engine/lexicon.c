@@ -40,6 +40,7 @@
 #define DENSE_CAP   (4u << 20)  /* bytes of dense rows per lexicon */
 #endif
 #define MAX_STATES  (UINT32_MAX / 2)
+#define QUICK_CPS   0x3000      /* fold_kind cached below this code point */
 
 struct gvlex {
     size_t    nterms;
@@ -59,13 +60,15 @@ struct gvlex {
     uint32_t  ncls;       /* byte classes, class 0 = in no term */
     uint32_t  shift;      /* a dense row is 1 << shift entries, >= ncls */
     uint8_t   cls[256];
-    uint32_t *dense;      /* ndense rows of ncls next states */
+    uint32_t *dense;      /* ndense rows of next states, by byte class */
+
+    uint8_t   quick[QUICK_CPS];   /* fold_kind of each code point */
 };
 
 /* ---- folding ------------------------------------------------------------ */
 
 /* Decodes the valid sequence of k bytes at s (k from gv_utf8_seq). */
-static int32_t utf8_decode(const unsigned char *s, int k)
+static inline int32_t utf8_decode(const unsigned char *s, int k)
 {
     switch (k) {
     case 1:  return s[0];
@@ -87,29 +90,30 @@ static inline unsigned char ascii_lower(unsigned char c)
     return (unsigned char)(c + (((unsigned)c - 'A' < 26u) << 5));
 }
 
-/* Folds the non-ASCII code point of k valid bytes at s. Returns the folded
- * byte count (0 for an ignorable code point) and points *out at the bytes:
- * at s itself when the code point folds to itself, which is nearly every
- * letter of a caseless script (Devanagari, Gurmukhi, CJK, Arabic), else at
- * buf (FOLD_BYTES of room). *mark says whether the first folded code point
- * is a combining mark. Terms and text both come through here, which is
- * what makes them comparable byte for byte.
- *
- * The identity test mirrors utf8proc_decompose_char with FOLD_FLAGS: it
- * changes a code point only for a Hangul syllable, an ignorable, a case
- * folding, or a canonical (untyped) decomposition. */
-static int fold_at(const unsigned char *s, int k, unsigned char *buf,
-                   const unsigned char **out, int *mark)
+/* How folding treats a non-ASCII code point: FOLD_SELF if it folds to
+ * itself, FOLD_SELF_MARK if it also is a combining mark, FOLD_CHANGES if
+ * fold_slow must run. Nearly every letter of a caseless script
+ * (Devanagari, Gurmukhi, CJK, Arabic) folds to itself. This mirrors
+ * utf8proc_decompose_char with FOLD_FLAGS, which changes a code point only
+ * for a Hangul syllable, an ignorable, a case folding or a canonical
+ * (untyped) decomposition. */
+enum { FOLD_CHANGES, FOLD_SELF, FOLD_SELF_MARK };
+
+static int fold_kind(int32_t cp)
 {
-    int32_t cp = utf8_decode(s, k);
     const utf8proc_property_t *pr = utf8proc_get_property(cp);
-    if (pr->casefold_seqindex == UINT16_MAX && !pr->ignorable &&
-        (pr->decomp_seqindex == UINT16_MAX || pr->decomp_type) &&
-        (cp < 0xAC00 || cp > 0xD7A3)) {
-        *out = s;
-        *mark = is_mark_cat(pr->category);
-        return k;
-    }
+    if (pr->casefold_seqindex != UINT16_MAX || pr->ignorable ||
+        (pr->decomp_seqindex != UINT16_MAX && !pr->decomp_type) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3))
+        return FOLD_CHANGES;
+    return is_mark_cat(pr->category) ? FOLD_SELF_MARK : FOLD_SELF;
+}
+
+/* Folds cp to UTF-8 at buf (FOLD_BYTES of room); returns the byte count,
+ * 0 for an ignorable. *mark: the first folded code point is a combining
+ * mark. */
+static int fold_slow(int32_t cp, unsigned char *buf, int *mark)
+{
     utf8proc_int32_t d[FOLD_CPS];
     int bound = 0;
     utf8proc_ssize_t n = utf8proc_decompose_char(cp, d, FOLD_CPS, FOLD_FLAGS, &bound);
@@ -120,9 +124,26 @@ static int fold_at(const unsigned char *s, int k, unsigned char *buf,
     int len = 0;
     for (utf8proc_ssize_t i = 0; i < n; i++)
         len += (int)utf8proc_encode_char(d[i], buf + len);
-    *out = buf;
     *mark = n > 0 && is_mark_cat(utf8proc_category(d[0]));
     return len;
+}
+
+/* Folds the non-ASCII code point of k valid bytes at s: returns the folded
+ * length and points *out at the bytes, s itself when nothing changes.
+ * Terms and text both come through here or through the same pair of
+ * functions, which is what makes them comparable byte for byte. */
+static int fold_at(const unsigned char *s, int k, unsigned char *buf,
+                   const unsigned char **out, int *mark)
+{
+    int32_t cp = utf8_decode(s, k);
+    int kind = fold_kind(cp);
+    if (kind == FOLD_CHANGES) {
+        *out = buf;
+        return fold_slow(cp, buf, mark);
+    }
+    *out = s;
+    *mark = kind == FOLD_SELF_MARK;
+    return k;
 }
 
 /* Folded length of the code point of k valid bytes at s. */
@@ -271,10 +292,16 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
                 i++;
                 continue;
             }
+            /* fold_at, with the answer for common code points cached */
+            int32_t cp = utf8_decode(s + i, k);
+            int kind = cp < QUICK_CPS ? lx->quick[cp] : fold_kind(cp);
             unsigned char buf[FOLD_BYTES];
-            const unsigned char *f;
-            int mark;
-            int n = fold_at(s + i, k, buf, &f, &mark);
+            const unsigned char *f = s + i;
+            int n = k, mark = kind == FOLD_SELF_MARK;
+            if (kind == FOLD_CHANGES) {
+                f = buf;
+                n = fold_slow(cp, buf, &mark);
+            }
             i += (size_t)k;
             if (n == 0)
                 continue;           /* ignorable: invisible to matching */
@@ -490,6 +517,12 @@ static int build_dense(gvlex *lx)
     return 0;
 }
 
+static void build_quick(gvlex *lx)
+{
+    for (int32_t cp = 0x80; cp < QUICK_CPS; cp++)
+        lx->quick[cp] = (uint8_t)fold_kind(cp);
+}
+
 /* ---- term file ---------------------------------------------------------- */
 
 static int is_space(int32_t cp)
@@ -682,6 +715,7 @@ gvlex *gvlex_parse(const char *buf, size_t len, gv_error *err)
     p.t.n = NULL;
     if (build_links(lx, term) < 0 || build_dense(lx) < 0)
         goto oom;
+    build_quick(lx);
     free(term);
     parser_free(&p);
     return lx;

@@ -707,7 +707,9 @@ static char *digest_hex(struct sha256_ctx *sha)
 static char *manifest_dir(const char *path, char **mpath)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    size_t n = strlen(path);
+    int named_file = n > 5 && (!strcmp(path + n - 5, ".yaml") || !strcmp(path + n - 4, ".yml"));
+    if ((stat(path, &st) == 0 && S_ISDIR(st.st_mode)) || !named_file) {
         *mpath = join_path(path, "policy.yaml");
         return strdup(path);
     }

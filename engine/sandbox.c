@@ -242,7 +242,8 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
         lua_pushboolean(L, 1);
         lua_rawset(L, seen);
         if (lua_istable(L, v)) {
-            if (lua_getmetatable(L, v)) {
+            int is_root_globals = root_is_globals && lua_rawequal(L, v, idx);
+            if (!is_root_globals && lua_getmetatable(L, v)) {
                 lua_settop(L, v - 1);
                 continue;
             }
@@ -254,7 +255,7 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
                 }
                 lua_pop(L, 1);
             }
-            freeze_table(L, v, root_is_globals && lua_rawequal(L, v, idx));
+            freeze_table(L, v, is_root_globals);
         } else if (!lua_iscfunction(L, v)) {
             for (int n = 1; lua_getupvalue(L, v, n); n++) {
                 if (lua_istable(L, -1) || lua_isfunction(L, -1))
@@ -581,18 +582,27 @@ static void push_lexicons(lua_State *L, const gavel_policy *p)
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
 
-    lua_createtable(L, 0, p ? p->nlexicons : 0);
+    lua_newtable(L);                                      /* what rules see */
+    lua_createtable(L, 0, p ? p->nlexicons : 0);          /* the contents */
     for (int i = 0; p && i < p->nlexicons; i++) {
         const gvlex **ud = lua_newuserdatauv(L, sizeof *ud, 0);
         *ud = p->lexicons[i].lex;
         luaL_setmetatable(L, "gavel.lexicon");
         lua_setfield(L, -2, p->lexicons[i].name);
     }
-    lua_newtable(L);
+    lua_newtable(L);                                      /* unknown names fail */
     lua_pushcfunction(L, lexicon_unknown);
     lua_setfield(L, -2, "__index");
     lua_setmetatable(L, -2);
-    /* Freeze by hand: it has a metatable already, so freeze_reachable skips it. */
+    /* Frozen like any policy table: empty, contents behind __index. */
+    lua_createtable(L, 0, 3);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
 }
 
 /* ---- rule definitions ------------------------------------------------------------ */

@@ -16,11 +16,13 @@
  *    duplicate keys and values past the limits;
  *  - a bad record is skipped event by event up to its end, so the stream
  *    goes on with the next record; only libyaml errors, the depth limit and
- *    oversized input end the stream (GVYAML_BROKEN, sticky).
- *  - input reaches libyaml through read_input(), which forces UTF-8 input,
- *    caps how far libyaml may read into one record, and remembers enough of
- *    the input to put a line on libyaml's reader errors (which carry only a
- *    byte offset).
+ *    oversized input end the stream (GVYAML_BROKEN, sticky);
+ *  - input is UTF-8 only (set on the parser, so no guessing from a BOM) and
+ *    reaches libyaml through read_input(), a line at a time: libyaml checks
+ *    every byte it is handed at once, so a bad byte must not be handed over
+ *    before the records ahead of it are out. read_input() also caps how far
+ *    libyaml may read into one record, and keeps enough of the input to put
+ *    a line on libyaml's reader errors (which carry only a byte offset).
  *
  * Lines and columns are 1-based; libyaml's marks are 0-based and count
  * columns in characters, so YAML columns are characters, not bytes.
@@ -64,6 +66,7 @@ struct gvyaml {
     gv_error      broken_err;   /* repeated by every call after BROKEN */
     unsigned      open;         /* collections open in the document */
     unsigned      rec_base;     /* `open` just outside the current record */
+    yaml_mark_t   doc_start;    /* where the current document began */
     size_t        rec_start;    /* input handed to libyaml when it began */
     uint32_t      rec_line;
 
@@ -221,7 +224,7 @@ static void parser_error(gvyaml *y)
         line = (uint32_t)p->problem_mark.line + 1;
         col = (uint32_t)p->problem_mark.column + 1;
         if (p->context)
-            fail_at(y, line, col, "%s %s", p->context, p->problem ? p->problem : "");
+            fail_at(y, line, col, "%s (%s)", p->problem ? p->problem : "syntax error", p->context);
         else
             fail_at(y, line, col, "%s", p->problem ? p->problem : "syntax error");
     }
@@ -258,10 +261,15 @@ static int read_input(void *data, unsigned char *buf, size_t size, size_t *got)
         y->too_long = 1;
         return 0;
     }
+    /* One line at a time (see the top of the file). */
+    const unsigned char *p = y->chunk + y->chunk_pos;
     size_t n = y->chunk_len - y->chunk_pos;
     if (n > size)
         n = size;
-    memcpy(buf, y->chunk + y->chunk_pos, n);
+    const unsigned char *nl = memchr(p, '\n', n);
+    if (nl)
+        n = (size_t)(nl - p) + 1;
+    memcpy(buf, p, n);
     y->chunk_pos += n;
     *got = n;
     return 1;
@@ -468,7 +476,12 @@ static int parse_int(const char *s, size_t n, int64_t *out)
     uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     if (overflow || mag > limit)
         return -1;
-    *out = !neg ? (int64_t)mag : mag == limit ? INT64_MIN : -(int64_t)mag;
+    if (!neg)
+        *out = (int64_t)mag;
+    else if (mag == limit)
+        *out = INT64_MIN;         /* 2^63 itself does not fit int64 */
+    else
+        *out = -(int64_t)mag;
     return 1;
 }
 
@@ -819,7 +832,8 @@ static int read_record(gvyaml *y, gv_value **out)
     y->stack.len = 0;
     gv_value *v = build(y, NULL, 0);
     if (v && doc_root && v->type == GV_NULL)
-        v = fail(y, "empty document");
+        v = fail_at(y, (uint32_t)y->doc_start.line + 1, (uint32_t)y->doc_start.column + 1,
+                    "empty document");
     if (v && y->ev.end_mark.index - start.index > y->lim->max_bytes)
         v = fail_at(y, (uint32_t)start.line + 1, (uint32_t)start.column + 1,
                     "record longer than %zu bytes", y->lim->max_bytes);
@@ -877,6 +891,7 @@ int gvyaml_next(gvyaml *y, gv_arena *a, const gv_limits *lim,
             y->ended = 1;
             return GVYAML_END;
         case YAML_DOCUMENT_START_EVENT:
+            y->doc_start = y->ev.start_mark;
             y->open = y->rec_base = 0;
             y->in_split = 0;
             mark_record_start(y);

@@ -1,0 +1,57 @@
+# gavel eval as a command: summary, -o, exit statuses, bad input, filters.
+Q=examples/quickstart
+gavel eval -p $Q/policy --as-of 2021-02-04 --summary $Q/accounts.jsonl
+status 0
+stderr_has "20 records"
+stderr_has "  withhold            8"
+stderr_has "  x.news_media                                    3"
+
+# -o writes the file whole, and nothing to stdout.
+OUT=$(workdir)/decisions.jsonl
+gavel eval -p $Q/policy --as-of 2021-02-04 -o "$OUT" $Q/accounts.jsonl
+status 0
+[ ! -s "$(workdir)/out" ] || fail "stdout not empty with -o"
+diff -u tests/e2e/expected/quickstart.jsonl "$OUT" >&2 || fail "-o output differs"
+ls "$(workdir)" | grep -q tmp && fail "temporary file left behind"
+
+# A bad record among good ones: one line each, the bad one on_error with
+# file:line, exit 1.
+BAD=$(workdir)/mixed.jsonl
+printf '{"id":"a","category":"news_media","verified":true}\n{"id":"b",\n\n{"id":"c"}\n[1]\n' >"$BAD"
+gavel eval -p $Q/policy --as-of 2021-02-04 "$BAD"
+status 1
+stdout_lines 4
+stdout_has '"id":2,"decision":"review"'
+stdout_has "mixed.jsonl:2:"
+stdout_has '"id":"c","decision":"keep","default":true'
+stdout_has '"id":4,"decision":"review"'
+stdout_has "mixed.jsonl:5: a record must be a mapping"
+
+# Usage errors and unreadable input: exit 2.
+gavel eval $Q/accounts.jsonl
+status 2
+stderr_has "eval needs a policy"
+gavel eval -p $Q/policy --bogus
+status 2
+stderr_has "unknown option '--bogus'"
+gavel eval -p $Q/policy -f xml $Q/accounts.jsonl
+status 2
+gavel eval -p $Q/policy /nonexistent.jsonl
+status 2
+stderr_has "/nonexistent.jsonl: cannot open"
+gavel eval -p /nonexistent-policy $Q/accounts.jsonl
+status 2
+stderr_has "/nonexistent-policy/policy.yaml"
+gavel eval -p $Q/policy --as-of 2021-02-30 $Q/accounts.jsonl
+status 2
+stderr_has "as_of '2021-02-30' is not a date"
+gavel eval --help
+status 0
+stdout_has "usage: gavel eval"
+gavel --version
+status 0
+stdout_has "Lua 5.4"
+
+# --id-field and the position fallback.
+gavel eval -p $Q/policy --as-of 2021-02-04 --id-field handle $Q/accounts.jsonl
+stdout_has '"id":"caravan_mag"'

@@ -1,0 +1,232 @@
+/*
+ * test_sandbox.c: what rules can and cannot reach (HARDENING.md 1-11):
+ * the allow-list, frozen tables, read-only records, budgets that pcall
+ * cannot swallow, the memory cap, the pattern cost cap, no __gc.
+ */
+#include "testutil.h"
+
+/* Evaluates one rule body `when = function(r, ctx) BODY end` on a record and
+ * returns the first error message, or "" when the rule ran clean. */
+static char result[1024];
+
+static const char *run_limited(const char *body, const char *record, const gavel_limits *lim)
+{
+    char rules[4096];
+    snprintf(rules, sizeof rules,
+             "rule 't' { outcome = 'withhold', reason = '{v}',\n"
+             "  when = function(r, ctx) if r.probe == nil then return false end\n"
+             "    %s\n  end }\n", body);
+    const char *dir = tu_policy_dir(NULL, rules);
+    gavel_policy *p = gavel_policy_load(dir, lim);
+    tu_rmdir(dir);
+    if (gavel_policy_status(p) != GAVEL_OK) {
+        snprintf(result, sizeof result, "LOAD: %s", gavel_policy_errmsg(p));
+        gavel_policy_free(p);
+        return result;
+    }
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    tu_eval(ev, d, record ? record : "{\"id\":\"x\",\"probe\":1,\"posts\":[{\"text\":\"hi\"}]}");
+    if (gavel_decision_nerrors(d))
+        snprintf(result, sizeof result, "%s", gavel_decision_error(d, 0)->message);
+    else if (gavel_decision_nreasons(d))
+        snprintf(result, sizeof result, "fired:%s", gavel_decision_reason(d, 0)->reason);
+    else
+        snprintf(result, sizeof result, "clean");
+    /* The evaluator must still work after whatever happened. */
+    tu_eval(ev, d, "{}");
+    assert_int_equal(gavel_decision_nerrors(d), 0);
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+    return result;
+}
+
+static const char *run(const char *body) { return run_limited(body, NULL, NULL); }
+
+#define assert_contains(hay, needle) do { \
+    const char *h_ = (hay); \
+    if (!strstr(h_, (needle))) fail_msg("'%s' does not contain '%s'", h_, (needle)); \
+} while (0)
+
+static void test_forbidden_globals(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "io", "os", "debug", "package", "require",
+        "load", "loadstring", "loadfile", "dofile", "collectgarbage", "print", "warn",
+        "coroutine", "getmetatable", "rawset", "_G", NULL };
+    for (int i = 0; names[i]; i++) {
+        char body[128], want[64];
+        snprintf(body, sizeof body, "return %s ~= nil", names[i]);
+        snprintf(want, sizeof want, "undefined global '%s'", names[i]);
+        assert_contains(run(body), want);
+    }
+}
+
+static void test_forbidden_functions(void **state)
+{
+    (void)state;
+    assert_string_equal(run("return string.dump == nil and math.random == nil "
+                            "and math.randomseed == nil, { v = 'gone' }"), "fired:gone");
+    assert_string_equal(run("return (''):rep(2) == '' and (\"x\").dump == nil, { v = 'ok' }"),
+                        "fired:ok");
+}
+
+static void test_allowed(void **state)
+{
+    (void)state;
+    assert_string_equal(run("local t = {} setmetatable(t, { __index = function() return 5 end })\n"
+                            "return t.x == 5 and select('#', 1, 2) == 2 and math.floor(2.5) == 2\n"
+                            "  and utf8.len('ü') == 1 and table.concat({'a','b'}) == 'ab'\n"
+                            "  and tostring(1) == '1' and tonumber('2') == 2 and type(r) == 'table'\n"
+                            "  and type(r.posts) == 'table' and #r.posts == 1, { v = 'ok' }"),
+                        "fired:ok");
+}
+
+static void test_no_gc_metamethod(void **state)
+{
+    (void)state;
+    assert_contains(run("setmetatable({}, { __gc = function() end }) return false"),
+                    "__gc is not allowed");
+}
+
+static void test_globals_are_read_only(void **state)
+{
+    (void)state;
+    assert_contains(run("x = 1 return false"), "assignment to global 'x'");
+    assert_contains(run("string.upper = nil return false"), "read-only");
+    assert_contains(run("math.pi = 3 return false"), "read-only");
+    assert_contains(run("lexicon.x = 1 return false"), "read-only");
+}
+
+static void test_record_is_read_only(void **state)
+{
+    (void)state;
+    assert_contains(run("r.id = 'y' return false"), "record is read-only");
+    assert_contains(run("r.posts[1].text = 'y' return false"), "record is read-only");
+    assert_contains(run("table.insert(r.posts, 1) return false"), "read-only");
+    assert_contains(run("ctx.x = 1 return false"), "context is read-only");
+}
+
+static void test_load_time_tables_frozen(void **state)
+{
+    (void)state;
+    /* A table built when the rule file loaded cannot carry state from one
+     * record to the next. */
+    const char *rules =
+        "local seen = {}\n"
+        "rule 't' { outcome = 'withhold', when = function(r)\n"
+        "  seen[#seen + 1] = r.id return #seen > 1 end }\n";
+    const char *dir = tu_policy_dir(NULL, rules);
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    tu_eval(ev, d, "{\"id\":\"a\"}");
+    assert_contains(tu_error(d, 0), "read-only");
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+}
+
+static void test_instruction_budget(void **state)
+{
+    (void)state;
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.instructions = 100000;
+    assert_contains(run_limited("while true do end", NULL, &lim), "instruction budget");
+    /* pcall in rule code cannot swallow the budget. */
+    assert_contains(run_limited("while true do pcall(function() while true do end end) end",
+                                NULL, &lim), "instruction budget");
+    /* Nor can a tail-call loop escape it. */
+    assert_contains(run_limited("local function f(n) return f(n + 1) end return f(1)",
+                                NULL, &lim), "instruction budget");
+}
+
+static void test_time_budget(void **state)
+{
+    (void)state;
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.instructions = (uint64_t)1 << 50;
+    lim.millis = 50;
+    assert_contains(run_limited("while true do end", NULL, &lim), "time budget");
+}
+
+static void test_memory_budget(void **state)
+{
+    (void)state;
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.memory = 8u << 20;
+    assert_contains(run_limited("local t = {} for i = 1, 1e8 do t[i] = i end", NULL, &lim),
+                    "memory budget");
+    assert_contains(run_limited("local s = ('x'):rep(64 * 1024 * 1024) return #s > 0", NULL, &lim),
+                    "memory budget");
+    /* pcall cannot swallow running out either. */
+    assert_contains(run_limited("while true do pcall(function() local t = {}\n"
+                                "  for i = 1, 1e8 do t[i] = i end end) end", NULL, &lim),
+                    "memory budget");
+}
+
+static void test_pattern_cost(void **state)
+{
+    (void)state;
+    assert_contains(run("return (('a'):rep(400)):find('a-a-a-b')"), "pattern too costly");
+    assert_contains(run("return ('abc'):find(('x'):rep(300))"), "pattern longer than");
+    /* Ordinary patterns and plain finds are fine. */
+    assert_string_equal(run("return ('  hi  '):match('^%s*(.-)%s*$') == 'hi'"
+                            " and (('a'):rep(400)):find('a-a-a-b', 1, true) == nil, {v='ok'}"),
+                        "fired:ok");
+}
+
+static void test_binary_chunks_refused(void **state)
+{
+    (void)state;
+    const char *dir = tu_policy_dir(NULL, NULL);
+    tu_write(dir, "rules.lua", "\x1bLua\x54\x00 binary");
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_EPOLICY);
+    assert_contains(gavel_policy_errmsg(p), "binary");
+    gavel_policy_free(p);
+}
+
+static void test_rule_outside_load(void **state)
+{
+    (void)state;
+    assert_contains(run("rule 'y' { when = function() end } return false"),
+                    "only be called while the policy loads");
+}
+
+static void test_stale_proxy(void **state)
+{
+    (void)state;
+    /* Even a stashed proxy cannot reach a finished record: a frozen upvalue
+     * refuses the stash, and the generation check backs that up. */
+    assert_contains(run("return false, { v = tostring(r.posts[1]) }"), "clean");
+    assert_string_equal(run("return true, { v = tostring(r.posts[1]) }"), "fired:record posts[1]");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forbidden_globals),
+        cmocka_unit_test(test_forbidden_functions),
+        cmocka_unit_test(test_allowed),
+        cmocka_unit_test(test_no_gc_metamethod),
+        cmocka_unit_test(test_globals_are_read_only),
+        cmocka_unit_test(test_record_is_read_only),
+        cmocka_unit_test(test_load_time_tables_frozen),
+        cmocka_unit_test(test_instruction_budget),
+        cmocka_unit_test(test_time_budget),
+        cmocka_unit_test(test_memory_budget),
+        cmocka_unit_test(test_pattern_cost),
+        cmocka_unit_test(test_binary_chunks_refused),
+        cmocka_unit_test(test_rule_outside_load),
+        cmocka_unit_test(test_stale_proxy),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
