@@ -49,5 +49,9 @@ gavel_policy *cli_load_policy(const char *dir, const gavel_limits *limits);
 
 /* Commands. */
 int cmd_eval(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_doc(int argc, char **argv);
 
 #endif

@@ -15,6 +15,10 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  eval     evaluate records against a policy, one decision per record\n"
+    "  test     run a policy's test cases, with coverage\n"
+    "  explain  tell why one record gets its decision, and what would change it\n"
+    "  check    load a policy and lint it\n"
+    "  doc      the policy as a document for lawyers (Markdown, HTML, DOT)\n"
     "\n"
     "Run 'gavel <command> --help' for a command's options.\n"
     "  --version   print the version and the Lua release linked\n";
@@ -109,8 +113,12 @@ int main(int argc, char **argv)
         printf("gavel %s\n", gavel_version());
         return EXIT_DONE;
     }
-    if (!strcmp(cmd, "eval"))
-        return cmd_eval(argc - 1, argv + 1);
+    static const struct { const char *name; int (*run)(int, char **); } cmds[] = {
+        { "eval", cmd_eval }, { "test", cmd_test }, { "explain", cmd_explain },
+        { "check", cmd_check }, { "doc", cmd_doc } };
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+        if (!strcmp(cmd, cmds[i].name))
+            return cmds[i].run(argc - 1, argv + 1);
     cli_error("unknown command '%s' (see 'gavel --help')", cmd);
     return EXIT_TROUBLE;
 }

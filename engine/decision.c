@@ -32,6 +32,7 @@ void gavel_decision_free(gavel_decision *d)
     free(d->reasons);
     free(d->defeated);
     free(d->fired);
+    free(d->slot);
     free(d->errors);
     free(d->view_reasons);
     free(d->view_defeated);
@@ -69,27 +70,89 @@ static int grow(void **arr, int *cap, int n, size_t size)
     return 0;
 }
 
-int gvdec_add_fired(gavel_decision *d, int rule)
+int gvdec_add_fired(gavel_decision *d, int rule, const char *reason, const char *evidence)
 {
     if (grow((void **)&d->fired, &d->capfired, d->nfired, sizeof *d->fired))
         return -1;
-    d->fired[d->nfired++] = rule;
+    gvdec_entry *e = &d->fired[d->nfired++];
+    e->rule = rule;
+    e->by = -1;
+    e->reason = gv_arena_strdup(&d->arena, reason ? reason : "", reason ? strlen(reason) : 0);
+    e->evidence = gv_arena_strdup(&d->arena, evidence ? evidence : "{}",
+                                  evidence ? strlen(evidence) : 2);
+    if (!e->reason || !e->evidence) {
+        d->nfired--;
+        return -1;
+    }
     return 0;
 }
 
-int gvdec_add_entry(gavel_decision *d, int defeated, int rule, int by,
-                    const char *reason, const char *evidence)
+static int push_index(int **arr, int *n, int *cap, int v)
 {
-    gvdec_entry **arr = defeated ? &d->defeated : &d->reasons;
-    int *n = defeated ? &d->ndefeated : &d->nreasons;
-    int *cap = defeated ? &d->capdefeated : &d->capreasons;
     if (grow((void **)arr, cap, *n, sizeof **arr))
         return -1;
-    gvdec_entry *e = &(*arr)[(*n)++];
-    e->rule = rule;
-    e->by = by;
-    e->reason = (char *)(reason ? reason : "");
-    e->evidence = (char *)(evidence ? evidence : "{}");
+    (*arr)[(*n)++] = v;
+    return 0;
+}
+
+int gvdec_resolve(gavel_decision *d)
+{
+    const gavel_policy *p = d->policy;
+    if (d->capslot < p->nrules) {
+        int *s = realloc(d->slot, (size_t)p->nrules * sizeof *s);
+        if (!s)
+            return -1;
+        d->slot = s;
+        d->capslot = p->nrules;
+    }
+    for (int i = 0; i < p->nrules; i++)
+        d->slot[i] = -1;
+    for (int f = 0; f < d->nfired; f++) {
+        d->slot[d->fired[f].rule] = f;
+        d->fired[f].by = -1;
+    }
+    /* Every defeater comes before what it defeats, so its own standing is
+     * settled when it is consulted. */
+    for (int t = 0; t < p->nrules; t++) {
+        int i = p->topo[t], f = d->slot[i];
+        if (f < 0)
+            continue;
+        for (int k = 0; k < p->rules[i].ndefeaters; k++) {
+            int by = p->rules[i].defeaters[k], bf = d->slot[by];
+            if (bf >= 0 && d->fired[bf].by < 0) {
+                d->fired[f].by = by;
+                break;
+            }
+        }
+    }
+    int best = -1;
+    for (int f = 0; f < d->nfired; f++) {
+        int o = p->rules[d->fired[f].rule].outcome;
+        if (d->fired[f].by < 0 && o >= 0 && (best < 0 || o < best))
+            best = o;
+    }
+    d->is_default = 0;
+    if (d->nerrors > 0)
+        d->outcome = p->on_error_outcome;
+    else if (best >= 0)
+        d->outcome = best;
+    else {
+        d->outcome = p->default_outcome;
+        d->is_default = 1;
+    }
+    d->nreasons = d->ndefeated = 0;
+    for (int f = 0; f < d->nfired; f++) {
+        const gvdec_entry *e = &d->fired[f];
+        int rc = 0;
+        if (e->by >= 0)
+            rc = push_index(&d->defeated, &d->ndefeated, &d->capdefeated, f);
+        else if (p->rules[e->rule].outcome == d->outcome)
+            rc = push_index(&d->reasons, &d->nreasons, &d->capreasons, f);
+        if (rc)
+            return -1;
+    }
+    d->views_ready = 0;
+    gv_buf_reset(&d->json);
     return 0;
 }
 
@@ -176,9 +239,9 @@ static int build_views(gavel_decision *dd)
     if (!dd->view_reasons || !dd->view_defeated || !dd->view_missing || !dd->view_rules)
         return -1;
     for (int i = 0; i < dd->nreasons; i++)
-        fill_reason(dd, &dd->reasons[i], &dd->view_reasons[i]);
+        fill_reason(dd, &dd->fired[dd->reasons[i]], &dd->view_reasons[i]);
     for (int i = 0; i < dd->ndefeated; i++)
-        fill_reason(dd, &dd->defeated[i], &dd->view_defeated[i]);
+        fill_reason(dd, &dd->fired[dd->defeated[i]], &dd->view_defeated[i]);
     const char **r = dd->view_rules;
     for (int i = 0; i < dd->nmissing; i++) {
         dd->view_missing[i].path = dd->missing[i].path;
@@ -216,7 +279,7 @@ const gavel_reason *gavel_decision_defeated(const gavel_decision *d, size_t i)
 }
 const char *gavel_decision_fired(const gavel_decision *d, size_t i)
 {
-    return d && i < (size_t)d->nfired ? rule_id(d, d->fired[i]) : NULL;
+    return d && i < (size_t)d->nfired ? rule_id(d, d->fired[i].rule) : NULL;
 }
 const gavel_missing *gavel_decision_missing(const gavel_decision *d, size_t i)
 {
@@ -270,13 +333,13 @@ static void json_entry(gv_buf *b, const gavel_decision *d, const gvdec_entry *e)
     gv_buf_addc(b, '}');
 }
 
-static void json_entries(gv_buf *b, const gavel_decision *d, const gvdec_entry *e, int n)
+static void json_entries(gv_buf *b, const gavel_decision *d, const int *idx, int n)
 {
     gv_buf_addc(b, '[');
     for (int i = 0; i < n; i++) {
         if (i)
             gv_buf_addc(b, ',');
-        json_entry(b, d, &e[i]);
+        json_entry(b, d, &d->fired[idx[i]]);
     }
     gv_buf_addc(b, ']');
 }
@@ -308,7 +371,7 @@ const char *gavel_decision_json(gavel_decision *d, size_t *len)
         for (int i = 0; i < d->nfired; i++) {
             if (i)
                 gv_buf_addc(b, ',');
-            json_str_or_null(b, rule_id(d, d->fired[i]));
+            json_str_or_null(b, rule_id(d, d->fired[i].rule));
         }
         gv_buf_adds(b, "],\"missing\":[");
         for (int i = 0; i < d->nmissing; i++) {
@@ -344,4 +407,41 @@ const char *gavel_decision_json(gavel_decision *d, size_t *len)
     if (len)
         *len = b->len;
     return b->ptr;
+}
+
+/* ---- counterfactuals ------------------------------------------------------------ */
+
+gavel_status gavel_decision_without(const gavel_decision *d, const char *rule,
+                                    gavel_decision *out)
+{
+    if (!d || !rule || !out || !d->policy || d == out)
+        return GAVEL_EARG;
+    int found = 0;
+    gvdec_reset(out, d->policy);
+    memcpy(out->as_of, d->as_of, sizeof out->as_of);
+    out->id = gv_arena_strdup(&out->arena, d->id ? d->id : "null", strlen(d->id ? d->id : "null"));
+    for (int f = 0; f < d->nfired; f++) {
+        const gvdec_entry *e = &d->fired[f];
+        if (strcmp(d->policy->rules[e->rule].info.id, rule) == 0) {
+            found = 1;
+            continue;
+        }
+        if (gvdec_add_fired(out, e->rule, e->reason, e->evidence))
+            return GAVEL_ENOMEM;
+    }
+    for (int i = 0; i < d->nerrors; i++) {
+        const gavel_error_entry *e = &d->errors[i];
+        int r = -1;
+        for (int k = 0; e->rule && k < d->policy->nrules; k++)
+            if (d->policy->rules[k].info.id == e->rule)
+                r = k;
+        gvdec_add_error(out, r, "%s", e->message);
+    }
+    for (int i = 0; i < d->nmissing; i++)
+        for (int k = 0; k < d->missing[i].nrules; k++)
+            gvdec_add_missing(out, d->missing[i].path, strlen(d->missing[i].path),
+                              d->missing[i].rules[k]);
+    if (gvdec_resolve(out) != 0)
+        return GAVEL_ENOMEM;
+    return found ? GAVEL_OK : GAVEL_EARG;
 }

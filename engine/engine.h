@@ -16,6 +16,20 @@
 #include "lexicon.h"
 #include "value.h"
 
+/* ---- record schema (schema.c) --------------------------------------------- */
+
+typedef struct gvsc_node  gvsc_node;
+typedef struct gvsc_field gvsc_field;
+
+/* Parses schema.yaml's tree; the result lives in `a` and points into doc. */
+gvsc_node *gvsc_parse(gv_arena *a, const gv_value *doc, gv_error *e);
+/* Reports each violation ("schema: path: expected ..., got ...", at most a
+ * few) and returns how many there were. */
+int gvsc_check(const gvsc_node *schema, const gv_value *record,
+               void (*report)(void *ud, const char *msg), void *ud);
+/* Is a normalised path ("posts[].labels.speech_level") declared? */
+int gvsc_declares(const gvsc_node *schema, const char *path);
+
 /* ---- policy (policy.c) --------------------------------------------------- */
 
 typedef struct gvpol_file {
@@ -60,6 +74,12 @@ struct gavel_policy {
     int           nrules;
     int          *topo;        /* rule indexes, every defeater before what it defeats */
 
+    gvsc_node    *schema;      /* NULL without one; lives in schema_arena */
+    gv_arena      schema_arena;
+    char         *schema_path;
+    char        **tests;       /* test files from the manifest's `tests:` */
+    int           ntests;
+
     gavel_limits limits;
 };
 
@@ -91,6 +111,9 @@ typedef struct gvsb {
     /* The evaluator learns about missing fields through this. */
     void (*on_missing)(void *ud, const gv_value *obj, const char *key,
                        size_t klen, int in_context);
+    /* Every key a rule reads, present or not; NULL except for lints. */
+    void (*on_read)(void *ud, const gv_value *obj, const char *key,
+                    size_t klen, int in_context);
     void *ud;
 } gvsb;
 
@@ -135,11 +158,25 @@ struct gavel_record {
     uint64_t  position;
 };
 
+/* ---- evaluator internals (eval.c) ------------------------------------------ */
+
+/* Borrows a parsed context tree (NULL clears); the caller keeps it alive
+ * until it is cleared or replaced. */
+void gvev_set_context_tree(gavel_evaluator *ev, const gv_value *ctx);
+/* Calls fn(ud, path, rule) for every record field a rule reads, the path
+ * with array positions as "[]" ("posts[].labels"). NULL turns it off. */
+void gvev_set_trace(gavel_evaluator *ev, void (*fn)(void *ud, const char *path, int rule),
+                    void *ud);
+
+/* ---- tests and lints (testsuite.c, lint.c) --------------------------------------- */
+
+gavel_evaluator *gvts_evaluator(gavel_testsuite *t);
+
 /* ---- decisions (decision.c) ------------------------------------------------- */
 
 typedef struct gvdec_entry {
     int   rule;            /* index in policy rules */
-    int   by;              /* defeater, -1 for reasons */
+    int   by;              /* defeater (rule index), -1 when undefeated */
     char *reason;          /* rendered, in the decision's arena */
     char *evidence;        /* JSON object text */
 } gvdec_entry;
@@ -158,9 +195,11 @@ struct gavel_decision {
     int      is_default;
     char     as_of[16];
 
-    gvdec_entry *reasons, *defeated;
-    int nreasons, ndefeated, capreasons, capdefeated;
-    int *fired; int nfired, capfired;
+    gvdec_entry *fired;    /* every rule that fired, in policy order */
+    int nfired, capfired;
+    int *reasons, nreasons, capreasons;     /* indexes into fired */
+    int *defeated, ndefeated, capdefeated;  /* indexes into fired */
+    int *slot, capslot;    /* rule index -> fired index, -1 (for resolve) */
     gvdec_missing *missing; int nmissing, capmissing;
     gavel_error_entry *errors; int nerrors, caperrors;
 
@@ -174,11 +213,13 @@ struct gavel_decision {
 };
 
 void gvdec_reset(gavel_decision *d, const gavel_policy *p);
-int  gvdec_add_fired(gavel_decision *d, int rule);
-int  gvdec_add_entry(gavel_decision *d, int defeated, int rule, int by,
-                     const char *reason, const char *evidence);
+/* Rules are added in policy order; strings are copied into the decision. */
+int  gvdec_add_fired(gavel_decision *d, int rule, const char *reason, const char *evidence);
 int  gvdec_add_missing(gavel_decision *d, const char *path, size_t plen, int rule);
 int  gvdec_add_error(gavel_decision *d, int rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* SPEC §5 over the fired rules: defeats in topological order, then the
+ * strongest undefeated outcome, the default, or on_error. */
+int  gvdec_resolve(gavel_decision *d);
 
 #endif

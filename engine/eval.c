@@ -10,7 +10,7 @@
  */
 #include "engine.h"
 #include "json.h"
-#include "yaml.h"
+#include "yamldoc.h"
 
 #include <lauxlib.h>
 #include <stdarg.h>
@@ -32,19 +32,17 @@ struct gavel_evaluator {
     int        rebuild;           /* the state hit its memory cap: make a new one */
 
     gv_arena   ctx_arena;
-    gv_value  *context;
+    const gv_value *context;
     char       as_of_given[16];   /* from set_as_of, "" if none */
     char       as_of[16];         /* in effect */
     char      *id_field;
 
     unsigned char *in_force;      /* per rule, for as_of */
-    unsigned char *fired;
-    int           *by;            /* defeater, -1 undefeated */
-    char         **reason;        /* rendered, per fired rule (decision arena) */
-    char         **evidence;
 
     gavel_decision *cur;
-    gv_buf          scratch;
+    gv_buf          scratch, scratch2;
+    void          (*trace)(void *ud, const char *path, int rule);
+    void           *trace_ud;
 };
 
 static const gv_value EMPTY_OBJECT = { .type = GV_OBJ };
@@ -224,6 +222,13 @@ gavel_status gavel_evaluator_set_context(gavel_evaluator *ev, const char *text,
     return adopt_context(ev, root, &ge, name ? name : "context");
 }
 
+void gvev_set_context_tree(gavel_evaluator *ev, const gv_value *ctx)
+{
+    gv_arena_reset(&ev->ctx_arena);
+    ev->context = ctx;
+    settle_as_of(ev);
+}
+
 gavel_status gavel_evaluator_set_context_file(gavel_evaluator *ev, const char *path)
 {
     if (!ev)
@@ -276,12 +281,8 @@ gavel_evaluator *gavel_evaluator_new(const gavel_policy *p)
     }
     int n = p->nrules ? p->nrules : 1;
     ev->in_force = calloc((size_t)n, 1);
-    ev->fired = calloc((size_t)n, 1);
-    ev->by = calloc((size_t)n, sizeof *ev->by);
-    ev->reason = calloc((size_t)n, sizeof *ev->reason);
-    ev->evidence = calloc((size_t)n, sizeof *ev->evidence);
     ev->id_field = strdup("id");
-    if (!ev->in_force || !ev->fired || !ev->by || !ev->reason || !ev->evidence || !ev->id_field) {
+    if (!ev->in_force || !ev->id_field) {
         fail(ev, GAVEL_ENOMEM, "out of memory");
         return ev;
     }
@@ -297,11 +298,8 @@ void gavel_evaluator_free(gavel_evaluator *ev)
     gvsb_close(ev->L);
     gv_arena_free(&ev->ctx_arena);
     gv_buf_free(&ev->scratch);
+    gv_buf_free(&ev->scratch2);
     free(ev->in_force);
-    free(ev->fired);
-    free(ev->by);
-    free(ev->reason);
-    free(ev->evidence);
     free(ev->id_field);
     free(ev);
 }
@@ -490,6 +488,27 @@ static void note_missing(void *ud, const gv_value *obj, const char *key, size_t 
         gvdec_add_missing(ev->cur, b->ptr, b->len, ev->sb.cur_rule);
 }
 
+static void note_read(void *ud, const gv_value *obj, const char *key, size_t klen,
+                      int in_context)
+{
+    gavel_evaluator *ev = ud;
+    if (in_context || !ev->trace || ev->sb.cur_rule < 0)
+        return;
+    gv_buf b = GV_BUF_INIT;
+    gv_path_shape(&b, obj);
+    gv_path_key(&b, !obj->parent, key, klen);
+    if (!b.oom)
+        ev->trace(ev->trace_ud, b.ptr, ev->sb.cur_rule);
+    gv_buf_free(&b);
+}
+
+void gvev_set_trace(gavel_evaluator *ev, void (*fn)(void *ud, const char *path, int rule),
+                    void *ud)
+{
+    ev->trace = fn;
+    ev->trace_ud = ud;
+}
+
 static void rule_error(gavel_evaluator *ev, int rule, lua_State *L)
 {
     const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
@@ -552,64 +571,31 @@ static int run_rules(lua_State *L)
             lua_settop(L, base);
             continue;
         }
-        gv_buf *b = &ev->scratch;
-        gv_buf_reset(b);
+        gv_buf *e = &ev->scratch, *b = &ev->scratch2;
+        gv_buf_reset(e);
         if (lua_istable(L, evid))
-            value_json(L, evid, b, 0);
+            value_json(L, evid, e, 0);
         else
-            gv_buf_add(b, "{}", 2);
-        ev->evidence[i] = arena_copy(d, b);
+            gv_buf_add(e, "{}", 2);
         gv_buf_reset(b);
         render_reason(L, p->rules[i].info.reason ? p->rules[i].info.reason : "", evid, b);
-        ev->reason[i] = arena_copy(d, b);
-        ev->fired[i] = 1;
+        if (e->oom || b->oom || gvdec_add_fired(d, i, b->ptr ? b->ptr : "", e->ptr))
+            luaL_error(L, "out of memory recording the decision");
         lua_settop(L, base);
     }
     ev->sb.cur_rule = -1;
     return 0;
 }
 
-/* SPEC §5: defeat in topological order, then the strongest outcome. */
-static void decide(gavel_evaluator *ev, gavel_decision *d)
+typedef struct violation_ctx {
+    gavel_decision *d;
+    const char     *where;
+} violation_ctx;
+
+static void schema_violation(void *ud, const char *msg)
 {
-    const gavel_policy *p = ev->p;
-    for (int t = 0; t < p->nrules; t++) {
-        int i = p->topo[t];
-        if (!ev->fired[i])
-            continue;
-        for (int k = 0; k < p->rules[i].ndefeaters; k++) {
-            int by = p->rules[i].defeaters[k];
-            if (ev->fired[by] && ev->by[by] < 0) {
-                ev->by[i] = by;
-                break;
-            }
-        }
-    }
-    int best = -1;
-    for (int i = 0; i < p->nrules; i++) {
-        if (!ev->fired[i])
-            continue;
-        gvdec_add_fired(d, i);
-        int o = p->rules[i].outcome;
-        if (ev->by[i] < 0 && o >= 0 && (best < 0 || o < best))
-            best = o;
-    }
-    if (d->nerrors > 0)
-        d->outcome = p->on_error_outcome;
-    else if (best >= 0)
-        d->outcome = best;
-    else {
-        d->outcome = p->default_outcome;
-        d->is_default = 1;
-    }
-    for (int i = 0; i < p->nrules; i++) {
-        if (!ev->fired[i])
-            continue;
-        if (ev->by[i] >= 0)
-            gvdec_add_entry(d, 1, i, ev->by[i], ev->reason[i], ev->evidence[i]);
-        else if (p->rules[i].outcome == d->outcome)
-            gvdec_add_entry(d, 0, i, -1, ev->reason[i], ev->evidence[i]);
-    }
+    violation_ctx *v = ud;
+    gvdec_add_error(v->d, -1, "%s%s%s", v->where, v->where[0] ? ": " : "", msg);
 }
 
 static void set_id(gavel_evaluator *ev, gavel_decision *d, const gv_value *root, uint64_t pos)
@@ -639,24 +625,27 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
     }
     set_id(ev, d, r->root && r->root->type == GV_OBJ ? r->root : NULL, r->position);
     if (!r->root || r->root->type != GV_OBJ) {
-        d->outcome = p->on_error_outcome;
         if (r->root)
             gvdec_add_error(d, -1, "%s: a record must be a mapping (JSON object)", r->where);
         else
             gvdec_add_error(d, -1, "%s", r->err[0] ? r->err : "no record");
+        gvdec_resolve(d);
+        return GAVEL_EINPUT;
+    }
+    violation_ctx vc = { d, r->where };
+    if (p->schema && gvsc_check(p->schema, r->root, schema_violation, &vc) > 0) {
+        gvdec_resolve(d);          /* rules never see a record the schema refuses */
         return GAVEL_EINPUT;
     }
     if (ev->rebuild && build_state(ev) != 0) {
-        d->outcome = p->on_error_outcome;
         gvdec_add_error(d, -1, "%s", ev->errmsg);
+        gvdec_resolve(d);
         return ev->status;
     }
-    memset(ev->fired, 0, (size_t)p->nrules);
-    for (int i = 0; i < p->nrules; i++)
-        ev->by[i] = -1;
     ev->cur = d;
     ev->sb.record = r->root;
     ev->sb.on_missing = note_missing;
+    ev->sb.on_read = ev->trace ? note_read : NULL;
     ev->sb.ud = ev;
     lua_State *L = ev->L;
     lua_pushcfunction(L, run_rules);
@@ -670,6 +659,7 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
         ev->rebuild = 1;
     ev->sb.record = NULL;
     ev->cur = NULL;
-    decide(ev, d);
+    if (gvdec_resolve(d) != 0)
+        return GAVEL_ENOMEM;
     return d->nerrors ? GAVEL_ERULE : GAVEL_OK;
 }

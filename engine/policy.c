@@ -9,7 +9,7 @@
  * so `gavel check` can show them all at once.
  */
 #include "engine.h"
-#include "yaml.h"
+#include "yamldoc.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -317,6 +317,43 @@ static void read_rule_files(loader *ld, const gv_value *m)
         f->text = read_file(f->path, &f->len, err, sizeof err);
         if (!f->text)
             gvpol_diag(p, GAVEL_ERROR, f->path, 0, 0, "%s", err);
+    }
+}
+
+/* `tests:` globs, expanded now so every command sees the same files. A glob
+ * that matches nothing is worth a warning, not a failed load. */
+static void read_tests(loader *ld, const gv_value *m)
+{
+    gavel_policy *p = ld->p;
+    const gv_value *v = gv_gets(m, "tests");
+    if (!v || v->type == GV_NULL)
+        return;
+    if (v->type != GV_ARR) {
+        at(ld, v, "'tests' must be a list of files or globs");
+        return;
+    }
+    for (uint32_t i = 0; i < v->len; i++) {
+        const gv_value *e = v->u.items[i];
+        if (e->type != GV_STR) {
+            at(ld, e, "a tests entry must be a file name or a glob");
+            continue;
+        }
+        char *pattern = join_path(p->dir, e->u.s);
+        glob_t g;
+        int r = pattern ? glob(pattern, 0, NULL, &g) : GLOB_NOSPACE;
+        if (r != 0 || g.gl_pathc == 0)
+            gvpol_diag(p, GAVEL_WARNING, ld->mpath, e->line, e->col,
+                       "tests '%s' matches no file", e->u.s);
+        for (size_t k = 0; r == 0 && k < g.gl_pathc; k++) {
+            char **t = realloc(p->tests, (size_t)(p->ntests + 1) * sizeof *t);
+            if (!t)
+                break;
+            p->tests = t;
+            p->tests[p->ntests++] = strdup(g.gl_pathv[k]);
+        }
+        if (r == 0)
+            globfree(&g);
+        free(pattern);
     }
 }
 
@@ -772,15 +809,24 @@ gavel_policy *gavel_policy_load(const char *dir, const gavel_limits *limits)
         if (p->files[i].text)
             digest_part(&sha, p->files[i].name, p->files[i].text, p->files[i].len);
     read_lexicons(&ld, m, &sha);
+    read_tests(&ld, m);
     const char *schema = str_field(&ld, m, "schema", 0);
     if (schema) {
         char *spath = join_path(p->dir, schema);
         size_t slen;
         char *stext = spath ? read_file(spath, &slen, err, sizeof err) : NULL;
-        if (!stext)
+        if (!stext) {
             at(&ld, gv_gets(m, "schema"), "schema '%s': %s", schema, err);
-        else
+        } else {
             digest_part(&sha, schema, stext, slen);
+            gv_error se = { 0 };
+            gv_value *doc = gvyaml_load_buf(stext, slen, &p->schema_arena, &lim, &se);
+            p->schema = doc ? gvsc_parse(&p->schema_arena, doc, &se) : NULL;
+            if (!p->schema)
+                gvpol_diag(p, GAVEL_ERROR, spath, se.line, se.col ? se.col : 1, "%s", se.msg);
+            p->schema_path = spath;
+            spath = NULL;
+        }
         free(stext);
         free(spath);
     }
@@ -836,6 +882,11 @@ void gavel_policy_free(gavel_policy *p)
     }
     free(p->rules);
     free(p->topo);
+    gv_arena_free(&p->schema_arena);
+    free(p->schema_path);
+    for (int i = 0; i < p->ntests; i++)
+        free(p->tests[i]);
+    free(p->tests);
     free(p->errmsg);
     free(p->dir);
     free(p->name);
@@ -879,4 +930,9 @@ size_t gavel_policy_nrules(const gavel_policy *p) { return p ? (size_t)p->nrules
 const gavel_rule_info *gavel_policy_rule(const gavel_policy *p, size_t i)
 {
     return p && i < (size_t)p->nrules ? &p->rules[i].info : NULL;
+}
+size_t gavel_policy_ntests(const gavel_policy *p) { return p ? (size_t)p->ntests : 0; }
+const char *gavel_policy_test_file(const gavel_policy *p, size_t i)
+{
+    return p && i < (size_t)p->ntests ? p->tests[i] : NULL;
 }

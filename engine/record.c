@@ -11,7 +11,7 @@
  */
 #include "engine.h"
 #include "json.h"
-#include "yaml.h"
+#include "yamldoc.h"
 
 #include <errno.h>
 #include <stdarg.h>

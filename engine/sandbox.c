@@ -792,6 +792,8 @@ static int proxy_index(lua_State *L)
             return 1;
         }
         const gv_value *c = gv_get(v, k, klen);
+        if (sb->on_read)
+            sb->on_read(sb->ud, v, k, klen, px->in_context);
         if (!c && sb->on_missing)
             sb->on_missing(sb->ud, v, k, klen, px->in_context);
         gvsb_push_value(L, c, px->in_context);

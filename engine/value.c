@@ -138,7 +138,12 @@ void gv_path_key(gv_buf *out, int at_root, const char *key, size_t klen)
     }
 }
 
-void gv_path(gv_buf *out, const gv_value *v)
+static void path_walk(gv_buf *out, const gv_value *v, int shape);
+
+void gv_path(gv_buf *out, const gv_value *v) { path_walk(out, v, 0); }
+void gv_path_shape(gv_buf *out, const gv_value *v) { path_walk(out, v, 1); }
+
+static void path_walk(gv_buf *out, const gv_value *v, int shape)
 {
     const gv_value *chain[128];
     int n = 0;
@@ -147,7 +152,10 @@ void gv_path(gv_buf *out, const gv_value *v)
     for (int i = n - 1; i >= 0; i--) {
         const gv_value *x = chain[i], *par = x->parent;
         if (par->type == GV_ARR) {
-            gv_buf_printf(out, "[%u]", x->index + 1);
+            if (shape)
+                gv_buf_add(out, "[]", 2);
+            else
+                gv_buf_printf(out, "[%u]", x->index + 1);
         } else {
             const gv_member *m = &par->u.members[x->index];
             gv_path_key(out, i == n - 1, m->key, m->klen);

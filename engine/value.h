@@ -93,6 +93,8 @@ struct gv_buf;
 /* Appends v's path from its root: "posts[2].labels" (arrays 1-based, as
  * rules index them; keys that are not identifiers as ["a key"]). */
 void gv_path(struct gv_buf *out, const gv_value *v);
+/* The same with every array position as "[]": the path's shape. */
+void gv_path_shape(struct gv_buf *out, const gv_value *v);
 /* Appends ".key" (or "key" at the root, or ["k y"]) to a path. */
 void gv_path_key(struct gv_buf *out, int at_root, const char *key, size_t klen);
 /* Appends v as compact JSON. */

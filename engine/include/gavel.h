@@ -87,6 +87,11 @@ typedef struct gavel_diag {
 gavel_policy *gavel_policy_load(const char *dir, const gavel_limits *limits);
 void          gavel_policy_free(gavel_policy *p);
 
+/* Loads like gavel_policy_load, then lints (`gavel check`): warnings join
+ * the diagnostics, all sorted by file, line and column. Lints run the
+ * policy's own tests and an empty record to see what rules read. */
+gavel_policy *gavel_policy_check(const char *dir, const gavel_limits *limits);
+
 gavel_status  gavel_policy_status(const gavel_policy *p);
 const char   *gavel_policy_errmsg(const gavel_policy *p);  /* first error, or "" */
 size_t        gavel_policy_ndiags(const gavel_policy *p);
@@ -232,6 +237,49 @@ const gavel_error_entry *gavel_decision_error(const gavel_decision *d, size_t i)
 
 /* The decision as one line of JSON (no trailing newline), SPEC §6 order. */
 const char *gavel_decision_json(gavel_decision *d, size_t *len);
+
+/* The counterfactual: what `d` would have been had `rule` not fired (same
+ * record, same evidence; defeats and outcome resolved again). Rules are
+ * pure, so taking one away changes no other rule's firing and needs no
+ * re-evaluation. GAVEL_EARG when `rule` did not fire in `d`. */
+gavel_status gavel_decision_without(const gavel_decision *d, const char *rule,
+                                    gavel_decision *out);
+
+/* ---- policy tests (gavel test) ------------------------------------------ */
+
+typedef struct gavel_testsuite gavel_testsuite;
+
+typedef struct gavel_test_result {
+    const char *name;
+    const char *file;
+    unsigned    line;          /* where the case starts */
+    int         passed;
+    const char *failure;       /* what differed, one "key: expected ..., got ..." per line */
+    const gavel_decision *decision;  /* valid until the next run_file or free */
+} gavel_test_result;
+
+/* Test files hold a YAML sequence of cases: name, record, optional context
+ * and as_of, and expect: {decision, rules, defeated, fired, missing, errors}
+ * (docs/testing.md). The manifest's `tests:` globs name the default files. */
+gavel_testsuite *gavel_testsuite_new(const gavel_policy *p);
+void             gavel_testsuite_free(gavel_testsuite *t);
+/* Runs the cases of one file whose name matches `filter` (a glob; a plain
+ * word matches as a substring; NULL for all). GAVEL_EINPUT when the file
+ * could not be read (errmsg says where); its cases then count as failed. */
+gavel_status gavel_testsuite_run_file(gavel_testsuite *t, const char *path,
+                                      const char *filter);
+const char  *gavel_testsuite_errmsg(const gavel_testsuite *t);
+size_t       gavel_testsuite_nresults(const gavel_testsuite *t);
+const gavel_test_result *gavel_testsuite_result(const gavel_testsuite *t, size_t i);
+/* Coverage over every case run so far: rules that never fired, and cited
+ * provisions that no fired rule cites. */
+size_t       gavel_testsuite_nunfired(const gavel_testsuite *t);
+const gavel_rule_info *gavel_testsuite_unfired(const gavel_testsuite *t, size_t i);
+size_t       gavel_testsuite_nunexercised(const gavel_testsuite *t);
+const char  *gavel_testsuite_unexercised(const gavel_testsuite *t, size_t i);
+
+size_t      gavel_policy_ntests(const gavel_policy *p);    /* files from `tests:` */
+const char *gavel_policy_test_file(const gavel_policy *p, size_t i);
 
 #ifdef __cplusplus
 }

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "yaml.h"
+#include "yamldoc.h"
 
 static gv_arena arena = GV_ARENA_INIT;
 static gv_error err;

@@ -27,16 +27,10 @@
  * Lines and columns are 1-based; libyaml's marks are 0-based and count
  * columns in characters, so YAML columns are characters, not bytes.
  */
-#include "yaml.h"
+#include "yamldoc.h"
 #include "buf.h"
 
-/* engine/ is on the include path, and its yaml.h (this module's header)
- * shadows libyaml's <yaml.h>. Until one of the two is renamed, libyaml's
- * header is named by its path; a build may pass -DGAVEL_LIBYAML_H=<...>. */
-#ifndef GAVEL_LIBYAML_H
-#define GAVEL_LIBYAML_H </usr/include/yaml.h>
-#endif
-#include GAVEL_LIBYAML_H
+#include <yaml.h>       /* libyaml's; this module's header is yamldoc.h */
 
 #include <errno.h>
 #include <locale.h>

@@ -1,5 +1,5 @@
 /*
- * yaml.h: YAML documents and record streams into value trees (value.h),
+ * yamldoc.h: YAML documents and record streams into value trees (value.h),
  * through libyaml's event API.
  *
  * Scalars follow the YAML 1.2 core schema: null/~/empty -> null,

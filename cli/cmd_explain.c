@@ -1,0 +1,232 @@
+/*
+ * cmd_explain.c: `gavel explain`: a readable account of one decision: what
+ * decided it, with citations and evidence; what was set aside and by what;
+ * the facts that were missing; and counterfactuals: the decision without
+ * each rule that decided it or set another aside.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char explain_usage[] =
+    "usage: gavel explain -p POLICY [--context FILE] [--as-of DATE] [--id ID]\n"
+    "                     [--format text|json] RECORD\n"
+    "\n"
+    "Explains the decision for one record of RECORD (a .json, .jsonl or .yaml\n"
+    "file, or - for stdin): the first, or the one whose id is ID.\n";
+
+typedef struct explain_opts {
+    const char *policy, *context, *as_of, *id, *input, *format;
+} explain_opts;
+
+/* Reads records until the one asked for. Returns 1 found, 0 not. */
+static int find_record(gavel_reader *rd, gavel_evaluator *ev, gavel_record *rec,
+                       gavel_decision *d, const char *id)
+{
+    while (gavel_reader_next(rd, rec) == 1) {
+        gavel_evaluate(ev, rec, d);
+        if (!id)
+            return 1;
+        const char *got = gavel_decision_id(d);
+        size_t n = strlen(got);
+        if (!strcmp(got, id) || (n >= 2 && got[0] == '"' && n - 2 == strlen(id) &&
+                                 !strncmp(got + 1, id, n - 2)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Would taking this rule away be worth telling? Every rule that decided, and
+ * every fired rule that sets others aside (an exemption or an exception). */
+static int worth_counterfactual(const gavel_policy *p, const gavel_decision *d, const char *rule)
+{
+    for (size_t i = 0; i < gavel_decision_nreasons(d); i++)
+        if (!strcmp(gavel_decision_reason(d, i)->rule, rule))
+            return 1;
+    for (size_t i = 0; i < gavel_policy_nrules(p); i++) {
+        const gavel_rule_info *r = gavel_policy_rule(p, i);
+        if (!strcmp(r->id, rule))
+            return r->ndefeats > 0;
+    }
+    return 0;
+}
+
+static void print_reason(const gavel_reason *r, int defeated)
+{
+    printf("  %s%s%s%s\n", r->rule, r->outcome ? " (" : "", r->outcome ? r->outcome : "",
+           r->outcome ? ")" : "");
+    if (r->cites)
+        printf("    cites:    %s\n", r->cites);
+    if (r->reason && *r->reason)
+        printf("    reason:   %s\n", r->reason);
+    if (strcmp(r->evidence, "{}"))
+        printf("    evidence: %s\n", r->evidence);
+    if (defeated)
+        printf("    set aside by %s\n", r->by);
+}
+
+static void print_determining(const gavel_decision *d)
+{
+    size_t n = gavel_decision_nreasons(d);
+    for (size_t i = 0; i < n; i++) {
+        const gavel_reason *r = gavel_decision_reason(d, i);
+        printf("%s%s", i ? ", " : "", r->rule);
+    }
+    if (!n)
+        fputs(gavel_decision_is_default(d) ? "the default: no rule applies" : "no rule", stdout);
+}
+
+static void explain_text(const gavel_policy *p, gavel_decision *d, gavel_decision *cf)
+{
+    const char *id = gavel_decision_id(d);
+    size_t n = strlen(id);
+    if (n >= 2 && id[0] == '"')
+        printf("%.*s: %s\n", (int)(n - 2), id + 1, gavel_decision_outcome(d));
+    else
+        printf("%s: %s\n", id, gavel_decision_outcome(d));
+    printf("policy %s %s (%s), as of %s\n\n", gavel_policy_name(p), gavel_policy_version(p),
+           gavel_policy_digest(p), gavel_decision_as_of(d));
+    if (gavel_decision_nerrors(d)) {
+        puts("Errors (the decision is the policy's on_error outcome)");
+        for (size_t i = 0; i < gavel_decision_nerrors(d); i++) {
+            const gavel_error_entry *e = gavel_decision_error(d, i);
+            printf("  %s%s%s\n", e->rule ? e->rule : "", e->rule ? ": " : "", e->message);
+        }
+        putchar('\n');
+    }
+    if (gavel_decision_nreasons(d)) {
+        puts("Decided by");
+        for (size_t i = 0; i < gavel_decision_nreasons(d); i++)
+            print_reason(gavel_decision_reason(d, i), 0);
+        putchar('\n');
+    } else if (gavel_decision_is_default(d)) {
+        printf("No rule applies: %s is the policy's default.\n\n", gavel_decision_outcome(d));
+    }
+    if (gavel_decision_ndefeated(d)) {
+        puts("Set aside");
+        for (size_t i = 0; i < gavel_decision_ndefeated(d); i++)
+            print_reason(gavel_decision_defeated(d, i), 1);
+        putchar('\n');
+    }
+    if (gavel_decision_nmissing(d)) {
+        puts("Missing facts (rules read these; the record does not have them)");
+        for (size_t i = 0; i < gavel_decision_nmissing(d); i++) {
+            const gavel_missing *m = gavel_decision_missing(d, i);
+            printf("  %s", m->path);
+            for (size_t k = 0; k < m->nrules; k++)
+                printf("%s%s", k ? ", " : "  (read by ", m->rules[k]);
+            puts(m->nrules ? ")" : "");
+        }
+        putchar('\n');
+    }
+    int header = 0;
+    for (size_t i = 0; i < gavel_decision_nfired(d); i++) {
+        const char *rule = gavel_decision_fired(d, i);
+        if (!worth_counterfactual(p, d, rule) || gavel_decision_without(d, rule, cf) != GAVEL_OK)
+            continue;
+        if (!header++)
+            puts("What would change it");
+        int same = !strcmp(gavel_decision_outcome(cf), gavel_decision_outcome(d));
+        printf("  without %s, this record would %s %s, by ", rule,
+               same ? "still be" : "be", gavel_decision_outcome(cf));
+        print_determining(cf);
+        if (gavel_decision_nreasons(cf)) {
+            const gavel_reason *r = gavel_decision_reason(cf, 0);
+            printf(": %s", r->reason);
+        }
+        putchar('\n');
+    }
+}
+
+static void explain_json(const gavel_policy *p, gavel_decision *d, gavel_decision *cf)
+{
+    size_t len;
+    printf("{\"decision\":%s,\"counterfactuals\":[", gavel_decision_json(d, &len));
+    int n = 0;
+    for (size_t i = 0; i < gavel_decision_nfired(d); i++) {
+        const char *rule = gavel_decision_fired(d, i);
+        if (!worth_counterfactual(p, d, rule) || gavel_decision_without(d, rule, cf) != GAVEL_OK)
+            continue;
+        printf("%s{\"without\":\"%s\",\"decision\":\"%s\",\"rules\":[", n++ ? "," : "", rule,
+               gavel_decision_outcome(cf));
+        for (size_t k = 0; k < gavel_decision_nreasons(cf); k++)
+            printf("%s\"%s\"", k ? "," : "", gavel_decision_reason(cf, k)->rule);
+        printf("]}");
+    }
+    puts("]}");
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    explain_opts o = { 0 };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(explain_usage, stdout);
+            return EXIT_DONE;
+        }
+        const char **slot = !strcmp(a, "-p") || !strcmp(a, "--policy") ? &o.policy
+                          : !strcmp(a, "--context") ? &o.context
+                          : !strcmp(a, "--as-of") ? &o.as_of
+                          : !strcmp(a, "--id") ? &o.id
+                          : !strcmp(a, "--format") || !strcmp(a, "-f") ? &o.format : NULL;
+        if (slot) {
+            if (!v) {
+                cli_error("%s needs a value", a);
+                return EXIT_TROUBLE;
+            }
+            *slot = v;
+            i++;
+        } else if (a[0] == '-' && a[1]) {
+            cli_error("unknown option '%s' (see 'gavel explain --help')", a);
+            return EXIT_TROUBLE;
+        } else {
+            o.input = a;
+        }
+    }
+    if (!o.policy || !o.input) {
+        cli_error("explain needs a policy and a record file: gavel explain -p DIR RECORD");
+        return EXIT_TROUBLE;
+    }
+    int json = o.format && !strcmp(o.format, "json");
+    if (o.format && !json && strcmp(o.format, "text")) {
+        cli_error("unknown format '%s' (text, json)", o.format);
+        return EXIT_TROUBLE;
+    }
+    int status = EXIT_TROUBLE;
+    gavel_policy *p = cli_load_policy(o.policy, NULL);
+    gavel_evaluator *ev = p ? gavel_evaluator_new(p) : NULL;
+    gavel_reader *rd = NULL;
+    gavel_record *rec = gavel_record_new();
+    gavel_decision *d = gavel_decision_new(), *cf = gavel_decision_new();
+    if (!p || !ev || !rec || !d || !cf)
+        goto done;
+    if ((o.context && gavel_evaluator_set_context_file(ev, o.context) != GAVEL_OK) ||
+        (o.as_of && gavel_evaluator_set_as_of(ev, o.as_of) != GAVEL_OK)) {
+        cli_error("%s", gavel_evaluator_errmsg(ev));
+        goto done;
+    }
+    rd = gavel_reader_open(o.input, GAVEL_AUTO, gavel_policy_limits(p));
+    if (!rd || gavel_reader_status(rd) != GAVEL_OK) {
+        cli_error("%s", rd ? gavel_reader_errmsg(rd) : "out of memory");
+        goto done;
+    }
+    if (!find_record(rd, ev, rec, d, o.id)) {
+        cli_error("%s: no record%s%s", o.input, o.id ? " with id " : "", o.id ? o.id : "");
+        goto done;
+    }
+    if (json)
+        explain_json(p, d, cf);
+    else
+        explain_text(p, d, cf);
+    status = gavel_decision_nerrors(d) ? EXIT_FAILED : EXIT_DONE;
+done:
+    gavel_decision_free(cf);
+    gavel_decision_free(d);
+    gavel_record_free(rec);
+    gavel_reader_free(rd);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+    return status;
+}
