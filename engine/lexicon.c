@@ -37,7 +37,7 @@
 #define FOLD_CPS    32          /* code points one code point may fold to */
 #define FOLD_BYTES  (FOLD_CPS * 4)
 #ifndef DENSE_CAP               /* overridable to test the sparse path */
-#define DENSE_CAP   (4u << 20)  /* bytes of dense rows per lexicon */
+#define DENSE_CAP   (1u << 20)  /* bytes of dense rows per lexicon */
 #endif
 #define MAX_STATES  (UINT32_MAX / 2)
 #define QUICK_CPS   0x3000      /* fold_kind cached below this code point */
@@ -159,7 +159,7 @@ static int fold_len(const unsigned char *s, int k)
 
 /* ---- automaton: matching ------------------------------------------------ */
 
-static uint32_t child(const gvlex *lx, uint32_t s, unsigned char c)
+static inline uint32_t child(const gvlex *lx, uint32_t s, unsigned char c)
 {
     uint32_t lo = lx->first[s], hi = lx->first[s + 1];
     if (hi - lo <= 8) {
