@@ -20,6 +20,10 @@ enum {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* While a run writes FILE.tmp.<pid>, SIGINT/SIGTERM/SIGHUP remove it before
+ * the process dies, so no file that looks complete is left. NULL disarms. */
+void cli_cleanup_on_signal(const char *tmp_path);
+
 /* Parses a size like 64M, 512k, 1G, or a plain count. -1 on junk. */
 int cli_parse_size(const char *s, unsigned long long *out);
 

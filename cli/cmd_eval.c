@@ -9,9 +9,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char eval_usage[] =
@@ -28,7 +31,10 @@ static const char eval_usage[] =
     "  -f, --format FORMAT    jsonl (default), json, yaml, csv, table\n"
     "      --input-format F   jsonl, json or yaml for stdin and unknown extensions\n"
     "  -o, --output FILE      write decisions to FILE (complete or not at all)\n"
+    "  -j, --jobs N           evaluate with N threads (default: the number of cores);\n"
+    "                         output stays in input order\n"
     "      --summary          counts per outcome and determining rule on stderr\n"
+    "  -q, --quiet            no progress line (shown only when stderr is a terminal)\n"
     "  -h, --help             this help\n"
     "\n"
     "exit status: 0 all records decided without errors; 1 some records got\n"
@@ -38,7 +44,7 @@ typedef struct eval_opts {
     const char *policy, *context, *as_of, *id_field, *output;
     out_format  format;
     gavel_format input_format;
-    int         summary;
+    int         summary, quiet, jobs;
     gavel_limits limits;
     char      **inputs;
     int         ninputs;
@@ -90,6 +96,27 @@ static void summary_add(summary *s, const gavel_decision *d)
         tally_add(s->rules, s->nrules, gavel_decision_reason(d, i)->rule);
 }
 
+static void summary_merge(summary *into, const summary *from)
+{
+    into->records += from->records;
+    into->errors += from->errors;
+    into->defaults += from->defaults;
+    for (size_t i = 0; into->outcomes && from->outcomes && i < into->noutcomes; i++)
+        into->outcomes[i].n += from->outcomes[i].n;
+    for (size_t i = 0; into->rules && from->rules && i < into->nrules; i++)
+        into->rules[i].n += from->rules[i].n;
+    free(from->outcomes);
+    free(from->rules);
+}
+
+static void summary_free(summary *s)
+{
+    free(s->outcomes);
+    free(s->rules);
+    s->outcomes = NULL;
+    s->rules = NULL;
+}
+
 static void summary_print(summary *s)
 {
     fprintf(stderr, "%llu records\n", s->records);
@@ -100,8 +127,6 @@ static void summary_print(summary *s)
     for (size_t i = 0; s->rules && i < s->nrules; i++)
         if (s->rules[i].n)
             fprintf(stderr, "  %-40s %8llu\n", s->rules[i].name, s->rules[i].n);
-    free(s->outcomes);
-    free(s->rules);
 }
 
 /* ---- options ------------------------------------------------------------------ */
@@ -149,6 +174,18 @@ static int parse_opts(int argc, char **argv, eval_opts *o)
             }
         } else if (!strcmp(a, "--summary")) {
             o->summary = 1;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+            const char *j;
+            TAKE(j);
+            char *end;
+            long n = strtol(j, &end, 10);
+            if (*end || n < 1 || n > 256) {
+                cli_error("-j needs a number of jobs from 1 to 256");
+                return -1;
+            }
+            o->jobs = (int)n;
         } else if (!strncmp(a, "--max-", 6)) {
             int r = cli_limit_option(a, v, &o->limits);
             if (r == 0) {
@@ -204,9 +241,314 @@ gavel_policy *cli_load_policy(const char *dir, const gavel_limits *limits)
     return NULL;
 }
 
-static int output_broken(FILE *f)
+/* ---- inputs ------------------------------------------------------------------------ */
+
+typedef struct tallies {
+    summary sum;
+    int     any_error, trouble;
+} tallies;
+
+/* One run of `gavel eval`: the inputs in order, the output, the tallies. */
+typedef struct run {
+    const eval_opts *o;
+    gavel_policy    *p;
+    FILE            *out;
+    char *const     *inputs;
+    int              ninputs, cur;
+    gavel_reader    *rd;
+    uint64_t         position;       /* records read, all inputs */
+    uint64_t         done_bytes;     /* size of the inputs finished */
+    uint64_t         total_bytes;    /* 0 when unknown (stdin, a pipe) */
+    int              unreadable, broken;
+    tallies          t;
+    /* progress */
+    int              progress;
+    double           started, last_shown;
+    uint64_t         written;
+} run;
+
+static double now_s(void)
 {
-    return ferror(f) != 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The next record from the inputs, opening each in turn. 1, or 0 at the end. */
+static int next_record(run *r, gavel_record *rec)
+{
+    for (;;) {
+        if (!r->rd) {
+            if (r->cur >= r->ninputs)
+                return 0;
+            const char *path = r->inputs[r->cur++];
+            r->rd = gavel_reader_open(path, r->o->input_format, gavel_policy_limits(r->p));
+            if (!r->rd || gavel_reader_status(r->rd) != GAVEL_OK) {
+                cli_error("%s", r->rd ? gavel_reader_errmsg(r->rd) : "out of memory");
+                r->unreadable = 1;
+                gavel_reader_free(r->rd);
+                r->rd = NULL;
+                continue;
+            }
+        }
+        int st = gavel_reader_next(r->rd, rec);
+        if (st == 1) {
+            gavel_record_set_position(rec, ++r->position);
+            return 1;
+        }
+        if (st < 0) {
+            cli_error("%s", gavel_reader_errmsg(r->rd));
+            r->unreadable = 1;
+        }
+        r->done_bytes += gavel_reader_offset(r->rd);
+        gavel_reader_free(r->rd);
+        r->rd = NULL;
+    }
+}
+
+static void show_progress(run *r, int final)
+{
+    if (!r->progress)
+        return;
+    double t = now_s();
+    if (!final && t - r->last_shown < 0.25)
+        return;
+    r->last_shown = t;
+    double rate = r->written / (t - r->started > 1e-9 ? t - r->started : 1e-9);
+    fprintf(stderr, "\r\033[K%llu records, %.0f/s", (unsigned long long)r->written, rate);
+    uint64_t at = r->done_bytes + (r->rd ? gavel_reader_offset(r->rd) : 0);
+    if (r->total_bytes && at <= r->total_bytes && at > 0) {
+        double frac = (double)at / (double)r->total_bytes;
+        fprintf(stderr, ", %.0f%%, ETA %.0fs", frac * 100,
+                (t - r->started) * (1 - frac) / (frac > 1e-9 ? frac : 1e-9));
+    }
+    if (final)
+        fputs("\r\033[K", stderr);
+}
+
+static gavel_evaluator *make_evaluator(const run *r)
+{
+    const eval_opts *o = r->o;
+    gavel_evaluator *ev = gavel_evaluator_new(r->p);
+    if (!ev || gavel_evaluator_status(ev) != GAVEL_OK ||
+        (o->context && gavel_evaluator_set_context_file(ev, o->context) != GAVEL_OK) ||
+        (o->as_of && gavel_evaluator_set_as_of(ev, o->as_of) != GAVEL_OK) ||
+        (o->id_field && gavel_evaluator_set_id_field(ev, o->id_field) != GAVEL_OK)) {
+        cli_error("%s", ev ? gavel_evaluator_errmsg(ev) : "out of memory");
+        gavel_evaluator_free(ev);
+        return NULL;
+    }
+    return ev;
+}
+
+/* Evaluates one record and writes its decision; the tallies follow. */
+static void decide(const eval_opts *o, gavel_evaluator *ev, gavel_record *rec,
+                   gavel_decision *d, out_writer *w, tallies *t)
+{
+    gavel_status st = gavel_evaluate(ev, rec, d);
+    if (st == GAVEL_ENOMEM || st == GAVEL_EARG) {
+        cli_error("%s", gavel_evaluator_errmsg(ev));
+        t->trouble = 1;
+    }
+    t->any_error |= gavel_decision_nerrors(d) > 0;
+    out_decision(w, d);
+    if (o->summary)
+        summary_add(&t->sum, d);
+}
+
+static void run_sequential(run *r, gavel_evaluator *ev)
+{
+    gavel_record *rec = gavel_record_new();
+    gavel_decision *d = gavel_decision_new();
+    out_writer w = { .f = r->out, .format = r->o->format, .count = 0 };
+    while (rec && d && !r->broken && next_record(r, rec)) {
+        decide(r->o, ev, rec, d, &w, &r->t);
+        r->written++;
+        if (ferror(r->out))
+            r->broken = 1;
+        show_progress(r, 0);
+    }
+    gavel_decision_free(d);
+    gavel_record_free(rec);
+}
+
+/* ---- parallel evaluation ------------------------------------------------------------ */
+
+/* Batches of records go round a ring: the main thread reads into batch
+ * seq % NB, workers (one evaluator each) decide and format a batch into
+ * memory, and the main thread writes batches back in seq order. At most
+ * NB batches are in flight, so memory stays flat whatever the input. */
+enum { BATCH = 256, STACK_BYTES = 16 << 20 };
+
+typedef struct batch {
+    gavel_record *recs[BATCH];
+    int           n;
+    uint64_t      first;       /* index of its first record in the output */
+    char         *text;
+    size_t        len;
+    int           done;
+} batch;
+
+typedef struct pool {
+    run            *r;
+    batch          *b;
+    int             nb;
+    uint64_t        filled, taken, written;   /* batch sequence numbers */
+    int             stop;
+    pthread_mutex_t mu;
+    pthread_cond_t  work, done;
+} pool;
+
+typedef struct worker {
+    pool            *pl;
+    gavel_evaluator *ev;
+    tallies          t;
+    pthread_t        tid;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *wk = arg;
+    pool *pl = wk->pl;
+    gavel_decision *d = gavel_decision_new();
+    for (;;) {
+        pthread_mutex_lock(&pl->mu);
+        while (pl->taken == pl->filled && !pl->stop)
+            pthread_cond_wait(&pl->work, &pl->mu);
+        if (pl->taken == pl->filled) {
+            pthread_mutex_unlock(&pl->mu);
+            break;
+        }
+        batch *b = &pl->b[pl->taken++ % (uint64_t)pl->nb];
+        pthread_mutex_unlock(&pl->mu);
+        FILE *ms = open_memstream(&b->text, &b->len);
+        out_writer w = { .f = ms, .format = pl->r->o->format, .count = b->first };
+        for (int i = 0; ms && d && i < b->n; i++)
+            decide(pl->r->o, wk->ev, b->recs[i], d, &w, &wk->t);
+        if (ms)
+            fclose(ms);
+        pthread_mutex_lock(&pl->mu);
+        b->done = 1;
+        pthread_cond_broadcast(&pl->done);
+        pthread_mutex_unlock(&pl->mu);
+    }
+    gavel_decision_free(d);
+    return NULL;
+}
+
+/* Writes finished batches in order; waits for the oldest when `wait`. */
+static void drain(pool *pl, int wait)
+{
+    for (;;) {
+        pthread_mutex_lock(&pl->mu);
+        batch *b = &pl->b[pl->written % (uint64_t)pl->nb];
+        while (wait && pl->written < pl->filled && !b->done)
+            pthread_cond_wait(&pl->done, &pl->mu);
+        int ready = pl->written < pl->filled && b->done;
+        pthread_mutex_unlock(&pl->mu);
+        if (!ready)
+            return;
+        if (b->text && fwrite(b->text, 1, b->len, pl->r->out) != b->len)
+            pl->r->broken = 1;
+        free(b->text);
+        b->text = NULL;
+        b->done = 0;
+        pl->r->written += (uint64_t)b->n;
+        pl->written++;
+        show_progress(pl->r, 0);
+        wait = 0;
+    }
+}
+
+static int run_parallel(run *r, gavel_evaluator **evs, int jobs)
+{
+    pool pl = { .r = r, .nb = 2 * jobs + 2 };
+    worker *wk = calloc((size_t)jobs, sizeof *wk);
+    pl.b = calloc((size_t)pl.nb, sizeof *pl.b);
+    if (!wk || !pl.b) {
+        free(wk);
+        free(pl.b);
+        return -1;
+    }
+    for (int i = 0; i < pl.nb; i++)
+        for (int k = 0; k < BATCH; k++)
+            if (!(pl.b[i].recs[k] = gavel_record_new()))
+                r->broken = 1;
+    pthread_mutex_init(&pl.mu, NULL);
+    pthread_cond_init(&pl.work, NULL);
+    pthread_cond_init(&pl.done, NULL);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, STACK_BYTES);   /* Lua wants deep C stacks */
+    int started = 0;
+    for (; started < jobs; started++) {
+        wk[started].pl = &pl;
+        wk[started].ev = evs[started];
+        summary_init(&wk[started].t.sum, r->p);
+        if (pthread_create(&wk[started].tid, &attr, work, &wk[started]) != 0)
+            break;
+    }
+    pthread_attr_destroy(&attr);
+    uint64_t next_index = 0;
+    int input_done = started == 0;
+    while (!input_done && !r->broken) {
+        if (pl.filled - pl.written >= (uint64_t)pl.nb) {
+            drain(&pl, 1);
+            continue;
+        }
+        batch *b = &pl.b[pl.filled % (uint64_t)pl.nb];
+        b->n = 0;
+        b->first = next_index;
+        while (b->n < BATCH && next_record(r, b->recs[b->n]))
+            b->n++;
+        next_index += (uint64_t)b->n;
+        input_done = b->n < BATCH;
+        if (b->n > 0) {
+            pthread_mutex_lock(&pl.mu);
+            pl.filled++;
+            pthread_cond_signal(&pl.work);
+            pthread_mutex_unlock(&pl.mu);
+        }
+        drain(&pl, 0);
+    }
+    while (pl.written < pl.filled && !r->broken)
+        drain(&pl, 1);
+    pthread_mutex_lock(&pl.mu);
+    pl.stop = 1;
+    pl.taken = pl.filled;          /* after a write error, drop what is left */
+    pthread_cond_broadcast(&pl.work);
+    pthread_mutex_unlock(&pl.mu);
+    for (int i = 0; i < started; i++) {
+        pthread_join(wk[i].tid, NULL);
+        r->t.any_error |= wk[i].t.any_error;
+        r->t.trouble |= wk[i].t.trouble;
+        summary_merge(&r->t.sum, &wk[i].t.sum);
+    }
+    for (int i = 0; i < pl.nb; i++) {
+        for (int k = 0; k < BATCH; k++)
+            gavel_record_free(pl.b[i].recs[k]);
+        free(pl.b[i].text);
+    }
+    pthread_mutex_destroy(&pl.mu);
+    pthread_cond_destroy(&pl.work);
+    pthread_cond_destroy(&pl.done);
+    free(pl.b);
+    free(wk);
+    return started == jobs ? 0 : -1;
+}
+
+/* ---- the command ------------------------------------------------------------------- */
+
+static uint64_t input_size(char *const *inputs, int n)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        if (!strcmp(inputs[i], "-") || stat(inputs[i], &st) != 0 || !S_ISREG(st.st_mode))
+            return 0;
+        total += (uint64_t)st.st_size;
+    }
+    return total;
 }
 
 int cmd_eval(int argc, char **argv)
@@ -216,132 +558,96 @@ int cmd_eval(int argc, char **argv)
         free(o.inputs);
         return EXIT_TROUBLE;
     }
-    int status = EXIT_TROUBLE;
-    gavel_policy *p = NULL;
-    gavel_evaluator *ev = NULL;
-    gavel_record *rec = gavel_record_new();
-    gavel_decision *d = gavel_decision_new();
+    static char *const stdin_only[] = { "-" };
+    run r = { .o = &o, .out = stdout };
+    r.inputs = o.ninputs ? o.inputs : stdin_only;
+    r.ninputs = o.ninputs ? o.ninputs : 1;
+    int status = EXIT_TROUBLE, jobs = o.jobs;
     char *tmp = NULL;
-    FILE *out = stdout;
-    if (!rec || !d)
+    gavel_evaluator **evs = NULL;
+    r.p = cli_load_policy(o.policy, &o.limits);
+    if (!r.p)
         goto done;
-    p = cli_load_policy(o.policy, &o.limits);
-    if (!p)
-        goto done;
-    ev = gavel_evaluator_new(p);
-    if (!ev || gavel_evaluator_status(ev) != GAVEL_OK) {
-        cli_error("%s", ev ? gavel_evaluator_errmsg(ev) : "out of memory");
-        goto done;
+    if (jobs <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? (int)n : 1;
     }
-    if (o.context && gavel_evaluator_set_context_file(ev, o.context) != GAVEL_OK) {
-        cli_error("%s", gavel_evaluator_errmsg(ev));
+    evs = calloc((size_t)jobs, sizeof *evs);
+    for (int i = 0; evs && i < jobs; i++)
+        if (!(evs[i] = make_evaluator(&r)))
+            goto done;
+    if (!evs)
         goto done;
-    }
-    if (o.as_of && gavel_evaluator_set_as_of(ev, o.as_of) != GAVEL_OK) {
-        cli_error("%s", gavel_evaluator_errmsg(ev));
-        goto done;
-    }
-    if (o.id_field)
-        gavel_evaluator_set_id_field(ev, o.id_field);
     if (o.output) {
         size_t n = strlen(o.output) + 32;
         tmp = malloc(n);
         if (!tmp)
             goto done;
         snprintf(tmp, n, "%s.tmp.%ld", o.output, (long)getpid());
-        out = fopen(tmp, "w");
-        if (!out) {
+        r.out = fopen(tmp, "w");
+        if (!r.out) {
             cli_error("%s: cannot write: %s", o.output, strerror(errno));
-            out = stdout;
+            r.out = stdout;
             goto done;
         }
+        cli_cleanup_on_signal(tmp);
     }
     signal(SIGPIPE, SIG_IGN);
-
-    static char *const stdin_only[] = { "-" };
-    char *const *inputs = o.ninputs ? o.inputs : stdin_only;
-    int ninputs = o.ninputs ? o.ninputs : 1;
-    out_writer w = { .f = out, .format = o.format };
-    summary sum;
-    summary_init(&sum, p);
+    r.progress = !o.quiet && isatty(STDERR_FILENO);
+    r.total_bytes = input_size(r.inputs, r.ninputs);
+    r.started = now_s();
+    summary_init(&r.t.sum, r.p);
+    out_writer w = { .f = r.out, .format = o.format };
     out_begin(&w);
-    int any_error = 0, unreadable = 0, broken = 0;
-    uint64_t position = 0;
-    for (int i = 0; i < ninputs && !broken; i++) {
-        gavel_reader *rd = gavel_reader_open(inputs[i], o.input_format,
-                                             gavel_policy_limits(p));
-        if (!rd || gavel_reader_status(rd) != GAVEL_OK) {
-            cli_error("%s", rd ? gavel_reader_errmsg(rd) : "out of memory");
-            unreadable = 1;
-            gavel_reader_free(rd);
-            continue;
-        }
-        int r;
-        while ((r = gavel_reader_next(rd, rec)) == 1) {
-            gavel_record_set_position(rec, ++position);
-            gavel_status st = gavel_evaluate(ev, rec, d);
-            if (st == GAVEL_ENOMEM || st == GAVEL_EARG) {
-                cli_error("%s", gavel_evaluator_errmsg(ev));
-                unreadable = 1;
-            }
-            any_error |= gavel_decision_nerrors(d) > 0;
-            out_decision(&w, d);
-            if (o.summary)
-                summary_add(&sum, d);
-            if (output_broken(out)) {
-                broken = 1;
-                break;
-            }
-        }
-        if (r < 0) {
-            cli_error("%s", gavel_reader_errmsg(rd));
-            unreadable = 1;
-        }
-        gavel_reader_free(rd);
-    }
+    if (jobs == 1)
+        run_sequential(&r, evs[0]);
+    else if (run_parallel(&r, evs, jobs) != 0)
+        cli_error("could not start %d threads", jobs);
+    w.count = r.written;
     out_end(&w);
-    if (fflush(out) != 0 || output_broken(out))
-        broken = 1;
+    show_progress(&r, 1);
+    if (fflush(r.out) != 0 || ferror(r.out))
+        r.broken = 1;
     if (o.summary)
-        summary_print(&sum);
-    else {
-        free(sum.outcomes);
-        free(sum.rules);
-    }
-    if (broken && errno == EPIPE && !o.output) {
-        status = any_error ? EXIT_FAILED : EXIT_DONE;   /* | head: a quiet end */
+        summary_print(&r.t.sum);
+    summary_free(&r.t.sum);
+    if (r.broken && errno == EPIPE && !o.output) {
+        status = r.t.any_error ? EXIT_FAILED : EXIT_DONE;   /* | head: a quiet end */
         goto done;
     }
-    if (broken) {
+    if (r.broken) {
         cli_error("%s: write error: %s", o.output ? o.output : "<stdout>", strerror(errno));
         goto done;
     }
-    if (out != stdout) {
-        if (fclose(out) != 0) {
-            out = stdout;
+    if (r.out != stdout) {
+        FILE *f = r.out;
+        r.out = stdout;
+        if (fclose(f) != 0) {
             cli_error("%s: write error: %s", o.output, strerror(errno));
             goto done;
         }
-        out = stdout;
         if (rename(tmp, o.output) != 0) {
             cli_error("%s: cannot rename into place: %s", o.output, strerror(errno));
             goto done;
         }
+        cli_cleanup_on_signal(NULL);
         free(tmp);
         tmp = NULL;
     }
-    status = unreadable ? EXIT_TROUBLE : any_error ? EXIT_FAILED : EXIT_DONE;
+    status = r.unreadable || r.t.trouble ? EXIT_TROUBLE : r.t.any_error ? EXIT_FAILED : EXIT_DONE;
 done:
-    if (out != stdout)
-        fclose(out);
+    if (r.out != stdout)
+        fclose(r.out);
     if (tmp) {
         unlink(tmp);
+        cli_cleanup_on_signal(NULL);
         free(tmp);
     }
-    gavel_decision_free(d);
-    gavel_record_free(rec);
-    gavel_evaluator_free(ev);
-    gavel_policy_free(p);
+    gavel_reader_free(r.rd);
+    for (int i = 0; evs && i < jobs; i++)
+        gavel_evaluator_free(evs[i]);
+    free(evs);
+    gavel_policy_free(r.p);
     free(o.inputs);
     return status;
 }

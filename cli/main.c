@@ -4,9 +4,11 @@
  */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: gavel <command> [options]\n"
@@ -41,6 +43,32 @@ void cli_warn(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+static char cleanup_path[4096];
+static volatile sig_atomic_t cleanup_armed;
+
+static void on_fatal_signal(int sig)
+{
+    if (cleanup_armed)
+        unlink(cleanup_path);           /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_cleanup_on_signal(const char *tmp_path)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    cleanup_armed = 0;
+    if (!tmp_path || strlen(tmp_path) >= sizeof cleanup_path) {
+        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+            signal(sigs[i], SIG_DFL);
+        return;
+    }
+    strcpy(cleanup_path, tmp_path);
+    cleanup_armed = 1;
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        signal(sigs[i], on_fatal_signal);
 }
 
 int cli_parse_size(const char *s, unsigned long long *out)

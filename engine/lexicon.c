@@ -196,11 +196,55 @@ static inline uint32_t step(const gvlex *lx, uint32_t s, unsigned char c)
     }
 }
 
-/* Does a match of tl folded bytes that ends at text offset end start on a
- * code point boundary? A match ends on one by construction, but it may
- * start inside a code point that folds to several ('sen' in 'großen').
- * Walks back refolding; only runs for a match that would beat the best so
- * far, and the match holds valid UTF-8 only, since invalid bytes reset the
+/* Where a match may start. A match ends on a code point boundary by
+ * construction, but it could start inside a code point that folds to
+ * several ('sen' in 'großen', ß being "ss"). find remembers, in a ring of
+ * bits over the last RING_BITS folded bytes, which positions lie inside
+ * such an expansion. Only code points that fold to something else write
+ * to it, and they clear the stale bits since the last write first, so
+ * ASCII and caseless text never touch it. */
+#ifndef RING_BITS               /* overridable to test starts_clean */
+#define RING_BITS 4096          /* a multiple of 64 */
+#endif
+
+typedef struct ring {
+    uint64_t w[RING_BITS / 64];   /* 1 = inside an expansion */
+    size_t   clr;                 /* bits below this are current */
+} ring;
+
+static void ring_bit(ring *r, size_t p, int on)
+{
+    uint64_t m = (uint64_t)1 << (p % 64);
+    uint64_t *w = &r->w[(p / 64) % (RING_BITS / 64)];
+    *w = on ? *w | m : *w & ~m;
+}
+
+/* Positions clr..upto-1 came from code points that fold to themselves:
+ * none is inside an expansion. */
+static void ring_sync(ring *r, size_t upto)
+{
+    if (upto - r->clr >= RING_BITS) {
+        memset(r->w, 0, sizeof r->w);
+    } else {
+        for (size_t p = r->clr; p < upto; p++)
+            ring_bit(r, p, 0);
+    }
+    r->clr = upto;
+}
+
+/* A code point folded to n bytes at folded offset at. */
+static void ring_expansion(ring *r, size_t at, int n)
+{
+    ring_sync(r, at);
+    ring_bit(r, at, 0);
+    for (int j = 1; j < n; j++)
+        ring_bit(r, at + (size_t)j, 1);
+    r->clr = at + (size_t)n;
+}
+
+/* The slow answer, for a term too long for the ring: walk back from the
+ * match's end (text offset end) refolding until tl folded bytes are
+ * covered. The match holds valid UTF-8 only, since invalid bytes reset the
  * automaton. */
 static int starts_clean(const unsigned char *s, size_t end, uint32_t tl)
 {
@@ -220,27 +264,35 @@ static int starts_clean(const unsigned char *s, size_t end, uint32_t tl)
     return sum == tl;
 }
 
-typedef struct best {
-    int32_t term;         /* -1 until something matched */
-    size_t  start;        /* in folded bytes */
-    uint32_t len;
-} best;
+/* One find in progress. */
+typedef struct scan {
+    const gvlex         *lx;
+    const unsigned char *s;
+    int32_t  best;        /* term, -1 until something matched */
+    size_t   bstart;      /* its start, in folded bytes */
+    uint32_t blen;        /* its folded length */
+    ring     ring;
+} scan;
 
 /* Considers the terms ending in state st at folded offset fend (text offset
  * tend). The output chain runs longest first, i.e. earliest start first, so
  * the first term that starts cleanly is the best one ending here. */
-static void consider(const gvlex *lx, const unsigned char *s, uint32_t st,
-                     size_t fend, size_t tend, best *b)
+static void consider(scan *sc, uint32_t st, size_t fend, size_t tend)
 {
+    const gvlex *lx = sc->lx;
+    ring_sync(&sc->ring, fend);
     for (int32_t t = lx->out[st]; t >= 0; t = lx->tnext[t]) {
         uint32_t tl = lx->tlen[t];
         size_t fs = fend - tl;
-        if (b->term >= 0 && (fs > b->start || (fs == b->start && tl <= b->len)))
+        if (sc->best >= 0 && (fs > sc->bstart || (fs == sc->bstart && tl <= sc->blen)))
             return;
-        if (starts_clean(s, tend, tl)) {
-            b->term = t;
-            b->start = fs;
-            b->len = tl;
+        const uint64_t *w = &sc->ring.w[(fs / 64) % (RING_BITS / 64)];
+        int clean = tl < RING_BITS ? !(*w >> (fs % 64) & 1)
+                                   : starts_clean(sc->s, tend, tl);
+        if (clean) {
+            sc->best = t;
+            sc->bstart = fs;
+            sc->blen = tl;
             return;
         }
     }
@@ -253,8 +305,14 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
 {
     if (!lx || lx->nterms == 0 || !text)
         return NULL;
-    const unsigned char *s = (const unsigned char *)text;
-    best b = { -1, 0, 0 };
+    scan sc;                        /* the ring's bits need no clearing */
+    sc.lx = lx;
+    sc.s = (const unsigned char *)text;
+    sc.best = -1;
+    sc.bstart = 0;
+    sc.blen = 0;
+    sc.ring.clr = 0;
+    const unsigned char *s = sc.s;
     uint32_t st = 0, pst = 0;
     size_t fpos = 0, pfpos = 0, ptend = 0, i = 0;
     int pend = 0;
@@ -263,14 +321,14 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
         /* Stop once nothing can start at or before the best start: a
          * match ending after fpos starts after fpos - maxlen, and the
          * pending one (ending at fpos) still needs the next code point. */
-        if (b.term >= 0 && fpos >= b.start + lx->maxlen &&
-            (!pend || fpos > b.start + lx->maxlen)) {
+        if (sc.best >= 0 && fpos >= sc.bstart + lx->maxlen &&
+            (!pend || fpos > sc.bstart + lx->maxlen)) {
             pend = 0;
             break;
         }
         if (s[i] < 0x80) {
             if (pend) {             /* ASCII is never a combining mark */
-                consider(lx, s, pst, pfpos, ptend, &b);
+                consider(&sc, pst, pfpos, ptend);
                 pend = 0;
             }
             /* A run of ASCII is most text: keep it tight, leaving only
@@ -284,7 +342,7 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
             int k = gv_utf8_seq(s + i, len - i);
             if (k == 0) {           /* opaque byte: matches nothing */
                 if (pend) {
-                    consider(lx, s, pst, pfpos, ptend, &b);
+                    consider(&sc, pst, pfpos, ptend);
                     pend = 0;
                 }
                 st = 0;
@@ -307,9 +365,11 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
                 continue;           /* ignorable: invisible to matching */
             if (pend) {
                 if (!mark)
-                    consider(lx, s, pst, pfpos, ptend, &b);
+                    consider(&sc, pst, pfpos, ptend);
                 pend = 0;
             }
+            if (kind == FOLD_CHANGES)
+                ring_expansion(&sc.ring, fpos, n);
             for (int j = 0; j < n; j++)
                 st = step(lx, st, f[j]);
             fpos += (size_t)n;
@@ -322,8 +382,8 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
         }
     }
     if (pend)
-        consider(lx, s, pst, pfpos, ptend, &b);
-    return b.term >= 0 ? lx->pool + lx->toff[b.term] : NULL;
+        consider(&sc, pst, pfpos, ptend);
+    return sc.best >= 0 ? lx->pool + lx->toff[sc.best] : NULL;
 }
 
 size_t gvlex_count(const gvlex *lx)

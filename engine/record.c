@@ -112,6 +112,7 @@ struct gavel_reader {
     FILE        *file;          /* YAML */
     gvyaml      *yaml;
     uint64_t     count;         /* records handed out */
+    uint64_t     bytes_read;    /* from the file so far (JSON Lines, .json) */
     int          done;
 
     /* JSON Lines: a sliding buffer over the file. */
@@ -162,6 +163,7 @@ static int read_whole(gavel_reader *rd, gv_buf *b)
             return -1;
         }
         gv_buf_add(b, tmp, (size_t)n);
+        rd->bytes_read += (uint64_t)n;
         if (b->oom)
             return -1;
     }
@@ -262,8 +264,10 @@ static ssize_t fill(gavel_reader *rd)
         ssize_t n = read(rd->fd, rd->buf + rd->end, rd->cap - rd->end);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n > 0)
+        if (n > 0) {
             rd->end += (size_t)n;
+            rd->bytes_read += (uint64_t)n;
+        }
         return n;
     }
 }
@@ -399,4 +403,15 @@ int gavel_reader_next(gavel_reader *rd, gavel_record *r)
     if (st == 1)
         r->position = ++rd->count;
     return st;
+}
+
+uint64_t gavel_reader_offset(const gavel_reader *rd)
+{
+    if (!rd)
+        return 0;
+    if (rd->file) {
+        long off = ftell(rd->file);
+        return off > 0 ? (uint64_t)off : 0;
+    }
+    return rd->bytes_read - (rd->end - rd->start);
 }

@@ -161,6 +161,8 @@ const char   *gavel_reader_errmsg(const gavel_reader *rd);
  * ends this input (errmsg says why). `position` is the 1-based index of
  * the record in this input. */
 int gavel_reader_next(gavel_reader *rd, gavel_record *r);
+/* Bytes of the input consumed so far (approximate for YAML): for progress. */
+uint64_t gavel_reader_offset(const gavel_reader *rd);
 
 /* Where the record came from: "file:line" and its index in the input. */
 const char *gavel_record_where(const gavel_record *r);

@@ -55,3 +55,34 @@ stdout_has "Lua 5.4"
 # --id-field and the position fallback.
 gavel eval -p $Q/policy --as-of 2021-02-04 --id-field handle $Q/accounts.jsonl
 stdout_has '"id":"caravan_mag"'
+
+# -j: the same bytes, in input order, whatever the number of threads.
+gavel eval -p $Q/policy --as-of 2021-02-04 -j 1 $Q/accounts.jsonl $Q/accounts.yaml $Q/accounts.jsonl
+gavel eval -p $Q/policy --as-of 2021-02-04 -j 3 $Q/accounts.jsonl $Q/accounts.yaml $Q/accounts.jsonl
+status 0
+stdout_lines 60
+same_stdout_as_previous
+gavel eval -p $Q/policy --as-of 2021-02-04 -j 2 -f json $Q/accounts.jsonl
+gavel eval -p $Q/policy --as-of 2021-02-04 -j 1 -f json $Q/accounts.jsonl
+same_stdout_as_previous
+
+# A closed pipe ends quietly; a full disk is an error (exit 2).
+BIG=$(workdir)/big.jsonl
+for i in $(seq 200); do cat $Q/accounts.jsonl; done >"$BIG"
+"$GAVEL_BIN" eval -p $Q/policy -j 2 "$BIG" 2>"$(workdir)/pipe.err" | head -1 >/dev/null
+[ ! -s "$(workdir)/pipe.err" ] || { cat "$(workdir)/pipe.err" >&2; fail "noise on a closed pipe"; }
+"$GAVEL_BIN" eval -p $Q/policy "$BIG" >/dev/full 2>"$(workdir)/full.err"
+[ $? -eq 2 ] || fail "a full disk must exit 2"
+grep -q "write error" "$(workdir)/full.err" || fail "no write error reported"
+
+# Interrupted with -o: no file that looks complete, no temporary left.
+for i in $(seq 40); do cat "$BIG"; done >"$(workdir)/huge.jsonl"
+"$GAVEL_BIN" eval -p $Q/policy -j 1 -o "$(workdir)/cut.jsonl" "$(workdir)/huge.jsonl" &
+pid=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+[ $? -ne 0 ] || fail "an interrupted run exited 0"
+[ ! -e "$(workdir)/cut.jsonl" ] || fail "an interrupted run left the output file"
+ls "$(workdir)" | grep -q 'cut.jsonl.tmp' && fail "an interrupted run left its temporary file"
+true

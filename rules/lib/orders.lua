@@ -1,0 +1,50 @@
+-- orders: reading the blocking order in the context file (ctx.order).
+--
+-- The order's fields (see rules/in-it-act-69a/README.md):
+--   id, issued_at, issuer_role, request_via_nodal_officer,
+--   order_type (standard_rule8 | emergency_rule9), stated_grounds,
+--   reasons_recorded, reasons_text, hearing_notice_sent_at,
+--   committee_considered_at, final_decision (approved | not_approved |
+--   pending), allegations, flagged_hashtags, accounts.
+-- Reading an absent field lists it as ctx.order.FIELD in `missing`.
+
+orders = {}
+
+-- The grounds s.69A(1) knows, as stated_grounds spells them.
+orders.S69A_GROUNDS = util.set(speech.INTEREST_ORDER)
+
+-- Does the order state this s.69A(1) interest among its grounds?
+function orders.states(o, interest)
+  return util.contains(o.stated_grounds, interest)
+end
+
+-- Does the order make this allegation about the accounts?
+function orders.alleges(o, allegation)
+  return util.contains(o.allegations, allegation)
+end
+
+-- The order's id for a reason, or a description when it has none.
+function orders.name(o)
+  return o.id or "the order"
+end
+
+-- The s.69A(1) interests the order states, in words.
+function orders.stated_words(o)
+  local words = {}
+  for _, g in ipairs(util.filter_in(o.stated_grounds, orders.S69A_GROUNDS)) do
+    words[#words + 1] = speech.INTERESTS[g]
+  end
+  if #words == 0 then return "no s.69A(1) interest" end
+  return util.and_list(words)
+end
+
+-- Is the hashtag (without '#', any case) one the order names?
+function orders.flags_hashtag(o, tag)
+  local flagged = o.flagged_hashtags
+  if flagged == nil or tag == nil then return false end
+  local t = string.lower(tag)
+  for _, f in ipairs(flagged) do
+    if string.lower(f) == t then return true end
+  end
+  return false
+end
