@@ -12,7 +12,9 @@
 -- A call to violence bears on public order and is itself incitement to a
 -- cognizable offence; other interests come from labels.interest.
 -- Whose voice the post is in is for the exemptions (ex.reporting) and the
--- exception (exx.explicit_violence) to weigh.
+-- exception (exx.explicit_violence) to weigh; a post whose voice is not
+-- labelled at all (no labels.context) is left to review.unlabelled, since it
+-- may be a report of someone else's words.
 
 local IN_FORCE = { from = "2009-10-27" }   -- s.69A, inserted by the IT (Amendment) Act 2008
 
@@ -27,7 +29,7 @@ local function interest_ground(interest, cites)
       local o = ctx.order
       if o == nil or not orders.states(o, interest) then return false end
       for _, p in ipairs(r.posts or {}) do
-        if speech.incites(p) and speech.bears_on(p, interest) then
+        if speech.incites(p) and speech.own_voice(p) ~= nil and speech.bears_on(p, interest) then
           return true, { post = p.id, finding = speech.finding(p), order = orders.name(o) }
         end
       end
