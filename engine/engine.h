@@ -131,6 +131,10 @@ int  gvsb_load_rules(lua_State *L, const gavel_policy *p, char *msg, size_t msgl
  * id, outcome, cites, reason, defeats, from, until, when, file, line). */
 void gvsb_rules_push(lua_State *L);
 
+/* After a record: did a rule reassign a captured local that is not a table?
+ * Restores every such local and describes the first in msg. Runs protected. */
+int gvsb_check_upvalues(lua_State *L, char *msg, size_t msglen);
+
 /* Starts the budgets for one record (or one file load). */
 void gvsb_arm(lua_State *L);
 const char *gvsb_trip_message(const gvsb *sb);

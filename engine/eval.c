@@ -584,6 +584,9 @@ static int run_rules(lua_State *L)
         lua_settop(L, base);
     }
     ev->sb.cur_rule = -1;
+    char msg[512];
+    if (!ev->sb.trip && gvsb_check_upvalues(L, msg, sizeof msg) > 0)
+        gvdec_add_error(d, -1, "%s", msg);
     return 0;
 }
 

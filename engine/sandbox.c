@@ -35,7 +35,7 @@
 
 /* Registry keys: addresses of these constants, never their contents. */
 static const char KEY_RULES = 0, KEY_CACHE = 0, KEY_PROXY_MT = 0,
-                  KEY_FROZEN_MT = 0, KEY_GLOBALS_MT = 0;
+                  KEY_FROZEN_MT = 0, KEY_GLOBALS_MT = 0, KEY_WATCH = 0;
 
 enum { HOOK_EVERY = 1000, PATTERN_MAX = 256, EVIDENCE_DEPTH = 16 };
 #define PATTERN_COST_MAX 1e9
@@ -213,6 +213,55 @@ static void freeze_table(lua_State *L, int idx, int is_globals)
     lua_pop(L, 1);
 }
 
+/* A captured local that is not a table (a number, a string, a flag) cannot
+ * be frozen; remember its value so a change shows. The upvalue's value is
+ * on the stack top and is popped. */
+static void watch_upvalue(lua_State *L, int fn, int n)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WATCH);
+    lua_createtable(L, 3, 0);
+    lua_pushvalue(L, fn);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, n);
+    lua_rawseti(L, -2, 2);
+    lua_pushvalue(L, -3);
+    lua_rawseti(L, -2, 3);
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_pop(L, 2);
+}
+
+int gvsb_check_upvalues(lua_State *L, char *msg, size_t msglen)
+{
+    int changed = 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WATCH);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        lua_rawgeti(L, -1, 1);                     /* fn */
+        lua_rawgeti(L, -2, 2);
+        int up = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        const char *name = lua_getupvalue(L, -1, up);
+        lua_rawgeti(L, -3, 3);                     /* the value at load */
+        if (!lua_rawequal(L, -1, -2)) {
+            if (!changed++) {
+                lua_Debug ar;
+                lua_pushvalue(L, -3);
+                lua_getinfo(L, ">S", &ar);
+                snprintf(msg, msglen, "a rule changed the local '%s' captured from %s:%d; "
+                         "rules must be pure (restored for the next record)",
+                         name ? name : "?", ar.short_src, ar.linedefined);
+            }
+            lua_setupvalue(L, -3, up);             /* restore; pops the value */
+            lua_pop(L, 3);
+        } else {
+            lua_pop(L, 4);
+        }
+    }
+    lua_pop(L, 1);
+    return changed;
+}
+
 /* Freezes every metatable-free table reachable from the value at idx,
  * through table contents and the upvalues of Lua functions. Tables that
  * already carry a metatable (proxies, lexicons, frozen tables) are left. */
@@ -261,7 +310,7 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
                 if (lua_istable(L, -1) || lua_isfunction(L, -1))
                     lua_rawseti(L, work, ++top);
                 else
-                    lua_pop(L, 1);
+                    watch_upvalue(L, v, n);
             }
         }
         lua_settop(L, v - 1);
@@ -968,6 +1017,8 @@ static int build_env(lua_State *L)
 
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RULES);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WATCH);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
 

@@ -130,6 +130,32 @@ static void test_load_time_tables_frozen(void **state)
     gavel_policy_free(p);
 }
 
+static void test_captured_scalars_watched(void **state)
+{
+    (void)state;
+    /* A counter captured by `when` would make a decision depend on the
+     * records before it: the change is caught, reported and undone. */
+    const char *rules =
+        "local n = 0\n"
+        "rule 't' { outcome = 'withhold', when = function(r)\n"
+        "  n = n + 1 return n > 1 end }\n";
+    const char *dir = tu_policy_dir(NULL, rules);
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    for (int i = 0; i < 3; i++) {
+        tu_eval(ev, d, "{\"id\":\"a\"}");
+        assert_string_equal(gavel_decision_outcome(d), "review");
+        assert_contains(tu_error(d, 0), "changed the local 'n'");
+        assert_int_equal(gavel_decision_nfired(d), 0);
+    }
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+}
+
 static void test_instruction_budget(void **state)
 {
     (void)state;
@@ -220,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_globals_are_read_only),
         cmocka_unit_test(test_record_is_read_only),
         cmocka_unit_test(test_load_time_tables_frozen),
+        cmocka_unit_test(test_captured_scalars_watched),
         cmocka_unit_test(test_instruction_budget),
         cmocka_unit_test(test_time_budget),
         cmocka_unit_test(test_memory_budget),

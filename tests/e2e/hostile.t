@@ -1,0 +1,76 @@
+# Hostile records: each gets exactly one on_error decision that says where
+# and what; the good records around them are decided normally.
+Q=examples/quickstart/policy
+H=$(workdir)/hostile.jsonl
+python3 - "$H" <<'PY'
+import sys
+good = b'{"id":"ok","posts":[]}'
+lines = [
+  good,
+  b'{"id":"dup","a":1,"a":2}',
+  b'{"id":"utf8","t":"\xff\xfe"}',
+  b'{"id":"nul","t":"a\\u0000b"}',
+  b'{"id":"surrogate","t":"\\ud800"}',
+  b'{"id":"big","n":123456789012345678901234567890}',
+  b'{"id":"inf","n":1e999}',
+  b'{"id":"trailing"} {"x":1}',
+  b'[' * 100 + b']' * 100,
+  b'{"id":"deep","a":' + b'[' * 70 + b']' * 70 + b'}',
+  b'{"id":"rawnul","t":"a\x00b"}',
+  b'"just a string"',
+  b'{"id":"long","t":"' + b'x' * 300000 + b'"}',
+  good,
+]
+open(sys.argv[1], "wb").write(b"\n".join(lines) + b"\n")
+PY
+gavel eval -p $Q --as-of 2021-02-04 --max-record-bytes 100k "$H"
+status 1
+stdout_lines 14
+stdout_has 'hostile.jsonl:2:'
+stdout_has 'duplicate key'
+stdout_has 'hostile.jsonl:3:'
+stdout_has 'invalid UTF-8'
+stdout_has 'NUL'
+stdout_has 'surrogate'
+stdout_has 'integer out of range'
+stdout_has 'number out of range'
+stdout_has 'trailing data'
+stdout_has 'hostile.jsonl:9:'
+stdout_has 'nesting deeper than 64'
+stdout_has 'hostile.jsonl:12: a record must be a mapping'
+stdout_has 'hostile.jsonl:13:1: line longer than 102400 bytes'
+python3 - "$(workdir)/out" <<'PY' || fail "not one on_error decision per hostile record"
+import json, sys
+ds = [json.loads(l) for l in open(sys.argv[1])]
+assert ds[0]["decision"] == "keep" and ds[-1]["decision"] == "keep", ds[0]
+for d in ds[1:-1]:
+    assert d["decision"] == "review" and d["errors"] and d["errors"][0]["rule"] is None, d
+PY
+
+# YAML: aliases, tags, duplicate keys; a broken document ends the stream
+# with one error record.
+Y=$(workdir)/hostile.yaml
+cat >"$Y" <<'YML'
+- {id: ok1, posts: []}
+- &a {id: anchor, posts: []}
+- {id: tagged, x: !!python/object:os.system ls}
+- {id: dup, a: 1, a: 2}
+- {id: ok2, posts: []}
+YML
+gavel eval -p $Q --as-of 2021-02-04 "$Y"
+status 1
+stdout_lines 5
+stdout_has '"id":"ok1","decision":"keep"'
+stdout_has 'anchors and aliases are not allowed'
+stdout_has 'hostile.yaml:3:'
+stdout_has 'duplicate key'
+stdout_has '"id":"ok2","decision":"keep"'
+
+# Same decisions whatever the order of the records: shuffle, sort, compare.
+S=$(workdir)/shuffled.jsonl
+python3 -c 'import random,sys; l=open(sys.argv[1]).readlines(); random.Random(7).shuffle(l); open(sys.argv[2],"w").writelines(l)' examples/quickstart/accounts.jsonl "$S"
+gavel eval -p $Q --as-of 2021-02-04 examples/quickstart/accounts.jsonl
+sort "$(workdir)/out" >"$(workdir)/a.sorted"
+gavel eval -p $Q --as-of 2021-02-04 -j 2 "$S"
+sort "$(workdir)/out" >"$(workdir)/b.sorted"
+cmp -s "$(workdir)/a.sorted" "$(workdir)/b.sorted" || fail "shuffled input gave other decisions"
