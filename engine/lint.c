@@ -246,6 +246,7 @@ gavel_policy *gavel_policy_check(const char *dir, const gavel_limits *limits)
             free(t.paths[i]);
         free(t.paths);
     }
-    qsort(p->diags, p->ndiags, sizeof *p->diags, diag_cmp);
+    if (p->ndiags > 1)
+        qsort(p->diags, p->ndiags, sizeof *p->diags, diag_cmp);
     return p;
 }
