@@ -480,9 +480,18 @@ static void note_missing(void *ud, const gv_value *obj, const char *key, size_t 
     gavel_evaluator *ev = ud;
     gv_buf *b = &ev->scratch;
     gv_buf_reset(b);
-    if (in_context)
+    if (in_context) {
         gv_buf_adds(b, "ctx");
-    gv_path(b, obj);
+        if (obj->parent) {                     /* ctx.order..., ctx["a b"]... */
+            size_t at = b->len;
+            gv_buf_addc(b, '.');
+            gv_path(b, obj);
+            if (b->len > at + 1 && b->ptr[at + 1] == '[')
+                memmove(b->ptr + at, b->ptr + at + 1, b->len-- - at);
+        }
+    } else {
+        gv_path(b, obj);
+    }
     gv_path_key(b, !in_context && !obj->parent, key, klen);
     if (!b->oom)
         gvdec_add_missing(ev->cur, b->ptr, b->len, ev->sb.cur_rule);

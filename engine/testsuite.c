@@ -6,7 +6,9 @@
  * fired and the cited provisions no fired rule cites.
  *
  * Case fields: name, record, context (a mapping, as --context would hold),
- * as_of, expect. Expect keys, all but decision optional:
+ * as_of, expect. A file may instead be a mapping {context, as_of, cases}:
+ * its context and as_of apply to every case that does not give its own.
+ * Expect keys, all but decision optional:
  *   decision  the outcome
  *   rules     the determining rules (order does not matter)
  *   defeated  rules set aside: ids, or {rule, by} mappings
@@ -277,8 +279,14 @@ static void finish(result *r, gv_buf *why)
     r->pub.decision = r->decision;
 }
 
+/* What a file may set for all its cases. */
+typedef struct file_defaults {
+    gv_value       *context;
+    const gv_value *as_of;
+} file_defaults;
+
 static void run_case(gavel_testsuite *t, const char *path, gv_value *c, uint32_t index,
-                     const char *filter)
+                     const char *filter, const file_defaults *fd)
 {
     char fallback[32];
     snprintf(fallback, sizeof fallback, "case %u", index + 1);
@@ -293,6 +301,10 @@ static void run_case(gavel_testsuite *t, const char *path, gv_value *c, uint32_t
     gv_value *record = (gv_value *)(c->type == GV_OBJ ? gv_gets(c, "record") : NULL);
     gv_value *ctx = (gv_value *)(c->type == GV_OBJ ? gv_gets(c, "context") : NULL);
     const gv_value *as_of = c->type == GV_OBJ ? gv_gets(c, "as_of") : NULL;
+    if (!ctx)
+        ctx = fd->context;
+    if (!as_of)
+        as_of = fd->as_of;
     const gv_value *expect = c->type == GV_OBJ ? gv_gets(c, "expect") : NULL;
     if (c->type != GV_OBJ)
         gv_buf_adds(&why, "a case must be a mapping with name, record and expect\n");
@@ -363,9 +375,29 @@ gavel_status gavel_testsuite_run_file(gavel_testsuite *t, const char *path, cons
     gv_error e = { 0 };
     gv_value *doc = gvyaml_load_file(path, &arena, &lim, &e);
     gavel_status st = GAVEL_OK;
+    file_defaults fd = { NULL, NULL };
+    if (doc && doc->type == GV_OBJ) {
+        /* {context: ..., as_of: ..., cases: [...]}: defaults for every case */
+        fd.context = (gv_value *)gv_gets(doc, "context");
+        fd.as_of = gv_gets(doc, "as_of");
+        for (uint32_t i = 0; i < doc->len; i++) {
+            const char *k = doc->u.members[i].key;
+            if (strcmp(k, "context") && strcmp(k, "as_of") && strcmp(k, "cases")) {
+                gv_error_set(&e, doc->u.members[i].val->line, doc->u.members[i].val->col,
+                             "unknown key '%s' (context, as_of, cases)", k);
+                doc = NULL;
+                break;
+            }
+        }
+        if (doc)
+            doc = (gv_value *)gv_gets(doc, "cases");
+        if (!doc && !e.msg[0])
+            gv_error_set(&e, 1, 1, "a test file mapping needs 'cases'");
+    }
     if (!doc || doc->type != GV_ARR) {
         if (doc)
-            gv_error_set(&e, doc->line, doc->col, "a test file is a sequence of cases");
+            gv_error_set(&e, doc->line, doc->col,
+                         "a test file is a sequence of cases, or a mapping with cases");
         snprintf(t->errmsg, sizeof t->errmsg, "%s:%u:%u: %s", path, e.line, e.col ? e.col : 1,
                  e.msg);
         result *r = new_result(t, "(test file)", path, e.line);
@@ -378,7 +410,7 @@ gavel_status gavel_testsuite_run_file(gavel_testsuite *t, const char *path, cons
         st = GAVEL_EINPUT;
     } else {
         for (uint32_t i = 0; i < doc->len; i++)
-            run_case(t, path, doc->u.items[i], i, filter);
+            run_case(t, path, doc->u.items[i], i, filter, &fd);
     }
     gv_arena_free(&arena);
     update_coverage(t);

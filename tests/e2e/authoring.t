@@ -67,3 +67,11 @@ gavel doc -p $Q -f html
 stdout_has "<svg"
 stdout_has "marker-end=\"url(#arrow)\""
 stdout_lacks "<script"
+
+# A test file may give one context and as_of for all its cases.
+gavel test -p tests/data/ctx-policy -v
+status 0
+stdout_has "3 passed, 0 failed"
+gavel eval -p tests/data/ctx-policy --as-of 2021-03-01 --context /dev/null examples/quickstart/accounts.jsonl
+status 2
+stderr_has "/dev/null:1:1: empty file"

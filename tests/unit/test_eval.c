@@ -249,6 +249,11 @@ static void test_context_and_as_of(void **state)
     assert_string_equal(tu_missing(f.d), "ctx.order(c)");
     assert_string_equal(gavel_decision_outcome(f.d), "review");  /* errors: nil index */
     assert_int_equal(gavel_decision_nerrors(f.d), 1);
+    /* Deeper in the context, the path keeps its dots. */
+    const char *thin = "order: {stated_grounds: []}\n";
+    gavel_evaluator_set_context(f.ev, thin, strlen(thin), "thin.yaml");
+    tu_eval(f.ev, f.d, "{}");
+    assert_string_equal(tu_missing(f.d), "ctx.order.reasons_recorded(c)");
     fx_free(&f);
 }
 
