@@ -25,7 +25,7 @@ local UNCHECKED_SOURCE = {
 rule "exx.unverified_category" {
   defeats = { "ex.press_politics" },
   cites   = "Constitution of India, Art. 19(1)(a); platform verification and public-interest practice (an account must be authentic to be treated as press or a public figure)",
-  reason  = "{handle}'s category rests only on {source}, and the account shows strong signs of automation ({signals}); a press or political status no one has verified does not hold for an account that looks automated",
+  reason  = "{handle}'s category rests only on {source}, and the account shows strong signs of automation: {signals}; a press or political status no one has verified does not hold for an account that looks automated",
   when = function(r)
     if not PRESS[r.category] then return false end   -- nothing for it to set aside
     local src = r.category_source

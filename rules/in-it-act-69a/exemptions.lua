@@ -58,10 +58,12 @@ rule "ex.reporting" {
   reason  = "every post with contested words ({posts}) reports, quotes or condemns them rather than adopting them; words reported or condemned are not the account's own, and reporting them is protected",
   when = function(r, ctx)
     local o = ctx.order
+    local tags = o and o.flagged_hashtags
+    local check_tags = tags ~= nil and #tags > 0
     local contested = {}
     for _, p in ipairs(r.posts or {}) do
       local flagged = speech.incites(p) or speech.term(p) ~= nil or
-                      (o ~= nil and any(p.hashtags, function(tag) return orders.flags_hashtag(o, tag) end))
+                      (check_tags and any(p.hashtags, function(tag) return orders.flags_hashtag(o, tag) end))
       if flagged then
         if not speech.reported(p) then return false end
         contested[#contested + 1] = p.id

@@ -18,22 +18,28 @@
 
 local IN_FORCE = { from = "2009-10-27" }   -- s.69A, inserted by the IT (Amendment) Act 2008
 
-local function interest_ground(interest, cites)
+local function interest_ground(interest, cites, reason)
   rule("ground." .. interest) {
     outcome  = "withhold",
     cites    = cites,
-    reason   = "post {post} contains {finding}, bearing on " .. speech.INTERESTS[interest] ..
-               ", which order {order} invokes; incitement of that kind may be blocked in India under s.69A(1)",
+    reason   = reason or ("post {post} contains {finding}, bearing on " .. speech.INTERESTS[interest] ..
+               ", which order {order} invokes; incitement of that kind may be blocked in India under s.69A(1)"),
     in_force = IN_FORCE,
     when = function(r, ctx)
       local o = ctx.order
       if o == nil or not orders.states(o, interest) then return false end
+      local found   -- the first such post, preferring one in the account's own voice
       for _, p in ipairs(r.posts or {}) do
-        if speech.incites(p) and speech.own_voice(p) ~= nil and speech.bears_on(p, interest) then
-          return true, { post = p.id, finding = speech.finding(p), order = orders.name(o) }
+        if speech.incites(p) then
+          local own = speech.own_voice(p)   -- nil when the voice is not labelled
+          if own ~= nil and speech.bears_on(p, interest) then
+            if own then found = p; break end
+            found = found or p
+          end
         end
       end
-      return false
+      if found == nil then return false end
+      return true, { post = found.id, finding = speech.finding(found), order = orders.name(o) }
     end,
   }
 end
@@ -49,7 +55,8 @@ interest_ground("friendly_relations",
 interest_ground("public_order",
   "IT Act 2000, s.69A(1): in the interest of public order; Constitution of India, Art. 19(2); Shreya Singhal v. Union of India, (2015) 5 SCC 1")
 interest_ground("incitement_offence",
-  "IT Act 2000, s.69A(1): preventing incitement to the commission of any cognizable offence relating to the above; Constitution of India, Art. 19(2)")
+  "IT Act 2000, s.69A(1): preventing incitement to the commission of any cognizable offence relating to the above; Constitution of India, Art. 19(2)",
+  "post {post} contains {finding}, incitement to a cognizable offence relating to the interests s.69A(1) protects, which order {order} invokes; it may be blocked in India under s.69A(1)")
 
 -- Allegations about the speaker. They are not grounds in themselves, but an
 -- order resting on them cannot be answered from the posts alone: a person
@@ -60,7 +67,7 @@ interest_ground("incitement_offence",
 rule "allegation.foreign_backed" {
   outcome  = "review",
   cites    = "IT Act 2000, s.69A(1): the government must be satisfied that blocking is necessary for a listed interest; Shreya Singhal v. Union of India, (2015) 5 SCC 1",
-  reason   = "order {order} alleges that the account is foreign-backed, and its operating country is {country}; the allegation is not a ground under s.69A(1) and speech short of incitement is protected wherever it comes from, so the material behind the allegation must be weighed by a person",
+  reason   = "order {order} alleges that the account is foreign-backed, and its operating country is {country}; who is behind an account is not itself a ground under s.69A(1), which reaches content only where blocking is necessary for a listed interest, so the material behind the allegation must be weighed by a person",
   in_force = IN_FORCE,
   when = function(r, ctx)
     local o = ctx.order
@@ -74,7 +81,7 @@ rule "allegation.foreign_backed" {
 rule "allegation.automation" {
   outcome  = "review",
   cites    = "IT Act 2000, s.69A(1): the government must be satisfied that blocking is necessary for a listed interest",
-  reason   = "order {order} alleges automated amplification, and the record bears it out: {signals}; automation is not itself an interest s.69A(1) protects, so whether blocking is necessary needs a person's judgement alongside the platform-manipulation policy",
+  reason   = "order {order} alleges automated amplification, and the record bears it out: {signals}; automated amplification is not itself a ground under s.69A(1), so whether blocking is necessary needs a person's judgement, alongside the platform-manipulation policy",
   in_force = IN_FORCE,
   when = function(r, ctx)
     local o = ctx.order

@@ -48,7 +48,7 @@ rule "proc.ground_outside_69a" {
   outcome  = "review",
   defeats  = { "ground.*" },
   cites    = "IT Act 2000, s.69A(1); Constitution of India, Art. 19(2); Shreya Singhal v. Union of India, (2015) 5 SCC 1",
-  reason   = "order {order} rests only on {grounds}, and none of these is an interest s.69A(1) lists (sovereignty and integrity of India, defence of India, security of the State, friendly relations with foreign States, public order, incitement to a related cognizable offence); defamation and misinformation cannot ground a blocking order",
+  reason   = "order {order} {finding}; s.69A(1) allows blocking only in the interest of the sovereignty and integrity of India, the defence of India, the security of the State, friendly relations with foreign States or public order, or to prevent incitement to a related cognizable offence, and defamation or misinformation cannot ground a blocking order",
   in_force = RULES_IN_FORCE,
   when = function(r, ctx)
     local o = ctx.order
@@ -57,8 +57,11 @@ rule "proc.ground_outside_69a" {
     local inside = util.filter_in(stated, orders.S69A_GROUNDS)
     if #inside > 0 then return false end
     local outside = util.filter_out(stated, orders.S69A_GROUNDS)
-    return true, { order = orders.name(o),
-                   grounds = #outside > 0 and util.and_list(outside) or "no stated ground" }
+    local finding = "states no ground at all"
+    if #outside > 0 then
+      finding = "states as its grounds only " .. util.and_list(outside) .. ", which s.69A(1) does not list"
+    end
+    return true, { order = orders.name(o), grounds = outside, finding = finding }
   end,
 }
 
@@ -84,7 +87,7 @@ rule "proc.unauthorised_issuer" {
       defects[#defects + 1] = "it does not show that the request reached the Designated Officer through a nodal officer, in writing, as rule 6 requires"
     end
     if #defects == 0 then return false end
-    return true, { order = orders.name(o), defects = util.and_list(defects) }
+    return true, { order = orders.name(o), defects = table.concat(defects, "; ") }
   end,
 }
 

@@ -22,7 +22,7 @@ rule "review.no_posts" {
 rule "review.unlabelled" {
   outcome = "review",
   cites   = SHREYA,
-  reason  = "{posts} lack the labels needed to tell discussion from incitement ({absent}); a person must read them",
+  reason  = "{subject} the labels needed to tell discussion from incitement (absent: {absent}); a person must read the text",
   when = function(r)
     local posts, absent, seen = {}, {}, {}
     for _, p in ipairs(r.posts or {}) do
@@ -35,7 +35,7 @@ rule "review.unlabelled" {
       end
     end
     if #posts == 0 then return false end
-    return true, { posts = (#posts == 1 and "post " or "posts ") .. util.and_list(posts),
+    return true, { posts = posts, subject = speech.subject(posts, "lacks", "lack"),
                    absent = util.and_list(absent) }
   end,
 }
@@ -43,19 +43,18 @@ rule "review.unlabelled" {
 rule "review.uncertain_label" {
   outcome = "review",
   cites   = SHREYA,
-  reason  = "the labels of {posts} cannot be relied on ({doubts}); a person who reads the language must decide whether they incite",
+  reason  = "the labels of {subject} cannot be relied on ({doubts}); a person who reads the language must decide whether the text incites",
   when = function(r)
     local posts, doubts = {}, {}
     for _, p in ipairs(r.posts or {}) do
       local doubt = speech.doubt(p)
       if doubt then
         posts[#posts + 1] = p.id
-        local lang = p.language
-        doubts[#doubts + 1] = tostring(p.id) .. (lang and (", in " .. lang) or "") .. ": " .. doubt
+        doubts[#doubts + 1] = speech.label_of(p) .. ": " .. doubt
       end
     end
     if #posts == 0 then return false end
-    return true, { posts = (#posts == 1 and "post " or "posts ") .. util.and_list(posts),
+    return true, { posts = posts, subject = speech.posts_phrase(posts),
                    doubts = table.concat(doubts, "; ") }
   end,
 }
@@ -80,7 +79,7 @@ rule "review.label_conflict" {
 rule "review.unstated_interest" {
   outcome = "review",
   cites   = "IT Act 2000, s.69A(1): blocking only for an interest the order relies on",
-  reason  = "post {post} contains {finding} bearing on {bears}, but order {order} invokes only {stated}; it cannot be blocked on a ground the order does not give, so a person must decide",
+  reason  = "post {post} contains {finding} bearing on {bears}, but order {order} {invokes}; it cannot be blocked on a ground the order does not give, so a person must decide",
   in_force = { from = "2009-10-27" },
   when = function(r, ctx)
     local o = ctx.order
@@ -93,10 +92,12 @@ rule "review.unstated_interest" {
     for _, p in ipairs(r.posts or {}) do
       if speech.incites(p) and not within_order(p) then
         local words = {}
-        for _, i in ipairs(speech.interests(p)) do words[#words + 1] = speech.INTERESTS[i] end
+        for _, i in ipairs(speech.interests(p)) do
+          if i ~= "incitement_offence" then words[#words + 1] = speech.INTERESTS[i] end
+        end
         return true, { post = p.id, finding = speech.finding(p),
                        bears = #words > 0 and util.and_list(words) or "no interest its labels record",
-                       order = orders.name(o), stated = orders.stated_words(o) }
+                       order = orders.name(o), invokes = orders.invokes(o) }
       end
     end
     return false

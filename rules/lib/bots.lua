@@ -81,7 +81,7 @@ function bots.weak_cues(r, as_of)
   local cues = {}
   local handle = r.handle
   if handle ~= nil and string.find(handle, "%d%d%d%d$") then
-    cues[#cues + 1] = "a handle ending in digits (" .. handle .. ")"
+    cues[#cues + 1] = "the handle " .. handle .. ", ending in digits"
   end
   if r.default_profile_image == true then
     cues[#cues + 1] = "the default profile image"

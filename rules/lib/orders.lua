@@ -28,14 +28,15 @@ function orders.name(o)
   return o.id or "the order"
 end
 
--- The s.69A(1) interests the order states, in words.
-function orders.stated_words(o)
+-- What the order invokes, as the end of a sentence: "invokes only public
+-- order", "invokes no s.69A(1) interest".
+function orders.invokes(o)
   local words = {}
   for _, g in ipairs(util.filter_in(o.stated_grounds, orders.S69A_GROUNDS)) do
     words[#words + 1] = speech.INTERESTS[g]
   end
-  if #words == 0 then return "no s.69A(1) interest" end
-  return util.and_list(words)
+  if #words == 0 then return "invokes no s.69A(1) interest" end
+  return "invokes only " .. util.and_list(words)
 end
 
 -- Is the hashtag (without '#', any case) one the order names?

@@ -31,7 +31,7 @@ speech.INTERESTS = {
   security_of_state     = "the security of the State",
   friendly_relations    = "friendly relations with foreign States",
   public_order          = "public order",
-  incitement_offence    = "preventing incitement to a cognizable offence relating to these interests",
+  incitement_offence    = "incitement to a cognizable offence relating to these interests",
 }
 
 local OWN_VOICE = { original = true, commentary = true }
@@ -128,14 +128,42 @@ function speech.term(p)
 end
 
 -- What inciting content the post contains, for a reason:
--- 'a call to violence ("burn the police station")', 'incitement (per its label)'.
+-- 'a call to violence ("burn the police station")', 'a direct threat ("...")',
+-- 'incitement (per its label; no listed phrase in the text)'.
 function speech.finding(p)
-  local what = p.labels.violence_call == true and "a call to violence or a threat" or "incitement"
-  local term = speech.term(p)
+  local term, list = speech.term(p)
+  local what
+  if p.labels.violence_call == true then
+    what = list == "threat" and "a direct threat" or
+           list == "violence" and "a call to violence" or "a call to violence or a threat"
+  else
+    what = "incitement"
+  end
   if term then
     return what .. ' ("' .. term .. '")'
   end
   return what .. " (per its label; no listed phrase in the text)"
+end
+
+-- Language codes a reason spells out.
+speech.LANGUAGES = { en = "English", hi = "Hindi", pa = "Punjabi", ur = "Urdu" }
+
+-- "p1 in Hindi", or "p1" when the post's language is not recorded.
+function speech.label_of(p)
+  local lang = p.language
+  if lang == nil then return tostring(p.id) end
+  return tostring(p.id) .. " in " .. (speech.LANGUAGES[lang] or lang)
+end
+
+-- "post p1" / "posts p1 and p2", for a reason.
+function speech.posts_phrase(ids)
+  if #ids == 1 then return "post " .. tostring(ids[1]) end
+  return "posts " .. util.and_list(ids)
+end
+
+-- "post p1 lacks" / "posts p1 and p2 lack": a subject and its verb.
+function speech.subject(ids, singular, plural)
+  return speech.posts_phrase(ids) .. " " .. (#ids == 1 and singular or plural)
 end
 
 -- The ids of a list of posts.
