@@ -1,12 +1,12 @@
 # The two commands of the README, and a few conveniences.
-#   make demo   install what is missing, build, decide the quick-start accounts
+#   make demo   install what is missing, build, run the farmers'-protest example
 #   make test   build and run the whole suite, then again under ASan+UBSan
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-DEMO_ARGS  ?= eval -p examples/quickstart/policy --as-of 2021-02-04 -f table --summary examples/quickstart/accounts.jsonl
+QUICKSTART ?= eval -p examples/quickstart/policy --as-of 2021-02-04 -f table --summary examples/quickstart/accounts.jsonl
 
-.PHONY: all deps build demo test test-plain test-asan clean
+.PHONY: all deps build demo quickstart test test-plain test-asan clean
 
 all: build
 
@@ -18,7 +18,10 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	./$(BUILD)/gavel $(DEMO_ARGS)
+	examples/farmers-protest/run.sh ./$(BUILD)/gavel
+
+quickstart: build
+	./$(BUILD)/gavel $(QUICKSTART)
 
 test-plain: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
