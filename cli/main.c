@@ -21,6 +21,9 @@ static const char usage[] =
     "  explain  tell why one record gets its decision, and what would change it\n"
     "  check    load a policy and lint it\n"
     "  doc      the policy as a document for lawyers (Markdown, HTML, DOT)\n"
+    "  diff     what a policy change does to a data set: old x new decisions\n"
+    "  report   an HTML report of decisions, and reasoned notices (--notices)\n"
+    "  replay   prove logged decisions are reproduced exactly\n"
     "\n"
     "Run 'gavel <command> --help' for a command's options.\n"
     "  --version   print the version and the Lua release linked\n";
@@ -143,7 +146,8 @@ int main(int argc, char **argv)
     }
     static const struct { const char *name; int (*run)(int, char **); } cmds[] = {
         { "eval", cmd_eval }, { "test", cmd_test }, { "explain", cmd_explain },
-        { "check", cmd_check }, { "doc", cmd_doc } };
+        { "check", cmd_check }, { "doc", cmd_doc },
+        { "diff", cmd_diff }, { "report", cmd_report }, { "replay", cmd_replay } };
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
         if (!strcmp(cmd, cmds[i].name))
             return cmds[i].run(argc - 1, argv + 1);

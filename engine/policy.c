@@ -910,6 +910,10 @@ const gavel_diag *gavel_policy_diag(const gavel_policy *p, size_t i)
 }
 const char *gavel_policy_name(const gavel_policy *p) { return p ? p->name : NULL; }
 const char *gavel_policy_version(const gavel_policy *p) { return p ? p->version : NULL; }
+const char *gavel_policy_jurisdiction(const gavel_policy *p)
+{
+    return p ? p->jurisdiction : NULL;
+}
 const char *gavel_policy_digest(const gavel_policy *p) { return p ? p->digest : NULL; }
 const char *gavel_policy_dir(const gavel_policy *p) { return p ? p->dir : NULL; }
 const gavel_limits *gavel_policy_limits(const gavel_policy *p) { return p ? &p->limits : NULL; }

@@ -3,7 +3,8 @@
 # Run as root, or as a user who can sudo.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config liblua5.4-dev libyaml-dev libcmocka-dev
-      nettle-dev libutf8proc-dev python3 python3-yaml)
+      nettle-dev libutf8proc-dev python3 python3-yaml
+      chromium fonts-dejavu-core)   # the report's screenshot test
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

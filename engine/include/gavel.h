@@ -99,6 +99,7 @@ const gavel_diag *gavel_policy_diag(const gavel_policy *p, size_t i);
 
 const char *gavel_policy_name(const gavel_policy *p);
 const char *gavel_policy_version(const gavel_policy *p);
+const char *gavel_policy_jurisdiction(const gavel_policy *p);   /* NULL if none */
 const char *gavel_policy_digest(const gavel_policy *p);   /* "sha256:<hex>" */
 const char *gavel_policy_dir(const gavel_policy *p);
 /* The limits in effect: defaults, then the manifest's, then the caller's. */

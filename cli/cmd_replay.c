@@ -1,0 +1,551 @@
+/*
+ * cmd_replay.c: `gavel replay DECISIONS.jsonl -p POLICY INPUT...`: proves
+ * that logged decisions can be made again. Each input record is evaluated
+ * under the policy, at the as_of its logged line gives, and the new
+ * decision is compared with the logged one, field by field: the policy
+ * (name, version, digest), decision, default, reasons (rule, outcome,
+ * cites, reason, evidence), defeated, fired, missing, errors and as_of.
+ *
+ * Logged lines are matched to records by id (the --id-field, else the
+ * record's position, as `gavel eval` numbers them), so a log may be a
+ * subset of the inputs or in another order. A logged decision with no
+ * record is a difference; a record with no logged decision is only
+ * counted. Exit 1 on any difference, 0 when every logged line is made
+ * again exactly, 2 when the replay could not run.
+ */
+#include "cli.h"
+#include "jsonread.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char replay_usage[] =
+    "usage: gavel replay DECISIONS.jsonl -p POLICY [options] [INPUT...]\n"
+    "\n"
+    "Re-evaluates the records of the inputs and confirms that every decision\n"
+    "logged in DECISIONS.jsonl (the output of 'gavel eval') is made again\n"
+    "exactly: same policy digest, the logged as_of, same decision, reasons,\n"
+    "citations, evidence, set-aside rules, missing facts and errors. Prints the\n"
+    "first differences (record, field, logged value, value now) and a summary.\n"
+    "\n"
+    "  -p, --policy DIR       the policy the decisions claim to come from\n"
+    "      --context FILE     the context file the decisions were made with\n"
+    "      --id-field NAME    record field used as the decision id (default: id)\n"
+    "      --input-format F   jsonl, json or yaml for stdin and unknown extensions\n"
+    "      --show N           differences to print (default 10; 0 for none)\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "exit status: 0 every logged decision is reproduced; 1 some differ or have no\n"
+    "record in the inputs; 2 could not run (usage, policy, unreadable input).\n";
+
+typedef struct replay_opts {
+    const char *log, *policy, *context, *id_field;
+    long        show;
+    gavel_format input_format;
+    gavel_limits limits;
+    char      **inputs;
+    int         ninputs;
+} replay_opts;
+
+/* ---- the log ----------------------------------------------------------------------- */
+
+typedef struct entry {
+    char  *line;      /* the logged text */
+    char  *key;       /* its id, compact JSON */
+    long   lineno;
+    size_t next;      /* next entry with the same key + 1; 0 for none */
+    int    matched;
+} entry;
+
+typedef struct logbook {
+    entry  *e;
+    size_t  n, cap;
+    size_t *slot;     /* hash of key -> first entry + 1 */
+    size_t  nslots;
+} logbook;
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The first not yet matched entry with this key, or NULL. */
+static entry *log_find(logbook *b, const char *key)
+{
+    if (!b->nslots)
+        return NULL;
+    size_t i = hash(key) & (b->nslots - 1);
+    for (; b->slot[i]; i = (i + 1) & (b->nslots - 1)) {
+        entry *e = &b->e[b->slot[i] - 1];
+        if (strcmp(e->key, key))
+            continue;
+        while (e->matched && e->next)
+            e = &b->e[e->next - 1];
+        return e->matched ? NULL : e;
+    }
+    return NULL;
+}
+
+static int log_index(logbook *b)
+{
+    b->nslots = 16;
+    while (b->nslots < b->n * 2)
+        b->nslots *= 2;
+    b->slot = calloc(b->nslots, sizeof *b->slot);
+    size_t *last = calloc(b->nslots, sizeof *last);   /* per slot: the chain's tail */
+    if (!b->slot || !last) {
+        free(last);
+        return -1;
+    }
+    for (size_t k = 0; k < b->n; k++) {
+        if (!b->e[k].key)
+            continue;
+        size_t i = hash(b->e[k].key) & (b->nslots - 1);
+        for (; b->slot[i]; i = (i + 1) & (b->nslots - 1))
+            if (!strcmp(b->e[b->slot[i] - 1].key, b->e[k].key))
+                break;
+        if (!b->slot[i])
+            b->slot[i] = k + 1;
+        else
+            b->e[last[i] - 1].next = k + 1;
+        last[i] = k + 1;
+    }
+    free(last);
+    return 0;
+}
+
+/* ---- differences --------------------------------------------------------------------- */
+
+typedef struct tally {
+    char *field;
+    unsigned long long n;
+} tally;
+
+typedef struct replay_state {
+    long   show, shown;
+    char  *policy_shown;   /* a policy difference already printed: once is enough */
+    tally *fields;
+    size_t nfields;
+    unsigned long long logged, reproduced, differ, missing_record, not_logged, bad_lines;
+    unsigned long long policy_only;   /* records that differ only in the policy */
+} replay_state;
+
+static void count_field(replay_state *s, const char *field)
+{
+    for (size_t i = 0; i < s->nfields; i++)
+        if (!strcmp(s->fields[i].field, field)) {
+            s->fields[i].n++;
+            return;
+        }
+    tally *t = realloc(s->fields, (s->nfields + 1) * sizeof *t);
+    char *f = strdup(field);
+    if (!t || !f) {
+        free(f);
+        if (t)
+            s->fields = t;
+        return;
+    }
+    s->fields = t;
+    s->fields[s->nfields++] = (tally){ f, 1 };
+}
+
+/* A value, short enough for a line. */
+static void put_value(const jv *v)
+{
+    if (!v) {
+        fputs("(absent)", stdout);
+        return;
+    }
+    char *t = jv_text(v);
+    if (!t)
+        return;
+    if (strlen(t) > 160)
+        printf("%.150s...", t);
+    else
+        fputs(t, stdout);
+    free(t);
+}
+
+static void report(replay_state *s, const char *id, long lineno, const char *field,
+                   const jv *logged, const jv *now, const char *note)
+{
+    if (s->shown++ >= s->show)
+        return;
+    if (id)
+        printf("%s (line %ld): %s: ", id, lineno, field);
+    else
+        printf("line %ld: ", lineno);
+    if (note) {
+        puts(note);
+        return;
+    }
+    fputs("logged ", stdout);
+    put_value(logged);
+    fputs(", now ", stdout);
+    put_value(now);
+    putchar('\n');
+}
+
+/* Compares a logged decision with the one made now. Returns differences. */
+static int compare(replay_state *s, const char *id, long lineno, const jv *l, const jv *n)
+{
+    int diffs = 0, others = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const jv *a = pass ? n : l, *b = pass ? l : n;
+        for (size_t i = 0; i < a->n; i++) {
+            const char *key = a->keys[i];
+            if (pass && jv_get(b, key))
+                continue;           /* compared on the first pass */
+            char path[512];
+            snprintf(path, sizeof path, "%s", key);
+            if (!jv_first_diff(jv_get(l, key), jv_get(n, key), path, sizeof path))
+                continue;
+            diffs++;
+            others += strcmp(key, "policy") != 0;
+            /* Tally by the field a person asks about: policy.digest, reasons, ... */
+            char field[64];
+            if (!strcmp(key, "policy"))
+                snprintf(field, sizeof field, "%.*s", (int)strcspn(path, "["), path);
+            else
+                snprintf(field, sizeof field, "%s", key);
+            count_field(s, field);
+            if (!strcmp(key, "policy")) {
+                /* A policy difference is the same on every line it touches:
+                 * print it once, count it always. */
+                char *pair = NULL, *a = jv_text(jv_get(l, key)), *b = jv_text(jv_get(n, key));
+                if (a && b && (pair = malloc(strlen(a) + strlen(b) + 2)))
+                    sprintf(pair, "%s\t%s", a, b);
+                free(a);
+                free(b);
+                if (pair && s->policy_shown && !strcmp(pair, s->policy_shown)) {
+                    free(pair);
+                    continue;
+                }
+                free(s->policy_shown);
+                s->policy_shown = pair;
+                report(s, id, lineno, path, jv_at_path(l, path), jv_at_path(n, path), NULL);
+                if (s->shown <= s->show)
+                    printf("  (not repeated below for the lines with the same %s)\n", path);
+                continue;
+            }
+            report(s, id, lineno, path, jv_at_path(l, path), jv_at_path(n, path), NULL);
+        }
+    }
+    s->policy_only += diffs && !others;
+    return diffs;
+}
+
+/* ---- the run ----------------------------------------------------------------------- */
+
+static int parse_opts(int argc, char **argv, replay_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->show = 10;
+    o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
+    if (!o->inputs)
+        return -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define TAKE(dst) do { if (!v) { cli_error("%s needs a value", a); return -1; } (dst) = v; i++; } while (0)
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(replay_usage, stdout);
+            fputs(cli_limit_help, stdout);
+            exit(EXIT_DONE);
+        } else if (!strcmp(a, "-p") || !strcmp(a, "--policy")) {
+            TAKE(o->policy);
+        } else if (!strcmp(a, "--context")) {
+            TAKE(o->context);
+        } else if (!strcmp(a, "--id-field")) {
+            TAKE(o->id_field);
+        } else if (!strcmp(a, "--show")) {
+            const char *n;
+            TAKE(n);
+            char *end;
+            o->show = strtol(n, &end, 10);
+            if (*end || !*n || o->show < 0) {
+                cli_error("--show needs a number");
+                return -1;
+            }
+        } else if (!strcmp(a, "--input-format")) {
+            const char *f;
+            TAKE(f);
+            if (!strcmp(f, "jsonl")) o->input_format = GAVEL_JSONL;
+            else if (!strcmp(f, "json")) o->input_format = GAVEL_JSON;
+            else if (!strcmp(f, "yaml")) o->input_format = GAVEL_YAML;
+            else {
+                cli_error("unknown input format '%s' (jsonl, json, yaml)", f);
+                return -1;
+            }
+        } else if (!strncmp(a, "--max-", 6)) {
+            int r = cli_limit_option(a, v, &o->limits);
+            if (r == 0) {
+                cli_error("unknown option '%s'", a);
+                return -1;
+            }
+            if (r < 0) {
+                cli_error("%s needs a positive number (suffixes k, M, G allowed)", a);
+                return -1;
+            }
+            i++;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            cli_error("unknown option '%s' (see 'gavel replay --help')", a);
+            return -1;
+        } else if (!o->log) {
+            o->log = a;
+        } else {
+            o->inputs[o->ninputs++] = argv[i];
+        }
+#undef TAKE
+    }
+    if (!o->log || !o->policy) {
+        cli_error("replay needs the decisions and a policy: gavel replay DECISIONS.jsonl "
+                  "-p POLICY INPUT... (see 'gavel replay --help')");
+        return -1;
+    }
+    if (!strcmp(o->log, "-") && o->ninputs == 0) {
+        cli_error("replay: the decisions and the records cannot both come from stdin");
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads the log. Lines that are not decisions are differences already. */
+static int read_log(const char *path, logbook *b, replay_state *s)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f) {
+        cli_error("%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char *buf = NULL;
+    size_t cap = 0;
+    long len, lineno = 0;
+    int rc = 0;
+    while ((len = cli_getline(&buf, &cap, f)) >= 0) {
+        lineno++;
+        if (strspn(buf, " \t") == (size_t)len)
+            continue;
+        if (b->n == b->cap) {
+            size_t ncap = b->cap ? b->cap * 2 : 256;
+            entry *e = realloc(b->e, ncap * sizeof *e);
+            if (!e) {
+                rc = -1;
+                break;
+            }
+            b->e = e;
+            b->cap = ncap;
+        }
+        entry *e = &b->e[b->n];
+        memset(e, 0, sizeof *e);
+        e->lineno = lineno;
+        char err[200];
+        jv *v = jv_parse(buf, (size_t)len, err, sizeof err);
+        const jv *id = jv_get(v, "id");
+        s->logged++;
+        if (!v || v->type != JV_OBJ || !id) {
+            char note[300];
+            snprintf(note, sizeof note, "not a decision (%s)",
+                     !v ? err : "no \"id\"");
+            count_field(s, "unreadable line");
+            s->bad_lines++;
+            s->differ++;
+            report(s, NULL, lineno, "line", NULL, NULL, note);
+            jv_free(v);
+            continue;
+        }
+        e->key = jv_text(id);
+        e->line = strdup(buf);
+        jv_free(v);
+        if (!e->key || !e->line) {
+            free(e->key);
+            free(e->line);
+            rc = -1;
+            break;
+        }
+        b->n++;
+    }
+    if (ferror(f)) {
+        cli_error("%s: read error: %s", path, strerror(errno));
+        rc = -1;
+    } else if (rc) {
+        cli_error("out of memory reading %s", path);
+    }
+    free(buf);
+    if (f != stdin)
+        fclose(f);
+    return rc ? rc : log_index(b);
+}
+
+/* Evaluates one record against its logged line and compares. */
+static int replay_one(replay_state *s, gavel_evaluator *ev, const gavel_record *rec,
+                      gavel_decision *d, logbook *b)
+{
+    if (gavel_evaluate(ev, rec, d) == GAVEL_ENOMEM)
+        return -1;
+    char err[200], id[256];
+    jv *idv = jv_parse(gavel_decision_id(d), strlen(gavel_decision_id(d)), err, sizeof err);
+    char *key = idv ? jv_text(idv) : NULL;
+    jv_free(idv);
+    entry *e = key ? log_find(b, key) : NULL;
+    free(key);
+    if (!e) {
+        s->not_logged++;
+        return 0;
+    }
+    e->matched = 1;
+    cli_id_plain(gavel_decision_id(d), id, sizeof id);
+    jv *l = jv_parse(e->line, strlen(e->line), err, sizeof err);
+    if (!l)
+        return -1;
+    const char *as_of = jv_get_str(l, "as_of");
+    if (as_of && strcmp(as_of, gavel_evaluator_as_of(ev))) {
+        if (gavel_evaluator_set_as_of(ev, as_of) != GAVEL_OK) {
+            count_field(s, "as_of");
+            s->differ++;
+            report(s, id, e->lineno, "as_of", NULL, NULL, gavel_evaluator_errmsg(ev));
+            jv_free(l);
+            return 0;
+        }
+        if (gavel_evaluate(ev, rec, d) == GAVEL_ENOMEM) {
+            jv_free(l);
+            return -1;
+        }
+    }
+    size_t len;
+    const char *json = gavel_decision_json(d, &len);
+    jv *n = json ? jv_parse(json, len, err, sizeof err) : NULL;
+    if (!n) {
+        jv_free(l);
+        return -1;
+    }
+    if (compare(s, id, e->lineno, l, n))
+        s->differ++;
+    else
+        s->reproduced++;
+    jv_free(l);
+    jv_free(n);
+    return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    replay_opts o;
+    if (parse_opts(argc, argv, &o) != 0) {
+        free(o.inputs);
+        return EXIT_TROUBLE;
+    }
+    int status = EXIT_TROUBLE, trouble = 0;
+    logbook b;
+    memset(&b, 0, sizeof b);
+    replay_state s;
+    memset(&s, 0, sizeof s);
+    s.show = o.show;
+    gavel_policy *p = NULL;
+    gavel_evaluator *ev = NULL;
+    gavel_record *rec = gavel_record_new();
+    gavel_decision *d = gavel_decision_new();
+    if (!rec || !d)
+        goto done;
+    if (!(p = cli_load_policy(o.policy, &o.limits)))
+        goto done;
+    ev = gavel_evaluator_new(p);
+    if (!ev || gavel_evaluator_status(ev) != GAVEL_OK ||
+        (o.context && gavel_evaluator_set_context_file(ev, o.context) != GAVEL_OK) ||
+        (o.id_field && gavel_evaluator_set_id_field(ev, o.id_field) != GAVEL_OK)) {
+        cli_error("%s", ev ? gavel_evaluator_errmsg(ev) : "out of memory");
+        goto done;
+    }
+    if (read_log(o.log, &b, &s) != 0)
+        goto done;
+
+    static char *const stdin_only[] = { "-" };
+    char *const *inputs = o.ninputs ? o.inputs : stdin_only;
+    int ninputs = o.ninputs ? o.ninputs : 1;
+    uint64_t position = 0;
+    for (int i = 0; i < ninputs && !trouble; i++) {
+        gavel_reader *rd = gavel_reader_open(inputs[i], o.input_format, gavel_policy_limits(p));
+        if (!rd || gavel_reader_status(rd) != GAVEL_OK) {
+            cli_error("%s", rd ? gavel_reader_errmsg(rd) : "out of memory");
+            trouble = 1;
+            gavel_reader_free(rd);
+            continue;
+        }
+        int got;
+        while ((got = gavel_reader_next(rd, rec)) == 1) {
+            gavel_record_set_position(rec, ++position);
+            if (replay_one(&s, ev, rec, d, &b) != 0) {
+                cli_error("out of memory");
+                trouble = 1;
+                break;
+            }
+        }
+        if (got < 0) {
+            cli_error("%s", gavel_reader_errmsg(rd));
+            trouble = 1;
+        }
+        gavel_reader_free(rd);
+    }
+    for (size_t i = 0; i < b.n && !trouble; i++) {
+        if (b.e[i].matched)
+            continue;
+        char id[256];
+        cli_id_plain(b.e[i].key, id, sizeof id);
+        s.missing_record++;
+        s.differ++;
+        count_field(&s, "record");
+        report(&s, id, b.e[i].lineno, "record", NULL, NULL, "no record with this id in the inputs");
+    }
+    if (trouble)
+        goto done;
+    if (s.shown > s.show)
+        printf("... and %ld more difference%s\n", s.shown - s.show, s.shown - s.show == 1 ? "" : "s");
+    printf("replay: %llu logged decision%s, %llu reproduced, %llu differ", s.logged,
+           s.logged == 1 ? "" : "s", s.reproduced, s.differ);
+    if (s.missing_record)
+        printf(" (%llu with no record in the inputs)", s.missing_record);
+    if (s.policy_only)
+        printf(" (%llu only in the policy)", s.policy_only);
+    printf("; policy %s %s %s\n", gavel_policy_name(p), gavel_policy_version(p),
+           gavel_policy_digest(p));
+    if (s.nfields) {
+        fputs("differences by field:", stdout);
+        for (size_t i = 0; i < s.nfields; i++)
+            printf("%s %s %llu", i ? "," : "", s.fields[i].field, s.fields[i].n);
+        putchar('\n');
+    }
+    for (size_t i = 0; i < s.nfields; i++)
+        if (!strcmp(s.fields[i].field, "policy.digest"))
+            puts("the policy's digest is not the logged one: these decisions were made with "
+                 "other rules, lexicons or manifest");
+    if (s.not_logged)
+        printf("%llu input record%s had no logged decision (not a difference)\n", s.not_logged,
+               s.not_logged == 1 ? "" : "s");
+    if (fflush(stdout) != 0) {
+        cli_error("<stdout>: write error");
+        goto done;
+    }
+    status = s.differ ? EXIT_FAILED : EXIT_DONE;
+done:
+    for (size_t i = 0; i < b.n; i++) {
+        free(b.e[i].line);
+        free(b.e[i].key);
+    }
+    free(b.e);
+    free(b.slot);
+    for (size_t i = 0; i < s.nfields; i++)
+        free(s.fields[i].field);
+    free(s.fields);
+    free(s.policy_shown);
+    gavel_decision_free(d);
+    gavel_record_free(rec);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+    free(o.inputs);
+    return status;
+}
