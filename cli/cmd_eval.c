@@ -34,6 +34,7 @@ static const char eval_usage[] =
     "  -j, --jobs N           evaluate with N threads (default: the number of cores);\n"
     "                         output stays in input order\n"
     "      --summary          counts per outcome and determining rule on stderr\n"
+    "      --summary=json     the same as one JSON object, for scripts\n"
     "  -q, --quiet            no progress line (shown only when stderr is a terminal)\n"
     "  -h, --help             this help\n"
     "\n"
@@ -117,6 +118,24 @@ static void summary_free(summary *s)
     s->rules = NULL;
 }
 
+/* --summary=json: one object on stderr, for scripts. Names are rule ids and
+ * outcomes ([a-z0-9._-:/] only), so they need no escaping. */
+static void summary_print_json(const summary *s)
+{
+    fprintf(stderr, "{\"records\":%llu,\"defaults\":%llu,\"errors\":%llu,\"outcomes\":{",
+            s->records, s->defaults, s->errors);
+    for (size_t i = 0; s->outcomes && i < s->noutcomes; i++)
+        fprintf(stderr, "%s\"%s\":%llu", i ? "," : "", s->outcomes[i].name, s->outcomes[i].n);
+    fputs("},\"rules\":{", stderr);
+    int first = 1;
+    for (size_t i = 0; s->rules && i < s->nrules; i++)
+        if (s->rules[i].n) {
+            fprintf(stderr, "%s\"%s\":%llu", first ? "" : ",", s->rules[i].name, s->rules[i].n);
+            first = 0;
+        }
+    fputs("}}\n", stderr);
+}
+
 static void summary_print(summary *s)
 {
     fprintf(stderr, "%llu records\n", s->records);
@@ -174,6 +193,8 @@ static int parse_opts(int argc, char **argv, eval_opts *o)
             }
         } else if (!strcmp(a, "--summary")) {
             o->summary = 1;
+        } else if (!strcmp(a, "--summary=json")) {
+            o->summary = 2;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
@@ -608,7 +629,9 @@ int cmd_eval(int argc, char **argv)
     show_progress(&r, 1);
     if (fflush(r.out) != 0 || ferror(r.out))
         r.broken = 1;
-    if (o.summary)
+    if (o.summary == 2)
+        summary_print_json(&r.t.sum);
+    else if (o.summary)
         summary_print(&r.t.sum);
     summary_free(&r.t.sum);
     if (r.broken && errno == EPIPE && !o.output) {

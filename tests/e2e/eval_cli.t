@@ -86,3 +86,12 @@ wait $pid
 [ ! -e "$(workdir)/cut.jsonl" ] || fail "an interrupted run left the output file"
 ls "$(workdir)" | grep -q 'cut.jsonl.tmp' && fail "an interrupted run left its temporary file"
 true
+
+# --summary=json for scripts.
+gavel eval -p $Q/policy --as-of 2021-02-04 --summary=json $Q/accounts.jsonl
+python3 - "$(workdir)/err" <<'PY' || fail "--summary=json"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["records"] == 20 and s["outcomes"] == {"withhold": 8, "review": 3, "keep": 9}, s
+assert s["rules"]["x.news_media"] == 3 and s["defaults"] == 5, s
+PY
