@@ -3,16 +3,23 @@
  * finds their terms in text.
  *
  * Owns: the term file format (trim, comments, BOM, CRLF, errors with the
- * line), the one folding function shared by terms and text, the automaton
- * build, and gvlex_find.
+ * line), the folding that terms and text share, the automaton build, and
+ * gvlex_find.
  *
  * Folding is Unicode full case folding plus canonical decomposition, with
- * default-ignorable code points (soft hyphen, zero-width space and joiners,
- * BOM) dropped, all done per code point by utf8proc_decompose_char; ASCII
- * takes a fast path that never calls utf8proc. Terms are folded once at
- * parse time and inserted byte-wise into a trie; text is folded code point
- * by code point in find and fed byte-wise through the automaton, so find
- * needs no memory of its own and is safe from any thread.
+ * default-ignorable code points (soft hyphen, zero-width space and joiners)
+ * dropped: utf8proc_decompose_char per code point, so 'ß' is "ss", final
+ * 'ς' is 'σ' and 'ü' is u + U+0308. ASCII never calls utf8proc, and a code
+ * point that folds to itself (most letters of caseless scripts) is fed as
+ * it stands. Marks are not reordered (NFD would), so a text that stacks
+ * two marks in a non-canonical order does not match (rare in practice).
+ *
+ * Terms are folded at parse time into a byte trie; find folds text one
+ * code point at a time and feeds the bytes through the automaton, using
+ * only its own stack, so one lexicon serves any number of threads. Match
+ * rules: earliest start, then longest. A match must end where a code
+ * point's folding ends, not before a combining mark, and start where a
+ * code point's folding starts ("sen" is not in "großen").
  *
  * Layout. States are numbered breadth first, which makes the children of a
  * state a contiguous run of state numbers: the edge into state s is just
@@ -20,9 +27,10 @@
  * ascending). The shallow states, where text spends nearly all its time,
  * also get a dense row of complete transitions over byte classes (bytes
  * that occur in no term share class 0, which always leads back to the
- * root); rows are added breadth first until DENSE_CAP bytes. Deeper states
- * use the sparse children plus failure links. 100,000 terms of ordinary
- * length cost about 13 bytes per trie state plus the dense rows.
+ * root); rows are added breadth first up to DENSE_CAP bytes. Deeper states
+ * use their sparse children plus failure links. That is 13 bytes a state
+ * plus at most 1 MB of rows and a 12 KB fold cache: 100,000 terms of
+ * ordinary length come to about 13 MB and build in well under a second.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -146,17 +154,6 @@ static int fold_at(const unsigned char *s, int k, unsigned char *buf,
     return k;
 }
 
-/* Folded length of the code point of k valid bytes at s. */
-static int fold_len(const unsigned char *s, int k)
-{
-    if (k == 1)
-        return 1;
-    unsigned char buf[FOLD_BYTES];
-    const unsigned char *f;
-    int mark;
-    return fold_at(s, k, buf, &f, &mark);
-}
-
 /* ---- automaton: matching ------------------------------------------------ */
 
 static inline uint32_t child(const gvlex *lx, uint32_t s, unsigned char c)
@@ -203,9 +200,7 @@ static inline uint32_t step(const gvlex *lx, uint32_t s, unsigned char c)
  * such an expansion. Only code points that fold to something else write
  * to it, and they clear the stale bits since the last write first, so
  * ASCII and caseless text never touch it. */
-#ifndef RING_BITS               /* overridable to test starts_clean */
-#define RING_BITS 4096          /* a multiple of 64 */
-#endif
+#define RING_BITS 4096          /* a multiple of 64; terms are shorter */
 
 typedef struct ring {
     uint64_t w[RING_BITS / 64];   /* 1 = inside an expansion */
@@ -242,42 +237,20 @@ static void ring_expansion(ring *r, size_t at, int n)
     r->clr = at + (size_t)n;
 }
 
-/* The slow answer, for a term too long for the ring: walk back from the
- * match's end (text offset end) refolding until tl folded bytes are
- * covered. The match holds valid UTF-8 only, since invalid bytes reset the
- * automaton. */
-static int starts_clean(const unsigned char *s, size_t end, uint32_t tl)
-{
-    size_t sum = 0, p = end;
-    while (sum < tl) {
-        if (p == 0)
-            return 0;
-        size_t q = p - 1;
-        while (q > 0 && p - q < 4 && (s[q] & 0xC0) == 0x80)
-            q--;
-        int k = (int)(p - q);
-        if (gv_utf8_seq(s + q, k) != k)
-            return 0;
-        sum += (size_t)fold_len(s + q, k);
-        p = q;
-    }
-    return sum == tl;
-}
-
 /* One find in progress. */
 typedef struct scan {
-    const gvlex         *lx;
-    const unsigned char *s;
+    const gvlex *lx;
     int32_t  best;        /* term, -1 until something matched */
     size_t   bstart;      /* its start, in folded bytes */
     uint32_t blen;        /* its folded length */
     ring     ring;
 } scan;
 
-/* Considers the terms ending in state st at folded offset fend (text offset
- * tend). The output chain runs longest first, i.e. earliest start first, so
- * the first term that starts cleanly is the best one ending here. */
-static void consider(scan *sc, uint32_t st, size_t fend, size_t tend)
+/* Considers the terms ending in state st at folded offset fend. The output
+ * chain runs longest first, i.e. earliest start first, so the first term
+ * that starts cleanly is the best one ending here. Terms are shorter than
+ * RING_BITS, so the ring covers every start. */
+static void consider(scan *sc, uint32_t st, size_t fend)
 {
     const gvlex *lx = sc->lx;
     ring_sync(&sc->ring, fend);
@@ -286,10 +259,8 @@ static void consider(scan *sc, uint32_t st, size_t fend, size_t tend)
         size_t fs = fend - tl;
         if (sc->best >= 0 && (fs > sc->bstart || (fs == sc->bstart && tl <= sc->blen)))
             return;
-        const uint64_t *w = &sc->ring.w[(fs / 64) % (RING_BITS / 64)];
-        int clean = tl < RING_BITS ? !(*w >> (fs % 64) & 1)
-                                   : starts_clean(sc->s, tend, tl);
-        if (clean) {
+        uint64_t w = sc->ring.w[(fs / 64) % (RING_BITS / 64)];
+        if (!(w >> (fs % 64) & 1)) {
             sc->best = t;
             sc->bstart = fs;
             sc->blen = tl;
@@ -307,14 +278,13 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
         return NULL;
     scan sc;                        /* the ring's bits need no clearing */
     sc.lx = lx;
-    sc.s = (const unsigned char *)text;
     sc.best = -1;
     sc.bstart = 0;
     sc.blen = 0;
     sc.ring.clr = 0;
-    const unsigned char *s = sc.s;
+    const unsigned char *s = (const unsigned char *)text;
     uint32_t st = 0, pst = 0;
-    size_t fpos = 0, pfpos = 0, ptend = 0, i = 0;
+    size_t fpos = 0, pfpos = 0, i = 0;
     int pend = 0;
 
     while (i < len) {
@@ -328,7 +298,7 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
         }
         if (s[i] < 0x80) {
             if (pend) {             /* ASCII is never a combining mark */
-                consider(&sc, pst, pfpos, ptend);
+                consider(&sc, pst, pfpos);
                 pend = 0;
             }
             /* A run of ASCII is most text: keep it tight, leaving only
@@ -342,7 +312,7 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
             int k = gv_utf8_seq(s + i, len - i);
             if (k == 0) {           /* opaque byte: matches nothing */
                 if (pend) {
-                    consider(&sc, pst, pfpos, ptend);
+                    consider(&sc, pst, pfpos);
                     pend = 0;
                 }
                 st = 0;
@@ -365,7 +335,7 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
                 continue;           /* ignorable: invisible to matching */
             if (pend) {
                 if (!mark)
-                    consider(&sc, pst, pfpos, ptend);
+                    consider(&sc, pst, pfpos);
                 pend = 0;
             }
             if (kind == FOLD_CHANGES)
@@ -378,11 +348,10 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
             pend = 1;
             pst = st;
             pfpos = fpos;
-            ptend = i;
         }
     }
     if (pend)
-        consider(&sc, pst, pfpos, ptend);
+        consider(&sc, pst, pfpos);
     return sc.best >= 0 ? lx->pool + lx->toff[sc.best] : NULL;
 }
 
@@ -684,7 +653,12 @@ static int parse_line(parser *p, const unsigned char *s, size_t n,
                      "(only ignorable characters)");
         return -1;
     }
-    if (p->fold.len >= MAX_STATES || p->pool.len >= MAX_STATES) {
+    if (p->fold.len >= RING_BITS) {
+        gv_error_set(err, line, 1, "lexicon term too long (%zu bytes once "
+                     "folded, the limit is %d)", p->fold.len, RING_BITS - 1);
+        return -1;
+    }
+    if (p->pool.len >= MAX_STATES) {
         gv_error_set(err, line, 1, "lexicon too large");
         return -1;
     }

@@ -92,7 +92,8 @@ static void test_tie_longest(void **state)
 static void test_overlapping(void **state)
 {
     (void)state;
-    /* "them alive" is complete before "burn them" ends, but starts later. */
+    /* The two overlap on "them"; the one that starts first wins, though
+     * it is listed second. */
     gvlex *lx = lex("them alive\nburn them\n");
     assert_found(lx, "burn them alive", "burn them");
     assert_found(lx, "urn them alive", "them alive");
@@ -238,6 +239,33 @@ static void test_expansion_boundaries(void **state)
     lx = lex("fish\n");
     assert_found(lx, "\xEF\xAC\x81sh", "fish");   /* U+FB01 ﬁ folds to fi */
     gvlex_free(lx);
+
+    /* A long term ("s" then 1500 ß, 3001 bytes folded) over a long run of
+     * ß: its folded form occurs everywhere, but always starting inside a
+     * ß, until an ASCII s shifts the parity. */
+    enum { REPS = 1500 };
+    char *term = malloc(2 * REPS + 3), *text = malloc(2 * 2 * REPS + 4);
+    assert_non_null(term);
+    assert_non_null(text);
+    size_t n = 0;
+    term[n++] = 's';
+    for (int i = 0; i < REPS; i++, n += 2)
+        memcpy(term + n, "ß", 2);
+    term[n++] = '\n';
+    term[n] = '\0';
+    size_t m = 0;
+    for (int i = 0; i < 2 * REPS; i++, m += 2)
+        memcpy(text + m, "ß", 2);
+    text[m] = '\0';
+    lx = lex(term);
+    assert_none(lx, text);
+    text[2 * (REPS - 1)] = 's';              /* one ß becomes "s" + ... */
+    memmove(text + 2 * (REPS - 1) + 1, text + 2 * REPS, m - 2 * REPS + 1);
+    term[n - 1] = '\0';
+    assert_found(lx, text, term);
+    gvlex_free(lx);
+    free(term);
+    free(text);
 }
 
 static void test_ignorables(void **state)
@@ -331,7 +359,23 @@ static void test_parse_errors(void **state)
     const char ignorable[] = "a\n\n\xE2\x80\x8B\xC2\xAD\n";  /* ZWSP, SHY */
     assert_int_equal(parse_error(ignorable, sizeof ignorable - 1, "nothing"), 3);
 
+    /* 2048 ß fold to 4096 bytes, one past the limit. */
+    char *big = malloc(3 + 4096 + 2);
+    assert_non_null(big);
+    memcpy(big, "a\n", 2);
+    for (int i = 0; i < 2048; i++)
+        memcpy(big + 2 + 2 * i, "ß", 2);
+    memcpy(big + 2 + 4096, "\n", 2);
+    assert_int_equal(parse_error(big, strlen(big), "too long"), 2);
+    big[2 + 4094] = 'x';                     /* 2047 ß and an x: fits */
+    big[2 + 4095] = '\n';
     gv_error err = { 0 };
+    gvlex *lx = gvlex_parse(big, strlen(big), &err);
+    assert_non_null(lx);
+    assert_int_equal(gvlex_count(lx), 2);
+    gvlex_free(lx);
+    free(big);
+
     assert_null(gvlex_parse("x\n\xC3\xA9\xC3", 6, &err));
     assert_int_equal(err.line, 2);
     assert_int_equal(err.col, 3);
