@@ -54,7 +54,16 @@ typedef struct gvpol_rule {
 typedef struct gvpol_lexicon {
     char  *name;
     gvlex *lex;
+    int    words;          /* match: words (whole words only) */
 } gvpol_lexicon;
+
+/* ---- words (words.c) ------------------------------------------------------------ */
+
+#define GV_WORD_SEP '\x01'
+/* Appends text as its words, GV_WORD_SEP before, between and after them. */
+void  gv_words(gv_buf *out, const char *text, size_t len);
+/* A lexicon file with every term line in word form; malloc'd. */
+char *gv_words_lexicon(const char *text, size_t len, size_t *outlen);
 
 struct gavel_policy {
     gavel_status status;

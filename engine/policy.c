@@ -357,6 +357,8 @@ static void read_tests(loader *ld, const gv_value *m)
     }
 }
 
+static void digest_part(struct sha256_ctx *sha, const char *name, const char *text, size_t len);
+
 static int lexicon_cmp(const void *a, const void *b)
 {
     return strcmp(((const gvpol_lexicon *)a)->name, ((const gvpol_lexicon *)b)->name);
@@ -378,8 +380,20 @@ static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
         return;
     for (uint32_t i = 0; i < v->len; i++) {
         const gv_member *e = &v->u.members[i];
-        if (e->val->type != GV_STR) {
-            at(ld, e->val, "lexicon '%s' must name a file", e->key);
+        const gv_value *file = e->val, *match = NULL;
+        if (file->type == GV_OBJ) {            /* {file: ..., match: words} */
+            match = gv_gets(file, "match");
+            file = gv_gets(file, "file");
+        }
+        if (!file || file->type != GV_STR) {
+            at(ld, e->val, "lexicon '%s' must name a file, or be {file: ..., match: "
+                           "substring|words}", e->key);
+            continue;
+        }
+        if (match && (match->type != GV_STR ||
+                      (strcmp(match->u.s, "words") && strcmp(match->u.s, "substring")))) {
+            at(ld, match, "lexicon '%s': match is 'substring' (the default) or 'words'",
+               e->key);
             continue;
         }
         int ident = e->klen > 0 && !(e->key[0] >= '0' && e->key[0] <= '9');
@@ -392,7 +406,8 @@ static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
             continue;
         }
         p->lexicons[p->nlexicons].name = strdup(e->key);
-        p->lexicons[p->nlexicons].lex = (gvlex *)e->val;   /* resolved below */
+        p->lexicons[p->nlexicons].lex = (gvlex *)file;     /* resolved below */
+        p->lexicons[p->nlexicons].words = match && !strcmp(match->u.s, "words");
         p->nlexicons++;
     }
     qsort(p->lexicons, (size_t)p->nlexicons, sizeof *p->lexicons, lexicon_cmp);
@@ -409,14 +424,18 @@ static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
             free(path);
             continue;
         }
-        sha256_update(sha, strlen(file->u.s) + 1, (const uint8_t *)file->u.s);
-        uint8_t n8[8];
-        for (int k = 0; k < 8; k++)
-            n8[k] = (uint8_t)((uint64_t)len >> (8 * k));
-        sha256_update(sha, 8, n8);
-        sha256_update(sha, len, (const uint8_t *)text);
+        digest_part(sha, file->u.s, text, len);
+        if (p->lexicons[i].words) {
+            size_t wlen;
+            char *words = gv_words_lexicon(text, len, &wlen);
+            free(text);
+            text = words;
+            len = wlen;
+        }
         gv_error ge = { 0 };
-        p->lexicons[i].lex = gvlex_parse(text, len, &ge);
+        p->lexicons[i].lex = text ? gvlex_parse(text, len, &ge) : NULL;
+        if (!text)
+            snprintf(ge.msg, sizeof ge.msg, "out of memory");
         if (!p->lexicons[i].lex)
             gvpol_diag(p, GAVEL_ERROR, path, ge.line, ge.col ? ge.col : 1, "%s", ge.msg);
         free(text);

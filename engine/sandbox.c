@@ -595,18 +595,46 @@ static int h_days_between(lua_State *L)
 
 /* ---- lexicons ----------------------------------------------------------------- */
 
+typedef struct lexref {
+    const gvlex *lex;
+    int          words;
+} lexref;
+
+/* lexicon.NAME:find(text). In word mode the text is first reduced to its
+ * words (words.c) and the term comes back with plain spaces. */
 static int lex_find(lua_State *L)
 {
-    const gvlex *const *ud = luaL_checkudata(L, 1, "gavel.lexicon");
+    const lexref *ud = luaL_checkudata(L, 1, "gavel.lexicon");
     if (lua_isnoneornil(L, 2)) {
         lua_pushnil(L);
         return 1;
     }
     size_t n;
     const char *text = luaL_checklstring(L, 2, &n);
-    const char *term = gvlex_find(*ud, text, n);
+    if (!ud->words) {
+        const char *term = gvlex_find(ud->lex, text, n);
+        if (term)
+            lua_pushstring(L, term);
+        else
+            lua_pushnil(L);
+        return 1;
+    }
+    gv_buf b = GV_BUF_INIT;
+    gv_words(&b, text, n);
+    const char *term = b.oom ? NULL : gvlex_find(ud->lex, b.ptr, b.len);
+    char plain[4096];
+    size_t k = 0;
+    for (const char *c = term; c && *c && k + 1 < sizeof plain; c++)
+        if (*c != GV_WORD_SEP || (k > 0 && plain[k - 1] != ' '))
+            plain[k++] = *c == GV_WORD_SEP ? ' ' : *c;
+    while (k > 0 && plain[k - 1] == ' ')
+        k--;
+    int oom = b.oom;
+    gv_buf_free(&b);
+    if (oom)
+        return luaL_error(L, "lexicon find: out of memory");
     if (term)
-        lua_pushstring(L, term);
+        lua_pushlstring(L, plain, k);
     else
         lua_pushnil(L);
     return 1;
@@ -634,8 +662,9 @@ static void push_lexicons(lua_State *L, const gavel_policy *p)
     lua_newtable(L);                                      /* what rules see */
     lua_createtable(L, 0, p ? p->nlexicons : 0);          /* the contents */
     for (int i = 0; p && i < p->nlexicons; i++) {
-        const gvlex **ud = lua_newuserdatauv(L, sizeof *ud, 0);
-        *ud = p->lexicons[i].lex;
+        lexref *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+        ud->lex = p->lexicons[i].lex;
+        ud->words = p->lexicons[i].words;
         luaL_setmetatable(L, "gavel.lexicon");
         lua_setfield(L, -2, p->lexicons[i].name);
     }

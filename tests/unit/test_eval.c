@@ -284,6 +284,41 @@ static void test_lexicon_in_rules(void **state)
     tu_rmdir(dir);
 }
 
+static void test_lexicon_words(void **state)
+{
+    (void)state;
+    const char *dir = tu_policy_dir(
+        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
+        "on_error: withhold\nrules: [rules.lua]\n"
+        "lexicons: { words: {file: words.txt, match: words}, sub: sub.txt }\n",
+        "rule 'w' { outcome = 'withhold', reason = '{t}/{u}',\n"
+        "  when = function(r) local t = lexicon.words:find(r.text)\n"
+        "    return t ~= nil, { t = t, u = lexicon.sub:find(r.text) or '-' } end }\n");
+    tu_write(dir, "words.txt", "# whole words only\nkill\nburn  them\nमार\n");
+    tu_write(dir, "sub.txt", "kill\n");
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    /* "kill" inside "skill": a substring, not a word. */
+    tu_eval(ev, d, "{\"text\":\"a real skill\"}");
+    assert_string_equal(gavel_decision_outcome(d), "keep");
+    tu_eval(ev, d, "{\"text\":\"They said: KILL, now.\"}");
+    assert_string_equal(gavel_decision_reason(d, 0)->reason, "kill/kill");
+    /* Any run of spaces and punctuation between a phrase's words. */
+    tu_eval(ev, d, "{\"text\":\"go burn -- them!\"}");
+    assert_string_equal(gavel_decision_reason(d, 0)->reason, "burn them/-");
+    /* A vowel sign is part of the word: मार is not the word मारो. */
+    tu_eval(ev, d, "{\"text\":\"उसे मारो\"}");
+    assert_string_equal(gavel_decision_outcome(d), "keep");
+    tu_eval(ev, d, "{\"text\":\"मार दो\"}");
+    assert_string_equal(gavel_decision_reason(d, 0)->reason, "मार/-");
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+    tu_rmdir(dir);
+}
+
 static void test_helpers(void **state)
 {
     (void)state;
@@ -318,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_in_force),
         cmocka_unit_test(test_context_and_as_of),
         cmocka_unit_test(test_lexicon_in_rules),
+        cmocka_unit_test(test_lexicon_words),
         cmocka_unit_test(test_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
