@@ -94,7 +94,7 @@ int cli_parse_size(const char *s, unsigned long long *out)
 }
 
 const char cli_limit_help[] =
-    "limits (per record unless said; defaults in docs/limits.md):\n"
+    "limits (per record unless said; see docs/policy.md, Limits):\n"
     "  --max-instructions N   Lua instructions per record (10000000)\n"
     "  --max-millis N         wall-clock milliseconds per record (2000)\n"
     "  --max-memory SIZE      Lua memory per evaluator (256M)\n"

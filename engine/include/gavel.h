@@ -8,6 +8,8 @@
  *   gavel_evaluator  evaluates records against a policy. Owns a Lua state:
  *                    one evaluator per thread, never shared.
  *   gavel_record     one input record (parsed, or the error that stopped it).
+ *                    Evaluation only reads it: several evaluators on several
+ *                    threads may evaluate the same record at once.
  *   gavel_reader     a stream of records from a file or stdin.
  *   gavel_decision   the outcome for one record, with its reasons. Reused
  *                    from record to record to avoid allocation.
