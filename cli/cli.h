@@ -32,6 +32,12 @@ int cli_parse_size(const char *s, unsigned long long *out);
 int cli_limit_option(const char *name, const char *value, gavel_limits *l);
 extern const char cli_limit_help[];
 
+/* The options every command that reads records shares: --input-format F
+ * and the --max-* limits. 1 when `name` was one (its value is used), 0 when
+ * it is not, -1 after saying what was wrong. */
+int cli_input_option(const char *name, const char *value, gavel_format *format,
+                     gavel_limits *limits);
+
 /* ---- output writers (output.c) ------------------------------------------ */
 
 typedef enum out_format { OUT_JSONL, OUT_JSON, OUT_YAML, OUT_CSV, OUT_TABLE } out_format;

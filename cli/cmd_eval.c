@@ -181,16 +181,6 @@ static int parse_opts(int argc, char **argv, eval_opts *o)
                 cli_error("unknown format '%s' (jsonl, json, yaml, csv, table)", f);
                 return -1;
             }
-        } else if (!strcmp(a, "--input-format")) {
-            const char *f;
-            TAKE(f);
-            if (!strcmp(f, "jsonl")) o->input_format = GAVEL_JSONL;
-            else if (!strcmp(f, "json")) o->input_format = GAVEL_JSON;
-            else if (!strcmp(f, "yaml")) o->input_format = GAVEL_YAML;
-            else {
-                cli_error("unknown input format '%s' (jsonl, json, yaml)", f);
-                return -1;
-            }
         } else if (!strcmp(a, "--summary")) {
             o->summary = 1;
         } else if (!strcmp(a, "--summary=json")) {
@@ -207,16 +197,9 @@ static int parse_opts(int argc, char **argv, eval_opts *o)
                 return -1;
             }
             o->jobs = (int)n;
-        } else if (!strncmp(a, "--max-", 6)) {
-            int r = cli_limit_option(a, v, &o->limits);
-            if (r == 0) {
-                cli_error("unknown option '%s'", a);
+        } else if (!strcmp(a, "--input-format") || !strncmp(a, "--max-", 6)) {
+            if (cli_input_option(a, v, &o->input_format, &o->limits) < 0)
                 return -1;
-            }
-            if (r < 0) {
-                cli_error("%s needs a positive number (suffixes k, M, G allowed)", a);
-                return -1;
-            }
             i++;
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_error("unknown option '%s' (see 'gavel eval --help')", a);

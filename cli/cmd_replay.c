@@ -272,26 +272,9 @@ static int parse_opts(int argc, char **argv, replay_opts *o)
                 cli_error("--show needs a number");
                 return -1;
             }
-        } else if (!strcmp(a, "--input-format")) {
-            const char *f;
-            TAKE(f);
-            if (!strcmp(f, "jsonl")) o->input_format = GAVEL_JSONL;
-            else if (!strcmp(f, "json")) o->input_format = GAVEL_JSON;
-            else if (!strcmp(f, "yaml")) o->input_format = GAVEL_YAML;
-            else {
-                cli_error("unknown input format '%s' (jsonl, json, yaml)", f);
+        } else if (!strcmp(a, "--input-format") || !strncmp(a, "--max-", 6)) {
+            if (cli_input_option(a, v, &o->input_format, &o->limits) < 0)
                 return -1;
-            }
-        } else if (!strncmp(a, "--max-", 6)) {
-            int r = cli_limit_option(a, v, &o->limits);
-            if (r == 0) {
-                cli_error("unknown option '%s'", a);
-                return -1;
-            }
-            if (r < 0) {
-                cli_error("%s needs a positive number (suffixes k, M, G allowed)", a);
-                return -1;
-            }
             i++;
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_error("unknown option '%s' (see 'gavel replay --help')", a);

@@ -129,6 +129,33 @@ int cli_limit_option(const char *name, const char *value, gavel_limits *l)
     return 1;
 }
 
+int cli_input_option(const char *name, const char *value, gavel_format *format,
+                     gavel_limits *limits)
+{
+    if (!strcmp(name, "--input-format")) {
+        if (!value) {
+            cli_error("--input-format needs a value (jsonl, json, yaml)");
+            return -1;
+        }
+        if (!strcmp(value, "jsonl")) *format = GAVEL_JSONL;
+        else if (!strcmp(value, "json")) *format = GAVEL_JSON;
+        else if (!strcmp(value, "yaml")) *format = GAVEL_YAML;
+        else {
+            cli_error("unknown input format '%s' (jsonl, json, yaml)", value);
+            return -1;
+        }
+        return 1;
+    }
+    if (strncmp(name, "--max-", 6))
+        return 0;
+    int r = cli_limit_option(name, value, limits);
+    if (r == 0)
+        cli_error("unknown option '%s'", name);
+    else if (r < 0)
+        cli_error("%s needs a positive number (suffixes k, M, G allowed)", name);
+    return r > 0 ? 1 : -1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {

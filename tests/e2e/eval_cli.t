@@ -95,3 +95,14 @@ s = json.load(open(sys.argv[1]))
 assert s["records"] == 20 and s["outcomes"] == {"withhold": 8, "review": 3, "keep": 9}, s
 assert s["rules"]["x.news_media"] == 3 and s["defaults"] == 5, s
 PY
+
+# --input-format for stdin; a bad limit value is a usage error.
+gavel_stdin $Q/accounts.yaml eval -p $Q/policy --as-of 2021-02-04 --input-format yaml -
+status 0
+stdout_is tests/e2e/expected/quickstart.jsonl
+gavel eval -p $Q/policy --max-depth zero $Q/accounts.jsonl
+status 2
+stderr_has "--max-depth needs a positive number"
+gavel eval -p $Q/policy --input-format xml $Q/accounts.jsonl
+status 2
+stderr_has "unknown input format 'xml'"
