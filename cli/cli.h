@@ -57,6 +57,11 @@ void out_end(out_writer *w);
 /* Loads a policy, printing every error diagnostic; NULL when it failed. */
 gavel_policy *cli_load_policy(const char *dir, const gavel_limits *limits);
 
+/* An evaluator with the run's context, date and id field (each may be
+ * NULL), or NULL after saying why not. */
+gavel_evaluator *cli_evaluator(const gavel_policy *p, const char *context,
+                               const char *as_of, const char *id_field);
+
 /* Commands. */
 int cmd_eval(int argc, char **argv);
 int cmd_test(int argc, char **argv);

@@ -798,20 +798,6 @@ static int parse_opts(int argc, char **argv, diff_opts *o)
     return 0;
 }
 
-static gavel_evaluator *setup(const gavel_policy *p, const diff_opts *o)
-{
-    gavel_evaluator *ev = gavel_evaluator_new(p);
-    if (!ev || gavel_evaluator_status(ev) != GAVEL_OK ||
-        (o->context && gavel_evaluator_set_context_file(ev, o->context) != GAVEL_OK) ||
-        (o->as_of && gavel_evaluator_set_as_of(ev, o->as_of) != GAVEL_OK) ||
-        (o->id_field && gavel_evaluator_set_id_field(ev, o->id_field) != GAVEL_OK)) {
-        cli_error("%s", ev ? gavel_evaluator_errmsg(ev) : "out of memory");
-        gavel_evaluator_free(ev);
-        return NULL;
-    }
-    return ev;
-}
-
 int cmd_diff(int argc, char **argv)
 {
     diff_opts o;
@@ -831,7 +817,8 @@ int cmd_diff(int argc, char **argv)
     if (!(po = cli_load_policy(o.policy[0], &o.limits)) ||
         !(pn = cli_load_policy(o.policy[1], &o.limits)))
         goto done;
-    if (!(eo = setup(po, &o)) || !(en = setup(pn, &o)))
+    if (!(eo = cli_evaluator(po, o.context, o.as_of, o.id_field)) ||
+        !(en = cli_evaluator(pn, o.context, o.as_of, o.id_field)))
         goto done;
     r.old = po;
     r.new_ = pn;

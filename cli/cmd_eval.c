@@ -330,21 +330,6 @@ static void show_progress(run *r, int final)
         fputs("\r\033[K", stderr);
 }
 
-static gavel_evaluator *make_evaluator(const run *r)
-{
-    const eval_opts *o = r->o;
-    gavel_evaluator *ev = gavel_evaluator_new(r->p);
-    if (!ev || gavel_evaluator_status(ev) != GAVEL_OK ||
-        (o->context && gavel_evaluator_set_context_file(ev, o->context) != GAVEL_OK) ||
-        (o->as_of && gavel_evaluator_set_as_of(ev, o->as_of) != GAVEL_OK) ||
-        (o->id_field && gavel_evaluator_set_id_field(ev, o->id_field) != GAVEL_OK)) {
-        cli_error("%s", ev ? gavel_evaluator_errmsg(ev) : "out of memory");
-        gavel_evaluator_free(ev);
-        return NULL;
-    }
-    return ev;
-}
-
 /* Evaluates one record and writes its decision; the tallies follow. */
 static void decide(const eval_opts *o, gavel_evaluator *ev, gavel_record *rec,
                    gavel_decision *d, out_writer *w, tallies *t)
@@ -578,7 +563,7 @@ int cmd_eval(int argc, char **argv)
     }
     evs = calloc((size_t)jobs, sizeof *evs);
     for (int i = 0; evs && i < jobs; i++)
-        if (!(evs[i] = make_evaluator(&r)))
+        if (!(evs[i] = cli_evaluator(r.p, o.context, o.as_of, o.id_field)))
             goto done;
     if (!evs)
         goto done;

@@ -196,17 +196,12 @@ int cmd_explain(int argc, char **argv)
     }
     int status = EXIT_TROUBLE;
     gavel_policy *p = cli_load_policy(o.policy, NULL);
-    gavel_evaluator *ev = p ? gavel_evaluator_new(p) : NULL;
+    gavel_evaluator *ev = p ? cli_evaluator(p, o.context, o.as_of, NULL) : NULL;
     gavel_reader *rd = NULL;
     gavel_record *rec = gavel_record_new();
     gavel_decision *d = gavel_decision_new(), *cf = gavel_decision_new();
     if (!p || !ev || !rec || !d || !cf)
         goto done;
-    if ((o.context && gavel_evaluator_set_context_file(ev, o.context) != GAVEL_OK) ||
-        (o.as_of && gavel_evaluator_set_as_of(ev, o.as_of) != GAVEL_OK)) {
-        cli_error("%s", gavel_evaluator_errmsg(ev));
-        goto done;
-    }
     rd = gavel_reader_open(o.input, GAVEL_AUTO, gavel_policy_limits(p));
     if (!rd || gavel_reader_status(rd) != GAVEL_OK) {
         cli_error("%s", rd ? gavel_reader_errmsg(rd) : "out of memory");

@@ -437,13 +437,8 @@ int cmd_replay(int argc, char **argv)
         goto done;
     if (!(p = cli_load_policy(o.policy, &o.limits)))
         goto done;
-    ev = gavel_evaluator_new(p);
-    if (!ev || gavel_evaluator_status(ev) != GAVEL_OK ||
-        (o.context && gavel_evaluator_set_context_file(ev, o.context) != GAVEL_OK) ||
-        (o.id_field && gavel_evaluator_set_id_field(ev, o.id_field) != GAVEL_OK)) {
-        cli_error("%s", ev ? gavel_evaluator_errmsg(ev) : "out of memory");
+    if (!(ev = cli_evaluator(p, o.context, NULL, o.id_field)))
         goto done;
-    }
     if (read_log(o.log, &b, &s) != 0)
         goto done;
 

@@ -156,6 +156,21 @@ int cli_input_option(const char *name, const char *value, gavel_format *format,
     return r > 0 ? 1 : -1;
 }
 
+gavel_evaluator *cli_evaluator(const gavel_policy *p, const char *context,
+                               const char *as_of, const char *id_field)
+{
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    if (!ev || gavel_evaluator_status(ev) != GAVEL_OK ||
+        (context && gavel_evaluator_set_context_file(ev, context) != GAVEL_OK) ||
+        (as_of && gavel_evaluator_set_as_of(ev, as_of) != GAVEL_OK) ||
+        (id_field && gavel_evaluator_set_id_field(ev, id_field) != GAVEL_OK)) {
+        cli_error("%s", ev ? gavel_evaluator_errmsg(ev) : "out of memory");
+        gavel_evaluator_free(ev);
+        return NULL;
+    }
+    return ev;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
