@@ -15,7 +15,7 @@ deps:
 	@tools/install-deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
@@ -45,3 +45,10 @@ test: test-plain test-asan test-tsan
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
+
+# gavel against the shared C and Python yardsticks (bench/README.md):
+#   make bench BENCH_ARGS="50000 --runs 3"
+BENCH_ARGS ?=
+.PHONY: bench
+bench: deps
+	bench/run.sh $(BENCH_ARGS)

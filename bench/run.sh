@@ -6,7 +6,7 @@
 #   N          records to generate (default 200000), gen.py at a fixed seed
 #   --runs K   timed runs per engine (default 5); the figure is the median
 #   --scale    also run gavel over 1,000,000 records for its peak RSS
-#              (generates a ~1.4 GB file once; not run by default)
+#              (generates a ~1.5 GB file once; not run by default)
 #
 # Engines, run round-robin so a noisy neighbour hurts them all alike:
 #   gavel        gavel eval -p bench/policy -f jsonl --as-of 2021-02-04
@@ -15,19 +15,20 @@
 #   gavel-j2     with -j 2, when gavel eval has -j (then gavel runs -j 1)
 #   python       ../shared/bench/py/engine.py (plain Python, json module)
 #   c            ../shared/bench/c/engine.c (hand-written C with cJSON)
-# Every figure is whole-process wall time, as a user sees it: records/s and
-# MB/s of input from the median of K runs, peak RSS (max over the runs) from
-# /usr/bin/time -f %M. Decisions are checked: gavel's output, reduced to the
-# yardsticks' {"id","decision","rules"} lines, must equal the C program's
-# and the Python script's after LC_ALL=C sort.
+# Figures are whole-process, as a user sees them: records/s and MB/s of
+# input from the median wall time of K runs, peak RSS (max over the runs)
+# from /usr/bin/time -f %M, and the median user+sys CPU time (steadier than
+# wall time on a shared machine). Decisions are checked: gavel's output,
+# reduced to the yardsticks' {"id","decision","rules"} lines, must equal the
+# C program's and the Python script's after LC_ALL=C sort (exit 1 if not).
 #
 # Environment: BENCH_SHARED (the shared bench dir, default ../shared/bench
 # next to the repo), BENCH_TMP (data, binaries and outputs; default
 # $TMPDIR/gavel-bench), BENCH_BUILD (gavel build dir, default build-bench),
 # BENCH_REV (measure that commit, built from a `git archive` of it in
-# BENCH_TMP, instead of the working tree: e.g. BENCH_REV=HEAD while the tree
-# is being edited),
-# BENCH_SEED (default 20210204).
+# BENCH_TMP, instead of the working tree: e.g. BENCH_REV=HEAD while the
+# tree is being edited), BENCH_SEED (default 20210204), BENCH_SCALE_N
+# (records for --scale, default 1000000).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,7 +37,7 @@ TMP=${BENCH_TMP:-${TMPDIR:-/tmp}/gavel-bench}
 BUILD=${BENCH_BUILD:-$ROOT/build-bench}
 SEED=${BENCH_SEED:-20210204}
 AS_OF=2021-02-04
-SCALE_N=1000000
+SCALE_N=${BENCH_SCALE_N:-1000000}
 
 N=200000
 RUNS=5
@@ -132,22 +133,25 @@ engine_cmd() {   # name -> the command, as words in CMD
 }
 
 # Runs one engine once: its decisions go to $TMP/out.NAME.jsonl; appends the
-# wall time (ns) and peak RSS (KiB) to $TMP/times.NAME and $TMP/rss.NAME.
+# wall time (ns), peak RSS (KiB) and CPU time (user+sys, s) to
+# $TMP/times.NAME, $TMP/rss.NAME and $TMP/cpu.NAME.
 run_once() {
     local name=$1 t0 t1 rc=0
     engine_cmd "$name"
     t0=$(date +%s%N)
-    /usr/bin/time -f %M -o "$TMP/rss.last" "${CMD[@]}" >"$TMP/out.$name.jsonl" 2>"$TMP/err.$name" || rc=$?
+    /usr/bin/time -f '%M %U %S' -o "$TMP/rss.last" "${CMD[@]}" >"$TMP/out.$name.jsonl" 2>"$TMP/err.$name" || rc=$?
     t1=$(date +%s%N)
     # gavel exits 1 when some record got on_error: a result, not a failure
     if [ $rc -ge 2 ] || { [ $rc -ne 0 ] && [ "${name#gavel}" = "$name" ]; }; then
         say "run.sh: $name failed (exit $rc):"; tail -5 "$TMP/err.$name" >&2; exit 2
     fi
     echo $((t1 - t0)) >>"$TMP/times.$name"
-    tail -1 "$TMP/rss.last" >>"$TMP/rss.$name"
+    tail -1 "$TMP/rss.last" | awk '{ print $1 }' >>"$TMP/rss.$name"
+    tail -1 "$TMP/rss.last" | awk '{ print $2 + $3 }' >>"$TMP/cpu.$name"
 }
 
-for e in "${ENGINES[@]}"; do rm -f "$TMP/times.$e" "$TMP/rss.$e"; done
+for e in "${ENGINES[@]}"; do rm -f "$TMP/times.$e" "$TMP/rss.$e" "$TMP/cpu.$e"; done
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "timing $N records ($((BYTES / 1000000)) MB), $RUNS runs each: ${ENGINES[*]}"
 for ((i = 1; i <= RUNS; i++)); do
     for e in "${ENGINES[@]}"; do
@@ -157,7 +161,12 @@ for ((i = 1; i <= RUNS; i++)); do
     done
 done
 
-median_ns() { sort -n "$TMP/times.$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+median_of() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median_ns() { median_of "$TMP/times.$1"; }
+best_rate() { sort -n "$TMP/times.$1" | head -1 | awk -v n="$N" '{ printf "%.0f", n / ($1 / 1e9) }'; }
+cpu_rate() { awk -v n="$N" -v t="$(median_of "$TMP/cpu.$1")" 'BEGIN { printf "%.0f", n / t }'; }
 rate() { awk -v n="$N" -v t="$(median_ns "$1")" 'BEGIN { printf "%.0f", n / (t / 1e9) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
@@ -198,25 +207,29 @@ R_C=$(rate c); R_P=$(rate python); R_G=$(rate gavel)
 echo
 echo "gavel benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
 echo "gavel $LABEL, $N records (seed $SEED), $((BYTES / 1000000)) MB, median of $RUNS runs, whole-process wall time"
+echo "load average (1/5/15 min) before the timed runs: $LOAD_BEFORE, after: $LOAD_AFTER"
 echo
-printf '%-12s %10s %8s %9s %9s %8s %8s\n' engine records/s MB/s median_s spread_s RSS_MB vs_C
+printf '%-12s %10s %8s %9s %9s %8s %8s %8s %9s\n' engine records/s MB/s median_s spread_s RSS_MB vs_C cpu_s rec/cpu_s
 for e in "${ENGINES[@]}"; do
     t=$(median_ns "$e")
-    printf '%-12s %10s %8.1f %9.2f %9.2f %8.1f %8s\n' "$e" "$(rate "$e")" \
+    printf '%-12s %10s %8.1f %9.2f %9.2f %8.1f %8s %8.2f %9s\n' "$e" "$(rate "$e")" \
         "$(awk -v b="$BYTES" -v t="$t" 'BEGIN { print b / 1e6 / (t / 1e9) }')" \
         "$(awk -v t="$t" 'BEGIN { print t / 1e9 }')" \
         "$(sort -n "$TMP/times.$e" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print (hi - lo) / 1e9 }')" \
         "$(sort -n "$TMP/rss.$e" | tail -1 | awk '{ print $1 / 1024 }')" \
-        "$(ratio "$(rate "$e")" "$R_C")"
+        "$(ratio "$(rate "$e")" "$R_C")" "$(median_of "$TMP/cpu.$e")" "$(cpu_rate "$e")"
 done
+echo "(records/s, MB/s: from the median wall time; spread: slowest minus fastest run;"
+echo " cpu_s: median user+sys CPU seconds, less sensitive than wall time to a busy machine)"
 echo
 mark() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "meets" : "misses" }'; }
 G_C=$(ratio "$R_G" "$R_C"); G_P=$(ratio "$R_G" "$R_P")
-echo "gavel/C       $G_C x   (target >= 0.6: $(mark "$G_C" 0.6))"
-echo "gavel/Python  $G_P x   (target >= 2.5: $(mark "$G_P" 2.5))"
+echo "ratios from the median wall time (fastest runs; median CPU time):"
+echo "gavel/C       $G_C x   (target >= 0.6: $(mark "$G_C" 0.6))   ($(ratio "$(best_rate gavel)" "$(best_rate c)") x; $(ratio "$(cpu_rate gavel)" "$(cpu_rate c)") x)"
+echo "gavel/Python  $G_P x   (target >= 2.5: $(mark "$G_P" 2.5))   ($(ratio "$(best_rate gavel)" "$(best_rate python)") x; $(ratio "$(cpu_rate gavel)" "$(cpu_rate python)") x)"
 if [ $HAVE_J -eq 1 ]; then
     J=$(ratio "$(rate gavel-j2)" "$R_G")
-    echo "-j2/-j1       $J x   (target >= 1.8: $(mark "$J" 1.8))"
+    echo "-j2/-j1       $J x   (target >= 1.8: $(mark "$J" 1.8))   ($(ratio "$(best_rate gavel-j2)" "$(best_rate gavel)") x; CPU used $(ratio "$(median_of "$TMP/cpu.gavel-j2")" "$(median_of "$TMP/cpu.gavel")") x -j 1's)"
 else
     echo "-j2/-j1       n/a     (gavel eval has no -j yet)"
 fi

@@ -565,15 +565,19 @@ int jv_equal(const jv *a, const jv *b)
     return !jv_first_diff(a, b, path, sizeof path);
 }
 
-static void path_add(char *path, size_t sz, const char *fmt, const char *key, size_t idx)
+/* Appends ".key", or "[idx]" when key is NULL; a full path stays as it is. */
+static void path_add(char *path, size_t sz, const char *key, size_t idx)
 {
     size_t n = strlen(path);
     if (n + 1 >= sz)
         return;
+    char part[64];
     if (key)
-        snprintf(path + n, sz - n, n ? ".%s" : "%s", key);
-    else
-        snprintf(path + n, sz - n, fmt, idx);
+        snprintf(path + n, sz - n, "%s%s", n ? "." : "", key);
+    else {
+        snprintf(part, sizeof part, "[%zu]", idx);
+        snprintf(path + n, sz - n, "%s", part);
+    }
 }
 
 int jv_first_diff(const jv *a, const jv *b, char *path, size_t pathsz)
@@ -590,7 +594,7 @@ int jv_first_diff(const jv *a, const jv *b, char *path, size_t pathsz)
     case JV_ARR:
         for (size_t i = 0; i < a->n && i < b->n; i++) {
             size_t keep = strlen(path);
-            path_add(path, pathsz, "[%zu]", NULL, i);
+            path_add(path, pathsz, NULL, i);
             if (jv_first_diff(a->items[i], b->items[i], path, pathsz))
                 return 1;
             path[keep] = '\0';
@@ -599,14 +603,14 @@ int jv_first_diff(const jv *a, const jv *b, char *path, size_t pathsz)
     case JV_OBJ:
         for (size_t i = 0; i < a->n; i++) {
             size_t keep = strlen(path);
-            path_add(path, pathsz, NULL, a->keys[i], 0);
+            path_add(path, pathsz, a->keys[i], 0);
             if (jv_first_diff(a->items[i], jv_get(b, a->keys[i]), path, pathsz))
                 return 1;
             path[keep] = '\0';
         }
         for (size_t i = 0; i < b->n; i++)
             if (!jv_get(a, b->keys[i])) {
-                path_add(path, pathsz, NULL, b->keys[i], 0);
+                path_add(path, pathsz, b->keys[i], 0);
                 return 1;
             }
         return 0;
