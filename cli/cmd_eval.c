@@ -264,6 +264,7 @@ typedef struct run {
     uint64_t         done_bytes;     /* size of the inputs finished */
     uint64_t         total_bytes;    /* 0 when unknown (stdin, a pipe) */
     int              unreadable, broken;
+    int              defer;          /* workers parse (parallel runs) */
     tallies          t;
     /* progress */
     int              progress;
@@ -287,6 +288,7 @@ static int next_record(run *r, gavel_record *rec)
                 return 0;
             const char *path = r->inputs[r->cur++];
             r->rd = gavel_reader_open(path, r->o->input_format, gavel_policy_limits(r->p));
+            gavel_reader_defer_parsing(r->rd, r->defer);
             if (!r->rd || gavel_reader_status(r->rd) != GAVEL_OK) {
                 cli_error("%s", r->rd ? gavel_reader_errmsg(r->rd) : "out of memory");
                 r->unreadable = 1;
@@ -412,8 +414,10 @@ static void *work(void *arg)
         pthread_mutex_unlock(&pl->mu);
         FILE *ms = open_memstream(&b->text, &b->len);
         out_writer w = { .f = ms, .format = pl->r->o->format, .count = b->first };
-        for (int i = 0; ms && d && i < b->n; i++)
+        for (int i = 0; ms && d && i < b->n; i++) {
+            gavel_record_finish(b->recs[i]);     /* parse here, not in the reader */
             decide(pl->r->o, wk->ev, b->recs[i], d, &w, &wk->t);
+        }
         if (ms)
             fclose(ms);
         pthread_mutex_lock(&pl->mu);
@@ -588,6 +592,7 @@ int cmd_eval(int argc, char **argv)
     summary_init(&r.t.sum, r.p);
     out_writer w = { .f = r.out, .format = o.format };
     out_begin(&w);
+    r.defer = jobs > 1;
     if (jobs == 1)
         run_sequential(&r, evs[0]);
     else if (run_parallel(&r, evs, jobs) != 0)

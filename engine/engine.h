@@ -169,6 +169,12 @@ struct gavel_record {
     char      err[320];    /* "file:line:col: message", "" when parsed */
     char      where[256];  /* "file:line" */
     uint64_t  position;
+    /* Read but not yet parsed (a deferring reader): the line's text. */
+    char     *raw;
+    size_t    rawlen;
+    uint32_t  line;
+    size_t    namelen;     /* where[0..namelen) is the file name */
+    gv_limits lim;
 };
 
 /* ---- evaluator internals (eval.c) ------------------------------------------ */

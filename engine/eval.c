@@ -635,6 +635,13 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
         gvdec_add_error(d, -1, "%s", ev->errmsg);
         return ev->status;
     }
+    if (r->raw) {
+        set_id(ev, d, NULL, r->position);
+        gvdec_add_error(d, -1, "%s: record read with deferred parsing but not finished "
+                        "(gavel_record_finish)", r->where);
+        gvdec_resolve(d);
+        return GAVEL_EARG;
+    }
     set_id(ev, d, r->root && r->root->type == GV_OBJ ? r->root : NULL, r->position);
     if (!r->root || r->root->type != GV_OBJ) {
         if (r->root)

@@ -56,6 +56,7 @@ static void record_clear(gavel_record *r)
 {
     gv_arena_reset(&r->arena);
     r->root = NULL;
+    r->raw = NULL;
     r->err[0] = '\0';
     r->where[0] = '\0';
 }
@@ -63,7 +64,8 @@ static void record_clear(gavel_record *r)
 static void record_fail(gavel_record *r, const char *name, const gv_error *e)
 {
     r->root = NULL;
-    snprintf(r->err, sizeof r->err, "%s:%u:%u: %s", name, e->line, e->col ? e->col : 1, e->msg);
+    snprintf(r->err, sizeof r->err, "%.*s:%u:%u: %.*s", 120, name, e->line, e->col ? e->col : 1,
+             180, e->msg);
 }
 
 gavel_status gavel_record_parse(gavel_record *r, const char *text, size_t len,
@@ -114,6 +116,7 @@ struct gavel_reader {
     uint64_t     count;         /* records handed out */
     uint64_t     bytes_read;    /* from the file so far (JSON Lines, .json) */
     int          done;
+    int          defer;         /* JSON Lines: hand out lines, parse later */
 
     /* JSON Lines: a sliding buffer over the file. */
     char    *buf;
@@ -335,12 +338,46 @@ static int next_jsonl(gavel_reader *rd, gavel_record *r)
                      "(--max-record-bytes)", rd->name, line, rd->lim.max_bytes);
             return 1;
         }
+        if (rd->defer) {
+            r->raw = gv_arena_strdup(&r->arena, s, len);
+            r->rawlen = len;
+            r->line = line;
+            r->namelen = strlen(rd->name) < sizeof r->where ? strlen(rd->name) : 0;
+            r->lim = rd->lim;
+            if (!r->raw)
+                snprintf(r->err, sizeof r->err, "%s:%u:1: out of memory", rd->name, line);
+            return 1;
+        }
         gv_error e = { 0 };
         r->root = gvjson_parse(s, len, line, &r->arena, &rd->lim, &e);
         if (!r->root)
             record_fail(r, rd->name, &e);
         return 1;
     }
+}
+
+void gavel_reader_defer_parsing(gavel_reader *rd, int on)
+{
+    if (rd)
+        rd->defer = on && rd->format == GAVEL_JSONL;
+}
+
+gavel_status gavel_record_finish(gavel_record *r)
+{
+    if (!r)
+        return GAVEL_EARG;
+    if (!r->raw)
+        return r->root ? GAVEL_OK : GAVEL_EINPUT;
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)r->namelen, r->where);
+    gv_error e = { 0 };
+    r->root = gvjson_parse(r->raw, r->rawlen, r->line, &r->arena, &r->lim, &e);
+    r->raw = NULL;
+    if (!r->root) {
+        record_fail(r, name, &e);
+        return GAVEL_EINPUT;
+    }
+    return GAVEL_OK;
 }
 
 static int next_yaml(gavel_reader *rd, gavel_record *r)

@@ -164,6 +164,15 @@ const char   *gavel_reader_errmsg(const gavel_reader *rd);
  * ends this input (errmsg says why). `position` is the 1-based index of
  * the record in this input. */
 int gavel_reader_next(gavel_reader *rd, gavel_record *r);
+/* Deferred parsing, for one reading thread feeding several evaluating ones:
+ * a JSON Lines reader then only splits lines, and each record is parsed by
+ * gavel_record_finish, on whichever thread evaluates it. Other formats
+ * ignore this. */
+void gavel_reader_defer_parsing(gavel_reader *rd, int on);
+/* Parses a deferred record (a no-op for one already parsed). GAVEL_EINPUT
+ * when it does not parse: the record then holds the error, as always. */
+gavel_status gavel_record_finish(gavel_record *r);
+
 /* Bytes of the input consumed so far (approximate for YAML): for progress. */
 uint64_t gavel_reader_offset(const gavel_reader *rd);
 

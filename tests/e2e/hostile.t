@@ -47,6 +47,12 @@ for d in ds[1:-1]:
     assert d["decision"] == "review" and d["errors"] and d["errors"][0]["rule"] is None, d
 PY
 
+# With -j the workers parse: the same errors, the same lines, the same order.
+cp "$(workdir)/out" "$(workdir)/j1.out"
+gavel eval -p $Q --as-of 2021-02-04 --max-record-bytes 100k -j 3 "$H"
+status 1
+cmp -s "$(workdir)/j1.out" "$(workdir)/out" || fail "-j 3 differs from -j 1 on hostile input"
+
 # YAML: aliases, tags, duplicate keys; a broken document ends the stream
 # with one error record.
 Y=$(workdir)/hostile.yaml
