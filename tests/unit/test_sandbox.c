@@ -208,6 +208,57 @@ static void test_pattern_cost(void **state)
                         "fired:ok");
 }
 
+static void test_evidence_read_raw(void **state)
+{
+    (void)state;
+    /* A cycle in the evidence is stopped, not followed forever. */
+    assert_contains(run("local t = {} t.t = t return true, { v = 'x', t = t }"),
+                    "evidence nested deeper than");
+    /* A metatable on the evidence is never consulted: no __pairs, no
+     * __index, no __tostring runs outside the rule's own protection. */
+    assert_string_equal(run("local e = setmetatable({ v = 'raw' }, {\n"
+                            "  __index = function() error('__index ran') end,\n"
+                            "  __pairs = function() error('__pairs ran') end,\n"
+                            "  __tostring = function() error('__tostring ran') end })\n"
+                            "return true, e"), "fired:raw");
+    /* Values evidence cannot hold are refused by name. */
+    assert_contains(run("return true, { v = 'x', f = print }"), "undefined global 'print'");
+    assert_contains(run("return true, { v = 'x', f = function() end }"),
+                    "evidence holds a function");
+}
+
+static void test_deep_recursion(void **state)
+{
+    (void)state;
+    /* Lua's own C-stack guard turns runaway recursion into an error. */
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.instructions = (uint64_t)1 << 40;
+    assert_contains(run_limited("local function f(n) return 1 + f(n + 1) end return f(1)",
+                                NULL, &lim), "stack overflow");
+    assert_contains(run_limited("local function f(s) return s:gsub('.', function(c) "
+                                "return f(c) end) end return f('ab')", NULL, &lim),
+                    "stack overflow");
+}
+
+static void test_source_size_capped(void **state)
+{
+    (void)state;
+    const char *dir = tu_policy_dir(NULL, NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/rules.lua", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 17 * 1024; i++)
+        fprintf(f, "-- %1020d\n", i);                 /* 17 MiB of comments */
+    fclose(f);
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_EPOLICY);
+    assert_contains(gavel_policy_errmsg(p), "larger than 16 MiB");
+    gavel_policy_free(p);
+}
+
 static void test_binary_chunks_refused(void **state)
 {
     (void)state;
@@ -251,6 +302,9 @@ int main(void)
         cmocka_unit_test(test_time_budget),
         cmocka_unit_test(test_memory_budget),
         cmocka_unit_test(test_pattern_cost),
+        cmocka_unit_test(test_evidence_read_raw),
+        cmocka_unit_test(test_deep_recursion),
+        cmocka_unit_test(test_source_size_capped),
         cmocka_unit_test(test_binary_chunks_refused),
         cmocka_unit_test(test_rule_outside_load),
         cmocka_unit_test(test_stale_proxy),
