@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -250,7 +251,24 @@ gavel_policy *cli_load_policy(const char *dir, const gavel_limits *limits)
 typedef struct tallies {
     summary sum;
     int     any_error, trouble;
+    unsigned long long failed;     /* records whose decision has errors */
 } tallies;
+
+/* The first few failed records are named on stderr as they happen (the
+ * decisions carry every error; this is so a run does not fail silently). */
+enum { ERRORS_SHOWN = 5 };
+static atomic_int errors_shown;
+
+static void show_error(const gavel_decision *d)
+{
+    if (atomic_fetch_add(&errors_shown, 1) >= ERRORS_SHOWN)
+        return;
+    const gavel_error_entry *e = gavel_decision_error(d, 0);
+    if (e->rule)
+        cli_warn("record %s: rule '%s' failed: %s", gavel_decision_id(d), e->rule, e->message);
+    else
+        cli_warn("record %s: %s", gavel_decision_id(d), e->message);
+}
 
 /* One run of `gavel eval`: the inputs in order, the output, the tallies. */
 typedef struct run {
@@ -341,7 +359,11 @@ static void decide(const eval_opts *o, gavel_evaluator *ev, gavel_record *rec,
         cli_error("%s", gavel_evaluator_errmsg(ev));
         t->trouble = 1;
     }
-    t->any_error |= gavel_decision_nerrors(d) > 0;
+    if (gavel_decision_nerrors(d) > 0) {
+        t->any_error = 1;
+        t->failed++;
+        show_error(d);
+    }
     out_decision(w, d);
     if (o->summary)
         summary_add(&t->sum, d);
@@ -514,6 +536,7 @@ static int run_parallel(run *r, gavel_evaluator **evs, int jobs)
     for (int i = 0; i < started; i++) {
         pthread_join(wk[i].tid, NULL);
         r->t.any_error |= wk[i].t.any_error;
+        r->t.failed += wk[i].t.failed;
         r->t.trouble |= wk[i].t.trouble;
         summary_merge(&r->t.sum, &wk[i].t.sum);
     }
@@ -602,6 +625,9 @@ int cmd_eval(int argc, char **argv)
     show_progress(&r, 1);
     if (fflush(r.out) != 0 || ferror(r.out))
         r.broken = 1;
+    if (r.t.failed)
+        cli_warn("%llu of %llu records got the on_error decision; their errors[] say why",
+                 r.t.failed, (unsigned long long)r.written);
     if (o.summary == 2)
         summary_print_json(&r.t.sum);
     else if (o.summary)

@@ -106,3 +106,22 @@ stderr_has "--max-depth needs a positive number"
 gavel eval -p $Q/policy --input-format xml $Q/accounts.jsonl
 status 2
 stderr_has "unknown input format 'xml'"
+
+# Failed records are named on stderr (the first five), then counted.
+gavel eval -p $Q/policy --as-of 2021-02-04 "$BAD"
+stderr_has 'gavel: warning: record 2: '
+stderr_has 'mixed.jsonl:2:'
+stderr_has '2 of 4 records got the on_error decision'
+
+# A rule that fails names the rule, its file:line and the record.
+FP=$(workdir)/failing
+mkdir -p "$FP"
+printf 'name: f\nversion: "1"\noutcomes: [withhold, review, keep]\ndefault: keep\nrules: [r.lua]\n' >"$FP/policy.yaml"
+printf 'rule "bad.read" {\n  outcome = "withhold",\n  when = function(r) return r.profile.bio ~= nil end,\n}\n' >"$FP/r.lua"
+printf '{"id":"acc9","profile":{"bio":"x"}}\n{"id":"acc10"}\n' >"$(workdir)/two.jsonl"
+gavel eval -p "$FP" "$(workdir)/two.jsonl"
+status 1
+stderr_has "gavel: warning: record \"acc10\": rule 'bad.read' failed: "
+stderr_has "r.lua:3: attempt to index a nil value (field 'profile')"
+stdout_has '"id":"acc9","decision":"withhold"'
+stdout_has '"id":"acc10","decision":"review"'
