@@ -12,3 +12,16 @@ gavel check -p rules/in-it-act-69a
 status 0
 gavel check -p rules/platform-manipulation
 status 0
+
+# explain on the s.69A policy: the press exemption's counterfactual reads
+# as a lawyer would put it.
+O=examples/farmers-protest/order-2021-01-31.yaml
+gavel explain -p rules/in-it-act-69a --context $O tests/data/s69a-politician-anon.json
+status 0
+stdout_has "acc_0002: keep"
+stdout_has "without ex.press_politics, this record would be withhold, by ground.public_order: post p1 contains incitement"
+gavel explain -p rules/in-it-act-69a --context $O tests/data/s69a-politician.json
+stdout_has "without ex.press_politics, this record would be review, by proc.no_hearing: order MeitY/69A/2021-01-31 was made under the standard procedure"
+stdout_has "set aside by ex.press_politics"
+gavel explain -p rules/in-it-act-69a --context $O -f json tests/data/s69a-politician-anon.json
+stdout_has '{"without":"ex.press_politics","decision":"withhold","rules":["ground.public_order"]}'
