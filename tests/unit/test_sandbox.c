@@ -4,6 +4,9 @@
  * cannot swallow, the memory cap, the pattern cost cap, no __gc.
  */
 #include "testutil.h"
+#include "engine.h"
+
+#include <lauxlib.h>
 
 /* Evaluates one rule body `when = function(r, ctx) BODY end` on a record and
  * returns the first error message, or "" when the rule ran clean. */
@@ -259,6 +262,56 @@ static void test_source_size_capped(void **state)
     gavel_policy_free(p);
 }
 
+static void test_registry_globals_are_the_sandbox(void **state)
+{
+    (void)state;
+    /* HARDENING 3 and 5, checked on the state itself: the registry's
+     * globals (what a stray load() would bind to) are the sandbox, and the
+     * string metatable is locked. */
+    gavel_policy *p = tu_load("rule 'r' { outcome = 'keep', when = function() end }\n");
+    gvsb sb;
+    memset(&sb, 0, sizeof sb);
+    char msg[256];
+    lua_State *L = gvsb_new(p, &sb, msg, sizeof msg);
+    assert_non_null(L);
+    static const char *const gone[] = { "io", "os", "load", "require", "debug", "print", NULL };
+    for (int i = 0; gone[i]; i++) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+        lua_pushstring(L, gone[i]);
+        assert_int_equal(lua_rawget(L, -2), LUA_TNIL);
+        lua_pop(L, 2);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    assert_int_equal(lua_getfield(L, -1, "pairs"), LUA_TFUNCTION);   /* the allow-list */
+    lua_pop(L, 2);
+    assert_int_equal(lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE), LUA_TNIL);
+    lua_pop(L, 1);
+    lua_pushliteral(L, "");
+    assert_true(lua_getmetatable(L, -1));
+    assert_int_equal(lua_getfield(L, -1, "__metatable"), LUA_TBOOLEAN);
+    assert_false(lua_toboolean(L, -1));
+    lua_pop(L, 3);
+    gvsb_close(L);
+    gavel_policy_free(p);
+}
+
+static void test_conversions_are_protected(void **state)
+{
+    (void)state;
+    /* HARDENING 8: pushing a record value can run out of memory; that must
+     * be an error on the record, never a panic. */
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.memory = 512u << 10;
+    char *rec = malloc(2u << 20);
+    assert_non_null(rec);
+    int n = sprintf(rec, "{\"id\":\"m\",\"probe\":1,\"big\":\"");
+    memset(rec + n, 'x', (size_t)(600u << 10));         /* under the string limit */
+    strcpy(rec + n + (600u << 10), "\"}");
+    assert_contains(run_limited("return #r.big > 0", rec, &lim), "memory budget");
+    free(rec);
+}
+
 static void test_binary_chunks_refused(void **state)
 {
     (void)state;
@@ -305,6 +358,8 @@ int main(void)
         cmocka_unit_test(test_evidence_read_raw),
         cmocka_unit_test(test_deep_recursion),
         cmocka_unit_test(test_source_size_capped),
+        cmocka_unit_test(test_registry_globals_are_the_sandbox),
+        cmocka_unit_test(test_conversions_are_protected),
         cmocka_unit_test(test_binary_chunks_refused),
         cmocka_unit_test(test_rule_outside_load),
         cmocka_unit_test(test_stale_proxy),
