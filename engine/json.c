@@ -18,16 +18,20 @@
  *  - Newlines can only appear in whitespace (a raw newline inside a string
  *    is an error), so skip_ws is the only place that moves to a new line and
  *    every error position is on the current line.
- *  - The scratch stack is the only heap memory of a call and is freed before
+ *  - The scratch stack is the only memory of a call outside the arena. It
+ *    starts in gvjson_parse's frame (STACK_INLINE bytes, enough for most
+ *    records) and moves to the heap if it outgrows that; it is freed before
  *    gvjson_parse returns: no state survives a call, so parses on different
  *    arenas may run in parallel.
  */
 #include "json.h"
 #include "buf.h"
 
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +41,8 @@ enum {
     LINEAR_KEYS = 32,     /* objects up to this size: pairwise duplicate check */
     NUM_INLINE = 64,      /* numbers shorter than this are copied on the stack */
     KEY_SHOWN = 32,       /* bytes of a key quoted in an error message */
-    QUOTED_CAP = 208      /* room for KEY_SHOWN bytes escaped at worst */
+    QUOTED_CAP = 208,     /* room for KEY_SHOWN bytes escaped at worst */
+    STACK_INLINE = 4096   /* scratch stack bytes before it moves to the heap */
 };
 
 typedef struct jp {
@@ -50,6 +55,7 @@ typedef struct jp {
     const gv_limits *lim;
     gv_error       *err;
     gv_buf          stack;         /* children of the open containers */
+    int             stack_heap;    /* stack.ptr is malloc'd, not inline */
 } jp;
 
 /* A member while its object is open: the key's position is kept for the
@@ -126,7 +132,7 @@ static gv_value *unexpected(jp *j, const unsigned char *at)
 
 /* ---- scanning helpers ----------------------------------------------------- */
 
-static void skip_ws(jp *j)
+static void skip_ws_run(jp *j)
 {
     const unsigned char *p = j->p;
     while (p < j->end) {
@@ -142,18 +148,55 @@ static void skip_ws(jp *j)
     j->p = p;
 }
 
+/* Most tokens follow the previous one directly: that case stays inline. */
+static inline void skip_ws(jp *j)
+{
+    if (j->p < j->end && *j->p > ' ')
+        return;
+    skip_ws_run(j);
+}
+
 static int peek(const jp *j)
 {
     return j->p < j->end ? *j->p : -1;
 }
 
-static void *push(jp *j, size_t n)
+/* Makes room for n more bytes on the stack, moving it to the heap the
+ * first time it outgrows its inline start. 0, or -1 when out of memory. */
+static int stack_grow(jp *j, size_t n)
 {
-    if (gv_buf_grow(&j->stack, n))
+    if (j->stack_heap)
+        return gv_buf_grow(&j->stack, n);
+    gv_buf h = GV_BUF_INIT;
+    if (gv_buf_grow(&h, j->stack.len + n))
+        return -1;
+    memcpy(h.ptr, j->stack.ptr, j->stack.len);
+    h.len = j->stack.len;
+    j->stack = h;
+    j->stack_heap = 1;
+    return 0;
+}
+
+static inline void *push(jp *j, size_t n)
+{
+    /* the test gv_buf_grow starts with, inline */
+    if ((j->stack.oom || j->stack.cap - j->stack.len <= n) && stack_grow(j, n))
         return NULL;
     void *p = j->stack.ptr + j->stack.len;
     j->stack.len += n;
     return p;
+}
+
+static inline void init_value(jp *j, gv_value *v, gv_type type,
+                              const gv_value *parent, uint32_t index,
+                              const unsigned char *at)
+{
+    v->type = (uint8_t)type;
+    v->line = j->line;
+    v->col = col_of(j, at);
+    v->len = 0;
+    v->index = index;
+    v->parent = parent;
 }
 
 static gv_value *new_value(jp *j, gv_type type, const gv_value *parent,
@@ -164,12 +207,7 @@ static gv_value *new_value(jp *j, gv_type type, const gv_value *parent,
     gv_value *v = gv_arena_alloc(j->a, sizeof *v);
     if (!v)
         return fail(j, at, "out of memory");
-    v->type = (uint8_t)type;
-    v->line = j->line;
-    v->col = col_of(j, at);
-    v->len = 0;
-    v->index = index;
-    v->parent = parent;
+    init_value(j, v, type, parent, index, at);
     return v;
 }
 
@@ -190,16 +228,80 @@ static const unsigned char stop[256] = {
     [0xF0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* Eight bytes at a time (SWAR): the high bit of a byte of stop8(v) is set
+ * where v has a stop byte. Borrows only carry upwards from a byte that is
+ * itself a stop byte, so the lowest flagged byte is the first stop byte;
+ * bytes above it may be flagged wrongly. */
+#define ONES  UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static inline uint64_t stop8(uint64_t v)
+{
+    uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+    return (((q - ONES) & ~q) | ((b - ONES) & ~b) | (v - ONES * 0x20) | v) & HIGHS;
+}
+
+/* The first stop byte at or after p, or end. */
+static inline const unsigned char *find_stop(const unsigned char *p,
+                                             const unsigned char *end)
+{
+    while (end - p >= 8) {
+        uint64_t v, m;
+        memcpy(&v, p, 8);
+        if ((m = stop8(v)) != 0) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return p + (__builtin_ctzll(m) >> 3);
+#else
+            while (!stop[*p])
+                p++;
+            return p;
+#endif
+        }
+        p += 8;
+    }
+    while (p < end && !stop[*p])
+        p++;
+    return p;
+}
+
+/* gv_utf8_seq for s[0] >= 0x80, inlined: the length of the valid sequence
+ * at s, or 0. */
+static inline int utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c >= 0xC2 && c <= 0xDF)
+        return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xE0 && s[1] < 0xA0)
+            return 0;               /* overlong */
+        if (c == 0xED && s[1] >= 0xA0)
+            return 0;               /* UTF-16 surrogate */
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90)
+            return 0;               /* overlong */
+        if (c == 0xF4 && s[1] >= 0x90)
+            return 0;               /* past U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
 /* First pass over the string whose opening quote is at j->p: finds the
  * closing quote and checks raw bytes (controls, NUL, UTF-8). Escapes are
  * only stepped over here; decode() checks them. */
-static const unsigned char *scan_string(jp *j, int *escaped)
+static inline const unsigned char *scan_string(jp *j, int *escaped)
 {
     const unsigned char *p = j->p + 1, *end = j->end;
     *escaped = 0;
     for (;;) {
-        while (p < end && !stop[*p])
-            p++;
+        p = find_stop(p, end);
         if (p >= end)
             return fail(j, j->p, "unterminated string");
         unsigned c = *p;
@@ -213,10 +315,12 @@ static const unsigned char *scan_string(jp *j, int *escaped)
         } else if (c < 0x20) {
             return fail(j, p, "control character 0x%02x in string", c);
         } else {
-            int k = gv_utf8_seq(p, (size_t)(end - p));
-            if (!k)
-                return fail(j, p, "invalid UTF-8");
-            p += k;
+            do {                    /* a run of non-ASCII characters */
+                int k = utf8_len(p, (size_t)(end - p));
+                if (!k)
+                    return fail(j, p, "invalid UTF-8");
+                p += k;
+            } while (p < end && *p >= 0x80);
         }
     }
 }
@@ -336,48 +440,86 @@ static long decode(jp *j, const unsigned char *s, const unsigned char *e, char *
     return (long)(d - d0);
 }
 
-/* Reads the string at j->p into the arena. `what` names it in the length
- * error ("string" or "key"). 0, or -1 with err set. */
-static int read_string(jp *j, const char *what, const char **out, uint32_t *outlen)
+/* The bytes between body and close (a scanned string) into s, which has
+ * room for close - body + 1: decoded if escaped, NUL-terminated. Checks
+ * the length against the limit. The length, or -1 with err set. */
+static inline long string_body(jp *j, const char *what,
+                               const unsigned char *start,
+                               const unsigned char *close, int escaped, char *s)
 {
-    const unsigned char *start = j->p, *body = j->p + 1, *close;
-    int escaped;
-    if (!(close = scan_string(j, &escaped)))
-        return -1;
-    size_t raw = (size_t)(close - body), n = raw;
-    char *s = gv_arena_alloc(j->a, raw + 1);
-    if (!s) {
-        fail(j, start, "out of memory");
-        return -1;
-    }
+    const unsigned char *body = start + 1;
+    size_t n = (size_t)(close - body);
     if (escaped) {
         long k = decode(j, body, close, s);
         if (k < 0)
             return -1;
         n = (size_t)k;
     } else {
-        memcpy(s, body, raw);
+        memcpy(s, body, n);
     }
     s[n] = '\0';
     if (n > j->lim->max_string || n > UINT32_MAX) {
         fail(j, start, "%s longer than %zu bytes", what, j->lim->max_string);
         return -1;
     }
+    return (long)n;
+}
+
+/* Reads the string at j->p into the arena. `what` names it in the length
+ * error ("string" or "key"). 0, or -1 with err set. */
+static int read_string(jp *j, const char *what, const char **out, uint32_t *outlen)
+{
+    const unsigned char *start = j->p, *close;
+    int escaped;
+    if (!(close = scan_string(j, &escaped)))
+        return -1;
+    char *s = gv_arena_alloc(j->a, (size_t)(close - start));   /* raw + 1 */
+    if (!s) {
+        fail(j, start, "out of memory");
+        return -1;
+    }
+    long n = string_body(j, what, start, close, escaped, s);
+    if (n < 0)
+        return -1;
     j->p = close + 1;
     *out = s;
     *outlen = (uint32_t)n;
     return 0;
 }
 
+/* A string value and its bytes share one arena block, the bytes at
+ * VALUE_ROOM: the arena hands out multiples of 16 bytes, so this takes
+ * the same room as two blocks. */
+enum { VALUE_ROOM = (sizeof(gv_value) + 15) / 16 * 16 };
+
 static gv_value *parse_string(jp *j, const gv_value *parent, uint32_t index)
 {
-    const unsigned char *start = j->p;
+    const unsigned char *start = j->p, *close;
     const char *s;
     uint32_t n;
+    int escaped;
+    if (!(close = scan_string(j, &escaped)))
+        return NULL;
+    size_t raw = (size_t)(close - start) - 1;
+    gv_value *v = raw < SIZE_MAX - VALUE_ROOM - 1
+                  ? gv_arena_alloc(j->a, VALUE_ROOM + raw + 1) : NULL;
+    if (v) {
+        char *d = (char *)v + VALUE_ROOM;
+        long k = string_body(j, "string", start, close, escaped, d);
+        if (k < 0)
+            return NULL;
+        if (++j->nodes > j->lim->max_nodes)
+            return fail(j, start, "more than %zu values", j->lim->max_nodes);
+        j->p = close + 1;
+        init_value(j, v, GV_STR, parent, index, start);
+        v->len = (uint32_t)k;
+        v->u.s = d;
+        return v;
+    }
+    /* Out of room for both: one at a time, for the error each would give */
     if (read_string(j, "string", &s, &n))
         return NULL;
-    gv_value *v = new_value(j, GV_STR, parent, index, start);
-    if (!v)
+    if (!(v = new_value(j, GV_STR, parent, index, start)))
         return NULL;
     v->len = n;
     v->u.s = s;
@@ -407,6 +549,65 @@ static int to_double(const unsigned char *s, size_t n, double *out)
     if (buf != small)
         free(buf);
     return 0;
+}
+
+/* The double of a well-formed number s..e without strtod when that is
+ * exact (Clinger's fast path): a significand m of at most 19 digits that
+ * is below 2^53 and a decimal exponent x with |x| <= 22 make m and 10^|x|
+ * exact doubles, and m * 10^x (or m / 10^-x) one correctly rounded
+ * operation, which is what strtod returns. 0, or -1 for strtod to do it.
+ * Only where doubles are evaluated as doubles (not x87). */
+static int fast_double(const unsigned char *s, const unsigned char *e, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+    static const double p10[] = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    };
+    uint64_t m = 0;
+    int neg = *s == '-', nd = 0, frac = 0;
+    long x = 0;
+    for (s += neg; s < e; s++) {
+        unsigned c = *s;
+        if (c == '.') {
+            frac = 1;
+            continue;
+        }
+        if (c == 'e' || c == 'E')
+            break;
+        x -= frac;
+        if (m == 0 && c == '0')
+            continue;               /* leading zeros are not significant */
+        if (++nd > 19)
+            return -1;
+        m = m * 10 + (c - '0');
+    }
+    if (s < e) {                    /* the exponent */
+        int xneg = 0;
+        long xv = 0;
+        if (*++s == '+' || *s == '-')
+            xneg = *s++ == '-';
+        for (; s < e; s++)
+            if (xv < 100000)
+                xv = xv * 10 + (*s - '0');
+        x += xneg ? -xv : xv;
+    }
+    if (m == 0) {
+        *out = neg ? -0.0 : 0.0;
+        return 0;
+    }
+    if (m > (UINT64_C(1) << 53) || x < -22 || x > 22)
+        return -1;
+    double d = (double)m;
+    d = x < 0 ? d / p10[-x] : d * p10[x];
+    *out = neg ? -d : d;
+    return 0;
+#else
+    (void)s;
+    (void)e;
+    (void)out;
+    return -1;
+#endif
 }
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? : GV_INT when there is no
@@ -463,7 +664,8 @@ static gv_value *parse_number(jp *j, const gv_value *parent, uint32_t index)
         else
             v->u.i = -(int64_t)mag;
     } else {
-        if (to_double(start, (size_t)(p - start), &v->u.n))
+        if (fast_double(start, p, &v->u.n) &&
+            to_double(start, (size_t)(p - start), &v->u.n))
             return fail(j, start, "out of memory");
         if (isinf(v->u.n))
             return fail(j, start, "number out of range");
@@ -557,7 +759,9 @@ static gv_value *parse_array(jp *j, const gv_value *parent, uint32_t index)
 
 static int same_key(const gv_member *x, const gv_member *y)
 {
-    return x->klen == y->klen && memcmp(x->key, y->key, x->klen) == 0;
+    /* keys are NUL-terminated: key[0] is there even when klen is 0 */
+    return x->klen == y->klen && x->key[0] == y->key[0] &&
+           memcmp(x->key, y->key, x->klen) == 0;
 }
 
 static int cmp_member(const void *x, const void *y)
@@ -607,7 +811,7 @@ static int read_key(jp *j, size_t base, uint32_t n, jmember *km)
     km->col = col_of(j, at);
     if (read_string(j, "key", &km->m.key, &km->m.klen))
         return -1;
-    if (n < LINEAR_KEYS) {
+    if (n > 0 && n < LINEAR_KEYS) {    /* n == 0: the stack may be empty (NULL) */
         const jmember *ms = (const jmember *)(void *)(j->stack.ptr + base);
         for (uint32_t i = 0; i < n; i++) {
             if (same_key(&ms[i].m, &km->m)) {
@@ -674,7 +878,7 @@ static gv_value *parse_object(jp *j, const gv_value *parent, uint32_t index)
         }
     }
 
-    jmember *ms = (jmember *)(void *)(j->stack.ptr + base);
+    jmember *ms = n ? (jmember *)(void *)(j->stack.ptr + base) : NULL;
     if (n > LINEAR_KEYS && check_dups_sorted(j, ms, n))
         return NULL;
     if (n) {
@@ -725,7 +929,9 @@ gv_value *gvjson_parse(const char *buf, size_t len, uint32_t line0,
     j.lim = lim ? lim : &defaults;
     j.err = err;
     j.max_depth = j.lim->max_depth < DEPTH_CEILING ? j.lim->max_depth : DEPTH_CEILING;
-    j.stack = (gv_buf)GV_BUF_INIT;
+    /* max_align_t: the stack holds pointers and jmembers */
+    union { max_align_t align; char b[STACK_INLINE]; } stack0;
+    j.stack = (gv_buf){ stack0.b, 0, sizeof stack0.b, 0 };
 
     if (len > j.lim->max_bytes) {
         gv_error_set(err, line0, 1, "record longer than %zu bytes", j.lim->max_bytes);
@@ -746,6 +952,7 @@ gv_value *gvjson_parse(const char *buf, size_t len, uint32_t line0,
         if (j.p < j.end)
             root = fail(&j, j.p, "trailing data after the value");
     }
-    gv_buf_free(&j.stack);
+    if (j.stack_heap)
+        gv_buf_free(&j.stack);
     return root;
 }

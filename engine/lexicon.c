@@ -31,6 +31,13 @@
  * use their sparse children plus failure links. That is 13 bytes a state
  * plus at most 1 MB of rows and a 12 KB fold cache: 100,000 terms of
  * ordinary length come to about 13 MB and build in well under a second.
+ *
+ * Speed. Text is mostly ASCII, and an ASCII byte costs one dependent load:
+ * a dense row entry holds the next state already coded as the byte offset
+ * of its row, tcolp[c] points at the column of text byte c (ASCII case
+ * folded in) in the first row, so the next entry is at tcolp[c] + offset,
+ * and a flag bit in the entry stops the loop only where a term ends, where
+ * rows end, or at a non-ASCII byte (see ascii_run).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +55,7 @@
 #define DENSE_CAP   (1u << 20)  /* bytes of dense rows per lexicon */
 #endif
 #define MAX_STATES  (UINT32_MAX / 2)
+_Static_assert(DENSE_CAP <= (1u << 31), "row offsets must leave STOP_BIT free");
 #define QUICK_CPS   0x3000      /* fold_kind cached below this code point */
 
 struct gvlex {
@@ -66,9 +74,12 @@ struct gvlex {
 
     uint32_t  ndense;     /* states below this have a dense row */
     uint32_t  ncls;       /* byte classes, class 0 = in no term */
-    uint32_t  shift;      /* a dense row is 1 << shift entries, >= ncls */
-    uint8_t   cls[256];
-    uint32_t *dense;      /* ndense rows of next states, by byte class */
+    uint32_t  shift;      /* a dense row is 1 << shift entries, > ncls */
+    uint32_t  bshift;     /* shift + 2: a dense row is 1 << bshift bytes */
+    uint8_t   cls[256];   /* class of a folded byte */
+    uint32_t *dense;      /* ndense rows of coded next states, by class,
+                             and a last column, ncls, for non-ASCII text */
+    const unsigned char *tcolp[256];  /* text byte c: its column in row 0 */
 
     uint8_t   quick[QUICK_CPS];   /* fold_kind of each code point */
 };
@@ -85,6 +96,45 @@ static inline int32_t utf8_decode(const unsigned char *s, int k)
     default: return (s[0] & 0x07) << 18 | (s[1] & 0x3F) << 12 |
                     (s[2] & 0x3F) << 6 | (s[3] & 0x3F);
     }
+}
+
+/* gv_utf8_seq and utf8_decode in one, for text: the length of the valid
+ * sequence at s (which is not ASCII) with its code point in *cp, or 0. */
+static inline int utf8_next(const unsigned char *s, size_t n, int32_t *cp)
+{
+    unsigned c = s[0];
+    if (c < 0xC2)
+        return 0;
+    if (c <= 0xDF) {
+        if (n < 2 || (s[1] & 0xC0) != 0x80)
+            return 0;
+        *cp = (int32_t)((c & 0x1F) << 6 | (s[1] & 0x3F));
+        return 2;
+    }
+    if (c <= 0xEF) {
+        if (n < 3)
+            return 0;
+        unsigned b1 = s[1] ^ 0x80u, b2 = s[2] ^ 0x80u;   /* < 0x40: 10xxxxxx */
+        if ((b1 | b2) >= 0x40)
+            return 0;
+        int32_t v = (int32_t)((c & 0x0F) << 12 | b1 << 6 | b2);
+        if (v < 0x800 || (uint32_t)(v - 0xD800) < 0x800)
+            return 0;               /* overlong, or a UTF-16 surrogate */
+        *cp = v;
+        return 3;
+    }
+    if (c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        int32_t v = (int32_t)((c & 0x07) << 18 | (s[1] & 0x3F) << 12 |
+                              (s[2] & 0x3F) << 6 | (s[3] & 0x3F));
+        if (v < 0x10000 || v > 0x10FFFF)
+            return 0;               /* overlong, or past U+10FFFF */
+        *cp = v;
+        return 4;
+    }
+    return 0;
 }
 
 static int is_mark_cat(int cat)
@@ -175,6 +225,23 @@ static inline uint32_t child(const gvlex *lx, uint32_t s, unsigned char c)
     return lo < lx->first[s + 1] && lx->label[lo] == c ? lo : 0;
 }
 
+/* Dense rows hold coded states, so that the ASCII loop of gvlex_find has
+ * nothing but a load on its per-byte chain: the address of the next load is
+ * the coded state plus the byte's column, and the column comes from the
+ * text alone. A state v that has a dense row and where no term ends is
+ * coded as the byte offset of its row, v << bshift; any other state (a term
+ * ends there, or it has no dense row) as STOP_BIT | v, which makes the
+ * loop stop. The root never ends a term, so STOP_BIT alone is free: it
+ * fills the column that tcolp gives to the bytes 0x80-0xFF, the loop's exit
+ * to the code point path. */
+#define STOP_BIT      0x80000000u
+#define NONASCII_CODE STOP_BIT
+
+static inline uint32_t decode_state(const gvlex *lx, uint32_t e)
+{
+    return e & STOP_BIT ? e & ~STOP_BIT : e >> lx->bshift;
+}
+
 /* The transition function: dense rows answer at once; a sparse state tries
  * its own children, then falls back along failure links, which always end
  * in the dense region because the root is dense and failure goes shallower. */
@@ -185,11 +252,73 @@ static inline uint32_t step(const gvlex *lx, uint32_t s, unsigned char c)
         return 0;
     for (;;) {
         if (s < lx->ndense)
-            return lx->dense[((size_t)s << lx->shift) + k];
+            return decode_state(lx, lx->dense[((size_t)s << lx->shift) + k]);
         uint32_t t = child(lx, s, c);
         if (t)
             return t;
         s = lx->fail[s];
+    }
+}
+
+/* A run of ASCII text from s[i] (which is ASCII) in state *stp: the bytes
+ * up to and including the first one where some term ends, or up to the
+ * first non-ASCII byte or the end. Returns the index after the run. */
+static size_t ascii_run(const gvlex *lx, const unsigned char *s, size_t i,
+                        size_t len, uint32_t *stp)
+{
+    const unsigned char *p = s + i, *e = s + len;
+    const unsigned char *const *tcolp = lx->tcolp;
+    const unsigned bshift = lx->bshift;
+    uint32_t st = *stp;
+    for (;;) {
+        if (st < lx->ndense) {
+            /* The hot loop: x is the byte offset of the state's row, y the
+             * coded next state. Unrolled by four, the end tested once. */
+            size_t x = (size_t)st << bshift;
+            uint32_t y;
+#define HOT_STEP(k)                                                 \
+            {                                                       \
+                const unsigned char *col = tcolp[p[k]];             \
+                y = *(const uint32_t *)(const void *)(col + x);     \
+                if (y & STOP_BIT) {                                 \
+                    p += k;                                         \
+                    goto special;                                   \
+                }                                                   \
+                x = y;                                              \
+            }
+            while (e - p >= 4) {
+                HOT_STEP(0) HOT_STEP(1) HOT_STEP(2) HOT_STEP(3)
+                p += 4;
+            }
+            for (;;) {
+                if (p == e) {
+                    *stp = (uint32_t)(x >> bshift);
+                    return len;
+                }
+                HOT_STEP(0)
+                p++;
+            }
+#undef HOT_STEP
+        special:
+            if (y == NONASCII_CODE) {
+                *stp = (uint32_t)(x >> bshift);
+                return (size_t)(p - s);
+            }
+            p++;
+            st = y & ~STOP_BIT;
+            if (lx->out[st] >= 0 || p == e || *p >= 0x80) {
+                *stp = st;
+                return (size_t)(p - s);
+            }
+        }
+        /* A state without a dense row: one byte at a time. */
+        do {
+            st = step(lx, st, ascii_lower(*p++));
+            if (lx->out[st] >= 0 || p == e || *p >= 0x80) {
+                *stp = st;
+                return (size_t)(p - s);
+            }
+        } while (st >= lx->ndense);
     }
 }
 
@@ -290,7 +419,8 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
     while (i < len) {
         /* Stop once nothing can start at or before the best start: a
          * match ending after fpos starts after fpos - maxlen, and the
-         * pending one (ending at fpos) still needs the next code point. */
+         * pending one (ending at fpos) still needs the next code point.
+         * (Only a shortcut: consider() would refuse every later match.) */
         if (sc.best >= 0 && fpos >= sc.bstart + lx->maxlen &&
             (!pend || fpos > sc.bstart + lx->maxlen)) {
             pend = 0;
@@ -304,12 +434,19 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
             /* A run of ASCII is most text: keep it tight, leaving only
              * when some term ends. */
             size_t i0 = i;
-            do
-                st = step(lx, st, ascii_lower(s[i++]));
-            while (i < len && s[i] < 0x80 && lx->out[st] < 0);
+            i = ascii_run(lx, s, i, len, &st);
             fpos += i - i0;
-        } else {
-            int k = gv_utf8_seq(s + i, len - i);
+            if (lx->out[st] >= 0) {
+                pend = 1;
+                pst = st;
+                pfpos = fpos;
+            }
+            continue;
+        }
+        /* A run of non-ASCII code points. */
+        do {
+            int32_t cp;
+            int k = utf8_next(s + i, len - i, &cp);
             if (k == 0) {           /* opaque byte: matches nothing */
                 if (pend) {
                     consider(&sc, pst, pfpos);
@@ -321,34 +458,45 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
                 continue;
             }
             /* fold_at, with the answer for common code points cached */
-            int32_t cp = utf8_decode(s + i, k);
             int kind = cp < QUICK_CPS ? lx->quick[cp] : fold_kind(cp);
-            unsigned char buf[FOLD_BYTES];
-            const unsigned char *f = s + i;
-            int n = k, mark = kind == FOLD_SELF_MARK;
-            if (kind == FOLD_CHANGES) {
-                f = buf;
-                n = fold_slow(cp, buf, &mark);
-            }
-            i += (size_t)k;
-            if (n == 0)
-                continue;           /* ignorable: invisible to matching */
-            if (pend) {
-                if (!mark)
-                    consider(&sc, pst, pfpos);
-                pend = 0;
-            }
-            if (kind == FOLD_CHANGES)
+            if (kind != FOLD_CHANGES) {
+                if (pend) {
+                    if (kind != FOLD_SELF_MARK)
+                        consider(&sc, pst, pfpos);
+                    pend = 0;
+                }
+                const unsigned char *f = s + i;
+                i += (size_t)k;
+                fpos += (size_t)k;
+                if (!lx->cls[f[k - 1]]) {
+                    st = 0;         /* a byte in no term leads to the root */
+                    continue;
+                }
+                for (int j = 0; j < k; j++)
+                    st = step(lx, st, f[j]);
+            } else {
+                unsigned char buf[FOLD_BYTES];
+                int mark;
+                int n = fold_slow(cp, buf, &mark);
+                i += (size_t)k;
+                if (n == 0)
+                    continue;       /* ignorable: invisible to matching */
+                if (pend) {
+                    if (!mark)
+                        consider(&sc, pst, pfpos);
+                    pend = 0;
+                }
                 ring_expansion(&sc.ring, fpos, n);
-            for (int j = 0; j < n; j++)
-                st = step(lx, st, f[j]);
-            fpos += (size_t)n;
-        }
-        if (lx->out[st] >= 0) {
-            pend = 1;
-            pst = st;
-            pfpos = fpos;
-        }
+                for (int j = 0; j < n; j++)
+                    st = step(lx, st, buf[j]);
+                fpos += (size_t)n;
+            }
+            if (lx->out[st] >= 0) {
+                pend = 1;
+                pst = st;
+                pfpos = fpos;
+            }
+        } while (i < len && s[i] >= 0x80);
     }
     if (pend)
         consider(&sc, pst, pfpos);
@@ -515,7 +663,9 @@ static int build_links(gvlex *lx, const int32_t *term)
 }
 
 /* Byte classes and dense rows for the shallowest states. A row copies the
- * row of its failure state and overrides its own children. */
+ * row of its failure state and overrides its own children; rows hold
+ * coded states (see decode_state), and one more column, ncls, for the
+ * text bytes 0x80-0xFF. */
 static int build_dense(gvlex *lx)
 {
     memset(lx->cls, 0, sizeof lx->cls);
@@ -523,9 +673,11 @@ static int build_dense(gvlex *lx)
     for (uint32_t s = 1; s < lx->nstates; s++)
         if (!lx->cls[lx->label[s]])
             lx->cls[lx->label[s]] = (uint8_t)lx->ncls++;   /* <= 243 bytes occur in UTF-8 */
+    uint32_t nonascii = lx->ncls;   /* one more column: <= 244 < 256 */
     lx->shift = 0;
-    while ((1u << lx->shift) < lx->ncls)
+    while ((1u << lx->shift) < nonascii + 1)
         lx->shift++;
+    lx->bshift = lx->shift + 2;     /* sizeof(uint32_t) == 1 << 2 */
     size_t row = ((size_t)1 << lx->shift) * sizeof(uint32_t);
     size_t nd = DENSE_CAP / row;
     if (nd < 1)
@@ -541,7 +693,13 @@ static int build_dense(gvlex *lx)
         if (s != 0)
             memcpy(r, lx->dense + ((size_t)lx->fail[s] << lx->shift), row);
         for (uint32_t v = lx->first[s]; v < lx->first[s + 1]; v++)
-            r[lx->cls[lx->label[v]]] = v;
+            r[lx->cls[lx->label[v]]] = v < lx->ndense && lx->out[v] < 0
+                                       ? v << lx->bshift : STOP_BIT | v;
+        r[nonascii] = NONASCII_CODE;
+    }
+    for (int c = 0; c < 256; c++) {
+        uint32_t k = c < 0x80 ? lx->cls[ascii_lower((unsigned char)c)] : nonascii;
+        lx->tcolp[c] = (const unsigned char *)(lx->dense + k);
     }
     return 0;
 }

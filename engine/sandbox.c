@@ -165,12 +165,20 @@ static int frozen_next(lua_State *L)
     return lua_next(L, -2) ? 2 : 0;
 }
 
+static int sorted_pairs(lua_State *L, int t);
+
+/* A frozen table iterates its hidden contents, in the same fixed order as
+ * any table (sorted_pairs). */
 static int frozen_pairs(lua_State *L)
 {
-    lua_pushcfunction(L, frozen_next);
-    lua_pushvalue(L, 1);
-    lua_pushnil(L);
-    return 3;
+    push_hidden(L);
+    if (!lua_istable(L, -1)) {
+        lua_pushcfunction(L, frozen_next);
+        lua_pushvalue(L, 1);
+        lua_pushnil(L);
+        return 3;
+    }
+    return sorted_pairs(L, lua_gettop(L));
 }
 
 /* Freezes table idx in place: contents move to a hidden table. [-0, +0] */
@@ -341,6 +349,219 @@ static int sb_setmetatable(lua_State *L)
     return 1;
 }
 
+/* ---- a fixed iteration order ----------------------------------------------- */
+
+/* Lua seeds its string hashes per state, so plain pairs() visits keys in an
+ * order that differs between evaluators and between runs: a rule that
+ * builds evidence in pairs() order would make decisions that cannot be
+ * repeated. Rules get pairs() and next() that visit numbers (ascending),
+ * then strings (byte order), then false and true. Other keys have no
+ * order worth trusting and are refused. */
+typedef struct sortkey {
+    int         rank;           /* 0 number, 1 string, 2 boolean */
+    int         isint;
+    lua_Integer ival;
+    lua_Number  num;
+    const char *str;
+    size_t      len;
+    int         b;
+} sortkey;
+
+static int key_cmp(const void *a, const void *b)
+{
+    const sortkey *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank - y->rank;
+    switch (x->rank) {
+    case 0:  return x->num < y->num ? -1 : x->num > y->num;
+    case 1: {
+        size_t n = x->len < y->len ? x->len : y->len;
+        int c = memcmp(x->str, y->str, n);
+        return c ? c : (x->len < y->len ? -1 : x->len > y->len);
+    }
+    default: return x->b - y->b;
+    }
+}
+
+/* Pushes a sequence of t's keys in the fixed order. [-0, +1] */
+static void push_sorted_keys(lua_State *L, int t)
+{
+    t = lua_absindex(L, t);
+    lua_Integer n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        n++;
+    }
+    sortkey *keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *keys, 0);
+    int holder = lua_gettop(L);
+    lua_Integer i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        sortkey *k = &keys[i++];
+        memset(k, 0, sizeof *k);
+        switch (lua_type(L, -1)) {
+        case LUA_TNUMBER:
+            k->rank = 0;
+            k->num = lua_tonumber(L, -1);
+            k->isint = lua_isinteger(L, -1);
+            k->ival = lua_tointeger(L, -1);
+            break;
+        case LUA_TSTRING:  k->rank = 1; k->str = lua_tolstring(L, -1, &k->len); break;
+        case LUA_TBOOLEAN: k->rank = 2; k->b = lua_toboolean(L, -1); break;
+        default:
+            luaL_error(L, "pairs/next: a table keyed by a %s has no fixed order (rules must "
+                          "decide the same way every time); key it by numbers or strings",
+                       luaL_typename(L, -1));
+        }
+    }
+    qsort(keys, (size_t)n, sizeof *keys, key_cmp);
+    lua_createtable(L, (int)n, 0);
+    for (i = 0; i < n; i++) {
+        const sortkey *k = &keys[i];
+        if (k->rank == 1)
+            lua_pushlstring(L, k->str, k->len);
+        else if (k->rank == 2)
+            lua_pushboolean(L, k->b);
+        else if (k->isint)
+            lua_pushinteger(L, k->ival);
+        else
+            lua_pushnumber(L, k->num);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_remove(L, holder);
+}
+
+static int sorted_iter(lua_State *L)
+{
+    for (;;) {
+        lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+        lua_pushinteger(L, i);
+        lua_replace(L, lua_upvalueindex(2));
+        if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL)
+            return 0;
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, lua_upvalueindex(3)) != LUA_TNIL)
+            return 2;
+        lua_pop(L, 2);                 /* removed while iterating: skip */
+    }
+}
+
+/* Pushes the iterator triple over table t in the fixed order. */
+static int sorted_pairs(lua_State *L, int t)
+{
+    t = lua_absindex(L, t);
+    push_sorted_keys(L, t);
+    lua_pushinteger(L, 0);
+    lua_pushvalue(L, t);
+    lua_pushcclosure(L, sorted_iter, 3);
+    lua_pushvalue(L, t);
+    lua_pushnil(L);
+    return 3;
+}
+
+static int sb_pairs(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {   /* records, frozen tables */
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 3);
+        return 3;
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    return sorted_pairs(L, 1);
+}
+
+/* next(t, k) in the same order; O(n log n) a call, so loops should use
+ * pairs. A frozen table answers for its hidden contents. */
+static int sb_next(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    int t = 1;
+    push_hidden(L);
+    if (lua_istable(L, -1))
+        t = 3;
+    else
+        lua_pop(L, 1);
+    push_sorted_keys(L, t);
+    int keys = lua_gettop(L);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, keys), at = 0;
+    if (!lua_isnil(L, 2)) {
+        for (lua_Integer i = 1; i <= n && !at; i++) {
+            lua_rawgeti(L, keys, i);
+            if (lua_rawequal(L, -1, 2))
+                at = i;
+            lua_pop(L, 1);
+        }
+        if (!at)
+            return luaL_error(L, "next: key not in the table");
+    }
+    if (at >= n) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_rawgeti(L, keys, at + 1);
+    lua_pushvalue(L, -1);
+    lua_rawget(L, t);
+    return 2;
+}
+
+/* tostring() and string.format() without memory addresses: "table: 0x55..."
+ * would differ from run to run and reveal the process's layout. A value
+ * with a __tostring (a record proxy) still speaks for itself. */
+static int has_tostring(lua_State *L, int idx)
+{
+    int t = luaL_getmetafield(L, idx, "__tostring");
+    if (t != LUA_TNIL)
+        lua_pop(L, 1);
+    return t != LUA_TNIL;
+}
+
+static int addressless(lua_State *L, int idx)
+{
+    int t = lua_type(L, idx);
+    return (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TUSERDATA ||
+            t == LUA_TTHREAD || t == LUA_TLIGHTUSERDATA) && !has_tostring(L, idx);
+}
+
+static int sb_tostring(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (addressless(L, 1))
+        lua_pushstring(L, luaL_typename(L, 1));
+    else
+        luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+
+static int sb_format(lua_State *L)
+{
+    size_t n;
+    const char *fmt = luaL_checklstring(L, 1, &n);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (fmt[i] == '%') {
+            size_t j = i + 1;
+            while (j < n && strchr("-+ #0123456789.", fmt[j]))
+                j++;
+            if (j < n && fmt[j] == 'p')
+                return luaL_error(L, "string.format: %%p prints a memory address, which "
+                                     "a decision must not depend on");
+            i = j;
+        }
+    int top = lua_gettop(L);
+    for (int i = 2; i <= top; i++)
+        if (addressless(L, i)) {
+            lua_pushstring(L, luaL_typename(L, i));
+            lua_replace(L, i);
+        }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, top, 1);
+    return 1;
+}
+
 /* type() that calls a record proxy a table, which is what rules see. */
 static int sb_type(lua_State *L)
 {
@@ -419,6 +640,9 @@ static void tame_string(lua_State *L, int idx)
     idx = lua_absindex(L, idx);
     lua_pushnil(L);
     lua_setfield(L, idx, "dump");
+    lua_getfield(L, idx, "format");
+    lua_pushcclosure(L, sb_format, 1);
+    lua_setfield(L, idx, "format");
     for (size_t i = 0; i < sizeof guarded / sizeof *guarded; i++) {
         lua_getfield(L, idx, guarded[i]);
         lua_pushstring(L, guarded[i]);
@@ -783,7 +1007,7 @@ static int h_rule(lua_State *L)
     for (size_t i = 0; i < n; i++) {
         char c = id[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || strchr("._-:/", c)))
+              (c >= '0' && c <= '9') || (c && strchr("._-:/", c))))
             return luaL_error(L, "rule id '%s': use letters, digits and . _ - : /", id);
     }
     lua_Debug ar;
@@ -990,8 +1214,8 @@ static int build_env(lua_State *L)
 {
     const gavel_policy *p = lua_touserdata(L, 1);
     static const char *const base_ok[] = {
-        "assert", "error", "ipairs", "next", "pairs", "pcall", "xpcall",
-        "rawequal", "rawlen", "rawget", "select", "tonumber", "tostring", NULL };
+        "assert", "error", "ipairs", "pcall", "xpcall",
+        "rawequal", "rawlen", "rawget", "select", "tonumber", NULL };
 
     open_lib(L, "_G", luaopen_base);
     int base = lua_gettop(L);
@@ -1007,6 +1231,12 @@ static int build_env(lua_State *L)
     lua_setfield(L, G, "setmetatable");
     lua_pushcfunction(L, sb_type);
     lua_setfield(L, G, "type");
+    lua_pushcfunction(L, sb_pairs);
+    lua_setfield(L, G, "pairs");
+    lua_pushcfunction(L, sb_next);
+    lua_setfield(L, G, "next");
+    lua_pushcfunction(L, sb_tostring);
+    lua_setfield(L, G, "tostring");
 
     open_lib(L, LUA_STRLIBNAME, luaopen_string);
     tame_string(L, -1);

@@ -737,7 +737,7 @@ static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
     km->line = (uint32_t)e->start_mark.line + 1;
     km->col = (uint32_t)e->start_mark.column + 1;
     km->m.klen = (uint32_t)len;
-    if (n < LINEAR_KEYS) {
+    if (n > 0 && n < LINEAR_KEYS) {    /* n == 0: the stack may be empty (NULL) */
         const ymember *ms = (const ymember *)(void *)(y->stack.ptr + base);
         for (uint32_t i = 0; i < n; i++) {
             if (ms[i].m.klen == len && memcmp(ms[i].m.key, s, len) == 0) {
@@ -781,7 +781,7 @@ static gv_value *build_map(gvyaml *y, const gv_value *parent, uint32_t index)
         *slot = km;
         n++;
     }
-    ymember *ms = (ymember *)(void *)(y->stack.ptr + base);
+    ymember *ms = n ? (ymember *)(void *)(y->stack.ptr + base) : NULL;
     if (n > LINEAR_KEYS && check_dups_sorted(y, ms, n))
         return NULL;
     if (n) {

@@ -262,6 +262,53 @@ static void test_source_size_capped(void **state)
     gavel_policy_free(p);
 }
 
+static void test_fixed_iteration_order(void **state)
+{
+    (void)state;
+    /* pairs() and next() visit numbers, then strings in byte order, then
+     * booleans, whatever Lua's per-state hash seed: decisions that build
+     * evidence in pairs() order can be made again. */
+    assert_string_equal(run(
+        "local t = { zeta = 1, alpha = 2, [10] = 3, [2.5] = 4, [-1] = 5, Beta = 6, [true] = 7 }\n"
+        "local seen = {}\n"
+        "for k in pairs(t) do seen[#seen + 1] = tostring(k) end\n"
+        "local first = next(t)\n"
+        "local second = next(t, first)\n"
+        "return true, { v = table.concat(seen, ' ') .. ' | ' .. tostring(first) .. ' ' .. "
+        "tostring(second) .. ' ' .. tostring(next({})) }"),
+        "fired:-1 2.5 10 Beta alpha zeta true | -1 2.5 nil");
+    /* Frozen load-time tables iterate in the same order. */
+    const char *rules =
+        "local T = { c = 1, a = 2, b = 3 }\n"
+        "rule 't' { outcome = 'withhold', reason = '{v}', when = function(r)\n"
+        "  local s = '' for k in pairs(T) do s = s .. k end\n"
+        "  return true, { v = s .. tostring(next(T)) } end }\n";
+    const char *dir = tu_policy_dir(NULL, rules);
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    tu_rmdir(dir);
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    tu_eval(ev, d, "{}");
+    assert_string_equal(gavel_decision_reason(d, 0)->reason, "abca");
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+    /* Keys with no order are refused rather than iterated at random. */
+    assert_contains(run("for k in pairs({ [{}] = 1 }) do end return false"),
+                    "keyed by a table has no fixed order");
+}
+
+static void test_no_addresses(void **state)
+{
+    (void)state;
+    assert_string_equal(run("return true, { v = tostring({}) .. ' ' .. tostring(ipairs) .. ' ' .. "
+                            "string.format('%s %s %d', {}, ipairs ~= nil, 3) }"),
+                        "fired:table function table true 3");
+    assert_contains(run("return true, { v = string.format('%p', {}) }"), "%p prints a memory address");
+    /* A record proxy still names itself. */
+    assert_string_equal(run("return true, { v = tostring(r.posts) }"), "fired:record posts");
+}
+
 static void test_registry_globals_are_the_sandbox(void **state)
 {
     (void)state;
@@ -358,6 +405,8 @@ int main(void)
         cmocka_unit_test(test_evidence_read_raw),
         cmocka_unit_test(test_deep_recursion),
         cmocka_unit_test(test_source_size_capped),
+        cmocka_unit_test(test_fixed_iteration_order),
+        cmocka_unit_test(test_no_addresses),
         cmocka_unit_test(test_registry_globals_are_the_sandbox),
         cmocka_unit_test(test_conversions_are_protected),
         cmocka_unit_test(test_binary_chunks_refused),
