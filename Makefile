@@ -4,10 +4,11 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
+FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 QUICKSTART ?= eval -p examples/quickstart/policy --as-of 2021-02-04 -f table --summary examples/quickstart/accounts.jsonl
 
-.PHONY: all deps build demo quickstart test test-plain test-asan test-tsan clean
+.PHONY: all deps build demo quickstart test test-plain test-asan test-tsan test-fuzz clean
 
 all: build
 
@@ -41,10 +42,15 @@ test-tsan: deps
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  ctest --output-on-failure -j $(JOBS) -R 'test_threads|e2e\.|scaleout'
 
-test: test-plain test-asan test-tsan
+# The libFuzzer harnesses for a short, fixed number of runs each, and every
+# input that once crashed (tests/fuzz/regressions). Long runs: make fuzz.
+test-fuzz: fuzz-build
+	cd $(FUZZ_BUILD) && ctest --output-on-failure -L fuzz
+
+test: test-plain test-asan test-tsan test-fuzz
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
 
 # gavel against the shared C and Python yardsticks (bench/README.md):
 #   make bench BENCH_ARGS="50000 --runs 3"
@@ -52,3 +58,31 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: deps
 	bench/run.sh $(BENCH_ARGS)
+
+# Long fuzzing runs (tests/fuzz/README.md): each harness for FUZZ_SECONDS
+# (default 10 minutes), growing its corpus in $(FUZZ_BUILD)/fuzz-work/<name>/;
+# crashes land in $(FUZZ_BUILD)/fuzz-work/<name>/crashes/. Needs clang.
+#   make fuzz FUZZERS="yaml jsonl" FUZZ_SECONDS=3600
+FUZZ_SECONDS ?= 600
+FUZZERS      ?= jsonl yaml manifest policy_eval record_eval lexicon
+
+.PHONY: fuzz fuzz-build
+fuzz-build: deps
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 2; }
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAVEL_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_BUILD)/fuzz-work; failed=""; for f in $(FUZZERS); do \
+	  log=$(FUZZ_BUILD)/fuzz-work/$$f.log; \
+	  echo "== fuzz_$$f for $(FUZZ_SECONDS) s (log: $$log)"; \
+	  if tests/fuzz/run-fuzz.sh long $(FUZZ_BUILD)/tests/fuzz/fuzz_$$f $$f $(FUZZ_SECONDS) \
+	       $(FUZZ_BUILD)/fuzz-work/$$f >$$log 2>&1; then \
+	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' $$log; \
+	  else \
+	    failed="$$failed $$f"; tail -n 40 $$log; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then \
+	  echo "fuzz: failures in:$$failed (inputs in $(FUZZ_BUILD)/fuzz-work/<name>/crashes/)" >&2; exit 1; \
+	fi

@@ -6,7 +6,8 @@ pkgs=(build-essential cmake pkg-config liblua5.4-dev libyaml-dev libcmocka-dev
       nettle-dev libutf8proc-dev python3 python3-yaml
       chromium fonts-dejavu-core    # the report's screenshot test
       python3-distributed python3-pip python3-setuptools python3-wheel  # binding, Dask
-      groff-base)                   # man page lint
+      groff-base                    # man page lint
+      clang)                        # libFuzzer harnesses (make test-fuzz)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -18,6 +18,7 @@ static const char FIX_MANIFEST[] =
     "rules: [rules.lua]\n"
     "lexicons:\n"
     "  words: words.txt\n"
+    "  incitement: words.txt\n"
     "schema: schema.yaml\n"
     "tests: [tests/*.yaml]\n";
 
@@ -106,7 +107,7 @@ static const char FIX_RECORD_A[] =
     "{\"id\":\"p2\",\"text\":\"\xC3\xBC" "berfall\"}]}";
 
 static const char FIX_RECORD_B[] =
-    "{\"id\":2,\"category\":\"individual\",\"posts\":[{\"id\":\"q\",\"text\":\"hi\","
+    "{\"id\":\"b\",\"category\":\"individual\",\"posts\":[{\"id\":\"q\",\"text\":\"hi\","
     "\"labels\":{\"violence_call\":true}}],\"bot_signals\":null}";
 
 /* The scratch directory as a policy with `rules` for rules.lua (NULL: the

@@ -41,9 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(gavel_evaluator_set_context(evaluator, FIX_CONTEXT, strlen(FIX_CONTEXT),
                                                "context.yaml") == GAVEL_OK, "context");
         gavel_evaluator_set_as_of(evaluator, "2021-02-04");
-        FUZZ_CHECK(fix_eval_text(evaluator, policy, d, FIX_RECORD_B, strlen(FIX_RECORD_B),
-                                 GAVEL_JSON) == GAVEL_OK, "baseline record");
+        gavel_status bst = fix_eval_text(evaluator, policy, d, FIX_RECORD_B,
+                                         strlen(FIX_RECORD_B), GAVEL_JSON);
         size_t len;
+        FUZZ_CHECK(bst == GAVEL_OK, "baseline record: %s", gavel_decision_json(d, &len));
         baseline = strdup(gavel_decision_json(d, &len));
         atexit(teardown);
     }
