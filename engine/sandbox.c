@@ -562,6 +562,72 @@ static int sb_format(lua_State *L)
     return 1;
 }
 
+/* table.sort, stable: Lua's own quicksort is not, and for long arrays it
+ * picks pivots from the clock, so equal elements could come out in another
+ * order on another run. A bottom-up merge sort over two scratch tables. */
+static int sort_less(lua_State *L, int cmp, int a, int b)
+{
+    a = lua_absindex(L, a);
+    b = lua_absindex(L, b);
+    if (!cmp)
+        return lua_compare(L, a, b, LUA_OPLT);
+    lua_pushvalue(L, cmp);
+    lua_pushvalue(L, a);
+    lua_pushvalue(L, b);
+    lua_call(L, 2, 1);
+    int r = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return r;
+}
+
+static int sb_sort(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 1);
+    int cmp = 0;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TFUNCTION);
+        cmp = 2;
+    }
+    lua_settop(L, 2);
+    luaL_argcheck(L, n < (lua_Integer)1 << 30, 1, "array too big");
+    lua_createtable(L, (int)n, 0);                       /* 3: a */
+    lua_createtable(L, (int)n, 0);                       /* 4: b */
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 1, i);
+        lua_rawseti(L, 3, i);
+    }
+    int from = 3, to = 4;
+    for (lua_Integer w = 1; w < n; w *= 2) {
+        for (lua_Integer lo = 1; lo <= n; lo += 2 * w) {
+            lua_Integer mid = lo + w < n + 1 ? lo + w : n + 1;
+            lua_Integer hi = lo + 2 * w < n + 1 ? lo + 2 * w : n + 1;
+            lua_Integer i = lo, j = mid, k = lo;
+            while (i < mid || j < hi) {
+                int take_right = 0;
+                if (i < mid && j < hi) {
+                    lua_rawgeti(L, from, j);
+                    lua_rawgeti(L, from, i);
+                    take_right = sort_less(L, cmp, -2, -1);   /* right < left */
+                    lua_pop(L, 2);
+                } else {
+                    take_right = i >= mid;
+                }
+                lua_rawgeti(L, from, take_right ? j++ : i++);
+                lua_rawseti(L, to, k++);
+            }
+        }
+        int t = from;
+        from = to;
+        to = t;
+    }
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, from, i);
+        lua_seti(L, 1, i);                /* a frozen table refuses here */
+    }
+    return 0;
+}
+
 /* type() that calls a record proxy a table, which is what rules see. */
 static int sb_type(lua_State *L)
 {
@@ -1242,6 +1308,8 @@ static int build_env(lua_State *L)
     tame_string(L, -1);
     lua_setfield(L, G, "string");
     open_lib(L, LUA_TABLIBNAME, luaopen_table);
+    lua_pushcfunction(L, sb_sort);
+    lua_setfield(L, -2, "sort");
     lua_setfield(L, G, "table");
     open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
     lua_setfield(L, G, "utf8");

@@ -298,6 +298,24 @@ static void test_fixed_iteration_order(void **state)
                     "keyed by a table has no fixed order");
 }
 
+static void test_stable_sort(void **state)
+{
+    (void)state;
+    /* Equal keys keep their order, however long the array. */
+    assert_string_equal(run(
+        "local t = {}\n"
+        "for i = 1, 500 do t[i] = { k = i % 3, i = i } end\n"
+        "table.sort(t, function(a, b) return a.k < b.k end)\n"
+        "for i = 2, 500 do\n"
+        "  if t[i - 1].k == t[i].k and t[i - 1].i > t[i].i then return true, { v = 'unstable' } end\n"
+        "  if t[i - 1].k > t[i].k then return true, { v = 'unsorted' } end\n"
+        "end\n"
+        "local s = { 'b', 'c', 'a' } table.sort(s)\n"
+        "return true, { v = t[1].i .. ' ' .. t[500].i .. ' ' .. table.concat(s) }"),
+        "fired:3 500 abc");
+    assert_contains(run("table.sort(r.posts) return false"), "table expected, got record");
+}
+
 static void test_no_addresses(void **state)
 {
     (void)state;
@@ -406,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_deep_recursion),
         cmocka_unit_test(test_source_size_capped),
         cmocka_unit_test(test_fixed_iteration_order),
+        cmocka_unit_test(test_stable_sort),
         cmocka_unit_test(test_no_addresses),
         cmocka_unit_test(test_registry_globals_are_the_sandbox),
         cmocka_unit_test(test_conversions_are_protected),
