@@ -101,34 +101,6 @@ char *gv_buf_detach(gv_buf *b, size_t *len)
     return p;
 }
 
-int gv_utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xE0 && s[1] < 0xA0)
-            return 0;               /* overlong */
-        if (c == 0xED && s[1] >= 0xA0)
-            return 0;               /* UTF-16 surrogate */
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-            (s[3] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xF0 && s[1] < 0x90)
-            return 0;               /* overlong */
-        if (c == 0xF4 && s[1] >= 0x90)
-            return 0;               /* past U+10FFFF */
-        return 4;
-    }
-    return 0;
-}
 
 void gv_buf_json_str(gv_buf *b, const char *s, size_t n)
 {

@@ -41,7 +41,37 @@ void gv_buf_json_str(gv_buf *b, const char *s, size_t n);
 void gv_buf_json_int(gv_buf *b, int64_t i);
 void gv_buf_json_num(gv_buf *b, double d);
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
-int gv_utf8_seq(const unsigned char *s, size_t n);
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid: no
+ * overlongs, no surrogates, nothing past U+10FFFF. Inline: readers call it
+ * per character. */
+static inline int gv_utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xE0 && s[1] < 0xA0)
+            return 0;               /* overlong */
+        if (c == 0xED && s[1] >= 0xA0)
+            return 0;               /* UTF-16 surrogate */
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90)
+            return 0;               /* overlong */
+        if (c == 0xF4 && s[1] >= 0x90)
+            return 0;               /* past U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
 
 #endif

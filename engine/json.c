@@ -40,8 +40,6 @@ enum {
     DEPTH_CEILING = 1000, /* hard bound on recursion, whatever lim says */
     LINEAR_KEYS = 32,     /* objects up to this size: pairwise duplicate check */
     NUM_INLINE = 64,      /* numbers shorter than this are copied on the stack */
-    KEY_SHOWN = 32,       /* bytes of a key quoted in an error message */
-    QUOTED_CAP = 208,     /* room for KEY_SHOWN bytes escaped at worst */
     STACK_INLINE = 4096   /* scratch stack bytes before it moves to the heap */
 };
 
@@ -60,10 +58,7 @@ typedef struct jp {
 
 /* A member while its object is open: the key's position is kept for the
  * duplicate-key error, which for large objects is found at the close. */
-typedef struct jmember {
-    gv_member m;
-    uint32_t  line, col;
-} jmember;
+typedef gv_pmember jmember;      /* a member with its key's position */
 
 static gv_value *parse_value(jp *j, const gv_value *parent, uint32_t index);
 
@@ -91,32 +86,6 @@ static void *fail(jp *j, const unsigned char *at, const char *fmt, ...)
     return NULL;
 }
 
-/* "key" with quotes, escaped and cut short, for messages about a key. */
-static const char *quote_key(char *out, size_t cap, const char *k, size_t n)
-{
-    size_t o = 0, i = 0, show = n > KEY_SHOWN ? KEY_SHOWN : n;
-    while (show < n && show > 0 && ((unsigned char)k[show] & 0xC0) == 0x80)
-        show--;                          /* do not cut a character in two */
-    out[o++] = '"';
-    for (; i < show && o + 8 < cap; i++) {
-        unsigned char c = (unsigned char)k[i];
-        if (c == '"' || c == '\\') {
-            out[o++] = '\\';
-            out[o++] = (char)c;
-        } else if (c < 0x20) {
-            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
-        } else {
-            out[o++] = (char)c;
-        }
-    }
-    if (i < n && o + 5 < cap) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o++] = '"';
-    out[o] = '\0';
-    return out;
-}
 
 /* The error for a byte that cannot start or continue what we expect. */
 static gv_value *unexpected(jp *j, const unsigned char *at)
@@ -264,34 +233,6 @@ static inline const unsigned char *find_stop(const unsigned char *p,
     return p;
 }
 
-/* gv_utf8_seq for s[0] >= 0x80, inlined: the length of the valid sequence
- * at s, or 0. */
-static inline int utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c >= 0xC2 && c <= 0xDF)
-        return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xE0 && s[1] < 0xA0)
-            return 0;               /* overlong */
-        if (c == 0xED && s[1] >= 0xA0)
-            return 0;               /* UTF-16 surrogate */
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-            (s[3] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xF0 && s[1] < 0x90)
-            return 0;               /* overlong */
-        if (c == 0xF4 && s[1] >= 0x90)
-            return 0;               /* past U+10FFFF */
-        return 4;
-    }
-    return 0;
-}
 
 /* First pass over the string whose opening quote is at j->p: finds the
  * closing quote and checks raw bytes (controls, NUL, UTF-8). Escapes are
@@ -316,7 +257,7 @@ static inline const unsigned char *scan_string(jp *j, int *escaped)
             return fail(j, p, "control character 0x%02x in string", c);
         } else {
             do {                    /* a run of non-ASCII characters */
-                int k = utf8_len(p, (size_t)(end - p));
+                int k = gv_utf8_seq(p, (size_t)(end - p));
                 if (!k)
                     return fail(j, p, "invalid UTF-8");
                 p += k;
@@ -757,48 +698,20 @@ static gv_value *parse_array(jp *j, const gv_value *parent, uint32_t index)
     return arr;
 }
 
-static int same_key(const gv_member *x, const gv_member *y)
-{
-    /* keys are NUL-terminated: key[0] is there even when klen is 0 */
-    return x->klen == y->klen && x->key[0] == y->key[0] &&
-           memcmp(x->key, y->key, x->klen) == 0;
-}
-
-static int cmp_member(const void *x, const void *y)
-{
-    const jmember *a = *(const jmember *const *)x, *b = *(const jmember *const *)y;
-    if (a->m.klen != b->m.klen)
-        return a->m.klen < b->m.klen ? -1 : 1;
-    int c = memcmp(a->m.key, b->m.key, a->m.klen);
-    if (c)
-        return c;
-    return a < b ? -1 : a > b;  /* source order within equal keys */
-}
-
-/* Duplicate check for objects past LINEAR_KEYS members, once the object is
- * complete: sorting is O(n log n) whatever the keys are, where a hash with a
- * fixed seed could be flooded by chosen keys. Reports the duplicate that
- * comes first in the source. */
+/* Duplicate check for objects past LINEAR_KEYS members, once complete. */
 static int check_dups_sorted(jp *j, jmember *ms, uint32_t n)
 {
-    jmember **order = malloc(n * sizeof *order), *first = NULL;
-    if (!order) {
+    int oom;
+    const jmember *first = gv_first_duplicate(ms, n, &oom);
+    if (oom) {
         fail(j, j->p, "out of memory");
         return -1;
     }
-    for (uint32_t i = 0; i < n; i++)
-        order[i] = &ms[i];
-    qsort(order, n, sizeof *order, cmp_member);
-    for (uint32_t i = 1; i < n; i++) {
-        if (same_key(&order[i - 1]->m, &order[i]->m) && (!first || order[i] < first))
-            first = order[i];
-    }
-    free(order);
     if (!first)
         return 0;
-    char q[QUOTED_CAP];
+    char q[GV_QUOTED_CAP];
     gv_error_set(j->err, first->line, first->col, "duplicate key %s",
-                 quote_key(q, sizeof q, first->m.key, first->m.klen));
+                 gv_quote_key(q, sizeof q, first->m.key, first->m.klen));
     return -1;
 }
 
@@ -814,9 +727,9 @@ static int read_key(jp *j, size_t base, uint32_t n, jmember *km)
     if (n > 0 && n < LINEAR_KEYS) {    /* n == 0: the stack may be empty (NULL) */
         const jmember *ms = (const jmember *)(void *)(j->stack.ptr + base);
         for (uint32_t i = 0; i < n; i++) {
-            if (same_key(&ms[i].m, &km->m)) {
-                char q[QUOTED_CAP];
-                fail(j, at, "duplicate key %s", quote_key(q, sizeof q, km->m.key, km->m.klen));
+            if (gv_same_key(&ms[i].m, &km->m)) {
+                char q[GV_QUOTED_CAP];
+                fail(j, at, "duplicate key %s", gv_quote_key(q, sizeof q, km->m.key, km->m.klen));
                 return -1;
             }
         }

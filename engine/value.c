@@ -194,3 +194,60 @@ void gv_write_json(gv_buf *out, const gv_value *v)
         break;
     }
 }
+
+/* ---- what both readers share ----------------------------------------------------- */
+
+const char *gv_quote_key(char *out, size_t cap, const char *k, size_t n)
+{
+    size_t o = 0, i = 0, show = n > 32 ? 32 : n;
+    while (show < n && show > 0 && ((unsigned char)k[show] & 0xC0) == 0x80)
+        show--;                          /* do not cut a character in two */
+    out[o++] = '"';
+    for (; i < show && o + 8 < cap; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c < 0x20) {
+            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    if (i < n && o + 5 < cap) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return out;
+}
+
+static int cmp_member(const void *x, const void *y)
+{
+    const gv_pmember *a = *(const gv_pmember *const *)x, *b = *(const gv_pmember *const *)y;
+    if (a->m.klen != b->m.klen)
+        return a->m.klen < b->m.klen ? -1 : 1;
+    int c = memcmp(a->m.key, b->m.key, a->m.klen);
+    if (c)
+        return c;
+    return a < b ? -1 : a > b;  /* source order within equal keys */
+}
+
+const gv_pmember *gv_first_duplicate(const gv_pmember *ms, uint32_t n, int *oom)
+{
+    *oom = 0;
+    const gv_pmember **order = malloc((n ? n : 1) * sizeof *order), *first = NULL;
+    if (!order) {
+        *oom = 1;
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        order[i] = &ms[i];
+    qsort(order, n, sizeof *order, cmp_member);
+    for (uint32_t i = 1; i < n; i++)
+        if (gv_same_key(&order[i - 1]->m, &order[i]->m) && (!first || order[i] < first))
+            first = order[i];
+    free(order);
+    return first;
+}

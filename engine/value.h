@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- arena -------------------------------------------------------------- */
 
@@ -86,6 +87,31 @@ typedef struct gv_error {
 
 void gv_error_set(gv_error *e, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* ---- what both readers share ----------------------------------------------------- */
+
+/* A member while its object is being read: the key's position, for errors. */
+typedef struct gv_pmember {
+    gv_member m;
+    uint32_t  line, col;
+} gv_pmember;
+
+static inline int gv_same_key(const gv_member *a, const gv_member *b)
+{
+    return a->klen == b->klen && a->key[0] == b->key[0] && memcmp(a->key, b->key, a->klen) == 0;
+}
+
+/* The member, first in source order, whose key repeats an earlier one, or
+ * NULL (then *oom says whether that is because memory ran out). Sorts a
+ * copy of the order: O(n log n) whatever the keys, where a hash with a
+ * fixed seed could be flooded by chosen keys. For objects past a few dozen
+ * keys; below that, readers compare pairwise as keys arrive. */
+const gv_pmember *gv_first_duplicate(const gv_pmember *ms, uint32_t n, int *oom);
+
+/* "key" with quotes, escaped and cut to 32 bytes (on a character edge),
+ * for messages about a key. out needs GV_QUOTED_CAP bytes. */
+#define GV_QUOTED_CAP 208
+const char *gv_quote_key(char *out, size_t cap, const char *k, size_t n);
 
 /* ---- paths and JSON text ---------------------------------------------------- */
 

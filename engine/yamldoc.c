@@ -43,8 +43,6 @@ enum {
     DEPTH_CEILING = 1000,  /* hard bound on recursion, whatever lim says */
     LINEAR_KEYS = 32,      /* mappings up to this size: pairwise duplicate check */
     NUM_INLINE = 64,       /* floats shorter than this are copied on the stack */
-    KEY_SHOWN = 32,        /* bytes of a key quoted in an error message */
-    QUOTED_CAP = 208,      /* room for KEY_SHOWN bytes escaped at worst */
     CHUNK = 16384,         /* file input is read in chunks this size */
     READ_SLACK = 65536     /* libyaml's read-ahead past the current record */
 };
@@ -83,10 +81,7 @@ struct gvyaml {
 };
 
 /* A member while its mapping is open (see json.c: the same scheme). */
-typedef struct ymember {
-    gv_member m;
-    uint32_t  line, col;
-} ymember;
+typedef gv_pmember ymember;      /* a member with its key's position */
 
 static gv_value *build(gvyaml *y, const gv_value *parent, uint32_t index);
 
@@ -134,32 +129,6 @@ static int refuse(gvyaml *y, const char *msg)
     return -1;
 }
 
-/* "key" with quotes, escaped and cut short, for messages about a key. */
-static const char *quote_key(char *out, size_t cap, const char *k, size_t n)
-{
-    size_t o = 0, i = 0, show = n > KEY_SHOWN ? KEY_SHOWN : n;
-    while (show < n && show > 0 && ((unsigned char)k[show] & 0xC0) == 0x80)
-        show--;                          /* do not cut a character in two */
-    out[o++] = '"';
-    for (; i < show && o + 8 < cap; i++) {
-        unsigned char c = (unsigned char)k[i];
-        if (c == '"' || c == '\\') {
-            out[o++] = '\\';
-            out[o++] = (char)c;
-        } else if (c < 0x20) {
-            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
-        } else {
-            out[o++] = (char)c;
-        }
-    }
-    if (i < n && o + 5 < cap) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o++] = '"';
-    out[o] = '\0';
-    return out;
-}
 
 /* Marks the stream as unreadable from here on; the error stays for later
  * calls. Returns GVYAML_BROKEN. */
@@ -675,44 +644,20 @@ static gv_value *build_seq(gvyaml *y, const gv_value *parent, uint32_t index)
     return seq;
 }
 
-static int same_key(const gv_member *x, const gv_member *z)
-{
-    return x->klen == z->klen && memcmp(x->key, z->key, x->klen) == 0;
-}
-
-static int cmp_member(const void *x, const void *z)
-{
-    const ymember *a = *(const ymember *const *)x, *b = *(const ymember *const *)z;
-    if (a->m.klen != b->m.klen)
-        return a->m.klen < b->m.klen ? -1 : 1;
-    int c = memcmp(a->m.key, b->m.key, a->m.klen);
-    if (c)
-        return c;
-    return a < b ? -1 : a > b;  /* source order within equal keys */
-}
-
-/* Duplicate check for mappings past LINEAR_KEYS keys (see json.c: sorting
- * cannot be flooded as a fixed hash can). Reports the first in the source. */
+/* Duplicate check for mappings past LINEAR_KEYS keys, once complete. */
 static int check_dups_sorted(gvyaml *y, ymember *ms, uint32_t n)
 {
-    ymember **order = malloc(n * sizeof *order), *first = NULL;
-    if (!order) {
+    int oom;
+    const ymember *first = gv_first_duplicate(ms, n, &oom);
+    if (oom) {
         fail(y, "out of memory");
         return -1;
     }
-    for (uint32_t i = 0; i < n; i++)
-        order[i] = &ms[i];
-    qsort(order, n, sizeof *order, cmp_member);
-    for (uint32_t i = 1; i < n; i++) {
-        if (same_key(&order[i - 1]->m, &order[i]->m) && (!first || order[i] < first))
-            first = order[i];
-    }
-    free(order);
     if (!first)
         return 0;
-    char q[QUOTED_CAP];
+    char q[GV_QUOTED_CAP];
     fail_at(y, first->line, first->col, "duplicate key %s",
-            quote_key(q, sizeof q, first->m.key, first->m.klen));
+            gv_quote_key(q, sizeof q, first->m.key, first->m.klen));
     return -1;
 }
 
@@ -741,8 +686,8 @@ static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
         const ymember *ms = (const ymember *)(void *)(y->stack.ptr + base);
         for (uint32_t i = 0; i < n; i++) {
             if (ms[i].m.klen == len && memcmp(ms[i].m.key, s, len) == 0) {
-                char q[QUOTED_CAP];
-                fail(y, "duplicate key %s", quote_key(q, sizeof q, s, len));
+                char q[GV_QUOTED_CAP];
+                fail(y, "duplicate key %s", gv_quote_key(q, sizeof q, s, len));
                 return -1;
             }
         }
