@@ -20,6 +20,10 @@ enum {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* strdup for the CLI's own bookkeeping: out of memory ends the command
+ * (exit 2) with a message; NULL becomes "". */
+char *cli_strdup(const char *s);
+
 /* While a run writes FILE.tmp.<pid>, SIGINT/SIGTERM/SIGHUP remove it before
  * the process dies, so no file that looks complete is left. NULL disarms. */
 void cli_cleanup_on_signal(const char *tmp_path);

@@ -72,15 +72,6 @@ typedef struct grouplist {
     size_t n, cap;
 } grouplist;
 
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d) {
-        cli_error("out of memory");
-        exit(EXIT_TROUBLE);
-    }
-    return d;
-}
 
 /* A growing string. */
 typedef struct sbuf {
@@ -113,9 +104,9 @@ static char *sb_take(sbuf *b)
 static char *rules_key(const gavel_decision *d)
 {
     if (gavel_decision_nerrors(d))
-        return xstrdup("(error)");
+        return cli_strdup("(error)");
     if (gavel_decision_is_default(d) || gavel_decision_nreasons(d) == 0)
-        return xstrdup("(default)");
+        return cli_strdup("(default)");
     sbuf b;
     sb_open(&b);
     for (size_t i = 0; i < gavel_decision_nreasons(d); i++)
@@ -162,7 +153,7 @@ static char *reasons_what(const gavel_decision *a, const gavel_decision *b, why_
         rules = strcmp(gavel_decision_reason(a, i)->rule, gavel_decision_reason(b, i)->rule) != 0;
     *kind = WHY_REASON;
     if (rules)
-        return xstrdup("determining rules");
+        return cli_strdup("determining rules");
     int cites = 0, reason = 0, evidence = 0;
     for (size_t i = 0; i < na; i++) {
         const gavel_reason *x = gavel_decision_reason(a, i), *y = gavel_decision_reason(b, i);
@@ -279,8 +270,8 @@ static void group_add(grouplist *l, const gavel_decision *a, const gavel_decisio
         g = &l->g[l->n];
         memset(g, 0, sizeof *g);
         g->first = l->n++;
-        g->from = xstrdup(from);
-        g->to = xstrdup(to);
+        g->from = cli_strdup(from);
+        g->to = cli_strdup(to);
         g->old_rules = orules;
         g->new_rules = nrules;
         g->what = what;
@@ -290,7 +281,7 @@ static void group_add(grouplist *l, const gavel_decision *a, const gavel_decisio
     }
     g->count++;
     if (g->nex < nexamples)
-        g->examples[g->nex++] = xstrdup(gavel_decision_id(a));
+        g->examples[g->nex++] = cli_strdup(gavel_decision_id(a));
 }
 
 static int group_cmp(const void *x, const void *y)
@@ -462,7 +453,7 @@ static size_t outcome_index(matrix *m, const char *name)
         m->cell = cell;
         m->cap = cap;
     }
-    m->names[m->n] = xstrdup(name);
+    m->names[m->n] = cli_strdup(name);
     return m->n++;
 }
 

@@ -72,15 +72,6 @@ typedef struct tally {
     size_t n, cap;
 } tally;
 
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d) {
-        cli_error("out of memory");
-        exit(EXIT_TROUBLE);
-    }
-    return d;
-}
 
 static item *tally_add(tally *t, const char *name, unsigned long long by)
 {
@@ -100,7 +91,7 @@ static item *tally_add(tally *t, const char *name, unsigned long long by)
         t->cap = cap;
     }
     item *it = &t->it[t->n];
-    *it = (item){ xstrdup(name), NULL, by, t->n };
+    *it = (item){ cli_strdup(name), NULL, by, t->n };
     t->n++;
     return it;
 }
@@ -206,7 +197,7 @@ static void report_add(report *r, const jv *d)
         if (rule) {
             item *it = tally_add(&r->rules, rule, 1);
             if (!it->extra && jv_get_str(x, "outcome"))
-                it->extra = xstrdup(jv_get_str(x, "outcome"));
+                it->extra = cli_strdup(jv_get_str(x, "outcome"));
         }
         if (cites && !tally_find(&seen, cites)) {      /* once per record */
             tally_add(&seen, cites, 1);
@@ -222,7 +213,7 @@ static void report_add(report *r, const jv *d)
                  jv_get_str(x, "by") ? jv_get_str(x, "by") : "?");
         item *it = tally_add(&r->setaside, key, 1);
         if (!it->extra && jv_get_str(x, "outcome"))
-            it->extra = xstrdup(jv_get_str(x, "outcome"));
+            it->extra = cli_strdup(jv_get_str(x, "outcome"));
     }
     const jv *missing = jv_get(d, "missing");
     r->with_missing += jv_len(missing) > 0;
@@ -626,7 +617,7 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const jv 
 {
     /* The policy, when the decisions agree on one. */
     const char *name = NULL, *version = NULL, *digest = NULL;
-    char *pk = r->policies.n == 1 ? xstrdup(r->policies.it[0].name) : NULL;
+    char *pk = r->policies.n == 1 ? cli_strdup(r->policies.it[0].name) : NULL;
     if (pk) {
         name = pk;
         char *t = strchr(pk, '\t');
@@ -677,7 +668,7 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const jv 
         fputs("</code></dd></div>\n", f);
     } else {
         for (size_t i = 0; i < r->policies.n; i++) {
-            char *k = xstrdup(r->policies.it[i].name);
+            char *k = cli_strdup(r->policies.it[i].name);
             for (char *t = k; (t = strchr(t, '\t')); )
                 *t = ' ';
             fputs("<div><dt>Policy</dt><dd><code>", f);
@@ -758,7 +749,7 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const jv 
           "<p class=\"sub\">Rules that applied but were set aside, and the rule that set them "
           "aside (an exemption over a ground, an exception over an exemption)</p>\n", f);
     for (size_t i = 0; i < r->setaside.n; i++) {
-        char *label = xstrdup(r->setaside.it[i].name), *by = strchr(label, '\t');
+        char *label = cli_strdup(r->setaside.it[i].name), *by = strchr(label, '\t');
         if (by)
             *by++ = '\0';
         size_t len = strlen(by ? by : "?") + 4;

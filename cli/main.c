@@ -74,6 +74,16 @@ void cli_cleanup_on_signal(const char *tmp_path)
         signal(sigs[i], on_fatal_signal);
 }
 
+char *cli_strdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d) {
+        cli_error("out of memory");
+        exit(EXIT_TROUBLE);
+    }
+    return d;
+}
+
 int cli_parse_size(const char *s, unsigned long long *out)
 {
     char *end;
