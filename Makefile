@@ -8,12 +8,16 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 QUICKSTART ?= eval -p examples/quickstart/policy --as-of 2021-02-04 -f table --summary examples/quickstart/accounts.jsonl
 
-.PHONY: all deps build demo quickstart test test-plain test-asan test-tsan test-fuzz clean
+.PHONY: all deps deps-test build demo quickstart test test-plain test-asan test-tsan test-fuzz clean
 
 all: build
 
 deps:
 	@tools/install-deps.sh
+
+# What the whole suite needs besides: Chromium, clang, Dask, pip.
+deps-test:
+	@tools/install-deps.sh --test
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -25,10 +29,10 @@ demo: build
 quickstart: build
 	./$(BUILD)/gavel $(QUICKSTART)
 
-test-plain: build
+test-plain: deps-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test-asan: deps
+test-asan: deps-test
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGAVEL_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -36,7 +40,7 @@ test-asan: deps
 
 # ThreadSanitizer: 8 threads sharing one policy (tests/unit/test_threads.c),
 # and every end-to-end case, where gavel eval runs its default -j threads.
-test-tsan: deps
+test-tsan: deps-test
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGAVEL_TSAN=ON >/dev/null
 	@cmake --build $(TSAN_BUILD) -j $(JOBS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
@@ -67,7 +71,7 @@ FUZZ_SECONDS ?= 600
 FUZZERS      ?= jsonl yaml manifest policy_eval record_eval lexicon
 
 .PHONY: fuzz fuzz-build
-fuzz-build: deps
+fuzz-build: deps-test
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 2; }
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAVEL_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian packages gavel needs to build and test, if missing.
+# Installs the Debian packages gavel needs, if missing: to build and run it,
+# or with --test also everything the whole test suite uses.
 # Run as root, or as a user who can sudo.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config liblua5.4-dev libyaml-dev libcmocka-dev
-      nettle-dev libutf8proc-dev python3 python3-yaml
-      chromium fonts-dejavu-core    # the report's screenshot test
-      python3-distributed python3-pip python3-setuptools python3-wheel  # binding, Dask
-      groff-base                    # man page lint
-      clang)                        # libFuzzer harnesses (make test-fuzz)
+      nettle-dev libutf8proc-dev python3 python3-yaml)
+if [ "${1:-}" = --test ]; then
+  pkgs+=(chromium fonts-dejavu-core    # the report's screenshot test
+         python3-distributed python3-pip python3-setuptools python3-wheel  # binding, Dask
+         groff-base                    # man page lint
+         clang)                        # libFuzzer harnesses (make test-fuzz)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
