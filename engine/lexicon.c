@@ -39,6 +39,7 @@
  * and a flag bit in the entry stops the loop only where a term ends, where
  * rows end, or at a non-ASCII byte (see ascii_run).
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,8 +81,6 @@ struct gvlex {
     uint32_t *dense;      /* ndense rows of coded next states, by class,
                              and a last column, ncls, for non-ASCII text */
     const unsigned char *tcolp[256];  /* text byte c: its column in row 0 */
-
-    uint8_t   quick[QUICK_CPS];   /* fold_kind of each code point */
 };
 
 /* ---- folding ------------------------------------------------------------ */
@@ -167,6 +166,18 @@ static int fold_kind(int32_t cp)
     return is_mark_cat(pr->category) ? FOLD_SELF_MARK : FOLD_SELF;
 }
 
+/* fold_kind of every code point below QUICK_CPS: the same for every
+ * lexicon, so built once per process (12,288 property lookups), not at
+ * each compile. */
+static uint8_t quick_kind[QUICK_CPS];
+static pthread_once_t quick_once = PTHREAD_ONCE_INIT;
+
+static void build_quick(void)
+{
+    for (int32_t cp = 0x80; cp < QUICK_CPS; cp++)
+        quick_kind[cp] = (uint8_t)fold_kind(cp);
+}
+
 /* Folds cp to UTF-8 at buf (FOLD_BYTES of room); returns the byte count,
  * 0 for an ignorable. *mark: the first folded code point is a combining
  * mark. */
@@ -194,7 +205,7 @@ static int fold_at(const unsigned char *s, int k, unsigned char *buf,
                    const unsigned char **out, int *mark)
 {
     int32_t cp = utf8_decode(s, k);
-    int kind = fold_kind(cp);
+    int kind = cp < QUICK_CPS ? quick_kind[cp] : fold_kind(cp);
     if (kind == FOLD_CHANGES) {
         *out = buf;
         return fold_slow(cp, buf, mark);
@@ -458,7 +469,7 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
                 continue;
             }
             /* fold_at, with the answer for common code points cached */
-            int kind = cp < QUICK_CPS ? lx->quick[cp] : fold_kind(cp);
+            int kind = cp < QUICK_CPS ? quick_kind[cp] : fold_kind(cp);
             if (kind != FOLD_CHANGES) {
                 if (pend) {
                     if (kind != FOLD_SELF_MARK)
@@ -704,12 +715,6 @@ static int build_dense(gvlex *lx)
     return 0;
 }
 
-static void build_quick(gvlex *lx)
-{
-    for (int32_t cp = 0x80; cp < QUICK_CPS; cp++)
-        lx->quick[cp] = (uint8_t)fold_kind(cp);
-}
-
 /* ---- term file ---------------------------------------------------------- */
 
 static int is_space(int32_t cp)
@@ -894,6 +899,7 @@ gvlex *gvlex_parse(const char *buf, size_t len, gv_error *err)
         gv_error_set(err, 0, 0, "no lexicon text");
         return NULL;
     }
+    pthread_once(&quick_once, build_quick);
     trie_new(&p.t, 0);              /* the root, node 0 */
     if (p.t.len != 1)
         goto oom;
@@ -907,7 +913,6 @@ gvlex *gvlex_parse(const char *buf, size_t len, gv_error *err)
     p.t.n = NULL;
     if (build_links(lx, term) < 0 || build_dense(lx) < 0)
         goto oom;
-    build_quick(lx);
     free(term);
     parser_free(&p);
     return lx;
