@@ -6,6 +6,7 @@
  * when the run completes, so a file under the final name is always whole.
  * A closed stdout pipe (gavel eval ... | head) ends the run quietly.
  */
+#define _GNU_SOURCE 1   /* fopencookie */
 #include "cli.h"
 
 #include <errno.h>
@@ -397,8 +398,9 @@ typedef struct batch {
     gavel_record *recs[BATCH];
     int           n;
     uint64_t      first;       /* index of its first record in the output */
-    char         *text;
-    size_t        len;
+    char         *text;        /* its decisions, formatted; kept, not freed, */
+    size_t        len, cap;    /* between rounds of the ring */
+    int           lost;        /* out of memory: some decisions are not in text */
     int           done;
 } batch;
 
@@ -417,13 +419,41 @@ typedef struct worker {
     gavel_evaluator *ev;
     tallies          t;
     pthread_t        tid;
+    batch           *cur;      /* where its output stream writes */
+    int              oom;
 } worker;
+
+/* The worker's output stream appends to the text of its current batch.
+ * One stream per worker and one buffer per batch, both reused: a fresh
+ * open_memstream per batch grew by realloc past the mmap threshold and
+ * cost about 70 page faults a batch (10% more CPU at -j 2 than -j 1). */
+static ssize_t batch_write(void *cookie, const char *buf, size_t n)
+{
+    worker *wk = cookie;
+    batch *b = wk->cur;
+    if (n > b->cap - b->len) {
+        size_t cap = b->cap ? b->cap : 64 << 10;
+        while (n > cap - b->len)
+            cap *= 2;
+        char *t = realloc(b->text, cap);
+        if (!t) {
+            wk->oom = 1;
+            return -1;
+        }
+        b->text = t;
+        b->cap = cap;
+    }
+    memcpy(b->text + b->len, buf, n);
+    b->len += n;
+    return (ssize_t)n;
+}
 
 static void *work(void *arg)
 {
     worker *wk = arg;
     pool *pl = wk->pl;
     gavel_decision *d = gavel_decision_new();
+    FILE *out = fopencookie(wk, "w", (cookie_io_functions_t){ .write = batch_write });
     for (;;) {
         pthread_mutex_lock(&pl->mu);
         while (pl->taken == pl->filled && !pl->stop)
@@ -434,19 +464,21 @@ static void *work(void *arg)
         }
         batch *b = &pl->b[pl->taken++ % (uint64_t)pl->nb];
         pthread_mutex_unlock(&pl->mu);
-        FILE *ms = open_memstream(&b->text, &b->len);
-        out_writer w = { .f = ms, .format = pl->r->o->format, .count = b->first };
-        for (int i = 0; ms && d && i < b->n; i++) {
+        wk->cur = b;
+        b->len = 0;
+        out_writer w = { .f = out, .format = pl->r->o->format, .count = b->first };
+        for (int i = 0; out && d && i < b->n; i++) {
             gavel_record_finish(b->recs[i]);     /* parse here, not in the reader */
             decide(pl->r->o, wk->ev, b->recs[i], d, &w, &wk->t);
         }
-        if (ms)
-            fclose(ms);
+        b->lost = !out || !d || fflush(out) != 0 || wk->oom;
         pthread_mutex_lock(&pl->mu);
         b->done = 1;
         pthread_cond_broadcast(&pl->done);
         pthread_mutex_unlock(&pl->mu);
     }
+    if (out)
+        fclose(out);
     gavel_decision_free(d);
     return NULL;
 }
@@ -463,10 +495,12 @@ static void drain(pool *pl, int wait)
         pthread_mutex_unlock(&pl->mu);
         if (!ready)
             return;
-        if (b->text && fwrite(b->text, 1, b->len, pl->r->out) != b->len)
+        if (b->lost) {              /* reported as a write error: exit 2, no file */
+            errno = ENOMEM;
             pl->r->broken = 1;
-        free(b->text);
-        b->text = NULL;
+        } else if (b->len && fwrite(b->text, 1, b->len, pl->r->out) != b->len) {
+            pl->r->broken = 1;
+        }
         b->done = 0;
         pl->r->written += (uint64_t)b->n;
         pl->written++;

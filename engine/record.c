@@ -368,12 +368,12 @@ gavel_status gavel_record_finish(gavel_record *r)
         return GAVEL_EARG;
     if (!r->raw)
         return r->root ? GAVEL_OK : GAVEL_EINPUT;
-    char name[256];
-    snprintf(name, sizeof name, "%.*s", (int)r->namelen, r->where);
     gv_error e = { 0 };
     r->root = gvjson_parse(r->raw, r->rawlen, r->line, &r->arena, &r->lim, &e);
     r->raw = NULL;
     if (!r->root) {
+        char name[256];             /* the file name: where less its ":line" */
+        snprintf(name, sizeof name, "%.*s", (int)r->namelen, r->where);
         record_fail(r, name, &e);
         return GAVEL_EINPUT;
     }
