@@ -118,6 +118,11 @@ void gv_buf_json_str(gv_buf *b, const char *s, size_t n)
         if (p >= end)
             break;
         unsigned c = *p;
+        if (c == 0) {
+            gv_buf_add(b, "\xEF\xBF\xBD", 3);      /* U+FFFD, not \u0000 */
+            p++;
+            continue;
+        }
         if (c >= 0x80) {
             int k = gv_utf8_seq(p, (size_t)(end - p));
             if (k) {

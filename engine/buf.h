@@ -33,8 +33,10 @@ void gv_buf_free(gv_buf *b);
 char *gv_buf_detach(gv_buf *b, size_t *len); /* caller frees; buffer is reset */
 
 /* A JSON string literal with quotes. Control characters are escaped; bytes
- * that are not valid UTF-8 become U+FFFD, so the output is always valid
- * JSON whatever the input held. */
+ * that are not valid UTF-8, and NUL, become U+FFFD, so the output is always
+ * valid JSON whatever the input held, and gavel's own readers (which refuse
+ * \u0000, HARDENING.md item 17) read it back. Only rule code can make such
+ * strings: records cannot hold them. */
 void gv_buf_json_str(gv_buf *b, const char *s, size_t n);
 /* A number as JSON: integers exactly; floats in the shortest form that reads
  * back to the same double; NaN and infinities (which JSON lacks) as null. */

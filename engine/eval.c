@@ -404,6 +404,20 @@ static void value_json(lua_State *L, int idx, gv_buf *out, int depth)
         luaL_error(L, "evidence larger than %d bytes", EVIDENCE_MAX);
 }
 
+/* Appends a string a rule made, a NUL as U+FFFD: a reason is a C string,
+ * and would otherwise end at the NUL (gv_buf_json_str does the same). */
+static void add_rule_text(gv_buf *out, const char *s, size_t n)
+{
+    const char *nul;
+    while ((nul = memchr(s, '\0', n)) != NULL) {
+        gv_buf_add(out, s, (size_t)(nul - s));
+        gv_buf_add(out, "\xEF\xBF\xBD", 3);
+        n -= (size_t)(nul - s) + 1;
+        s = nul + 1;
+    }
+    gv_buf_add(out, s, n);
+}
+
 /* Text for a {name} placeholder: strings as they are, lists joined. */
 static void placeholder_text(lua_State *L, int idx, gv_buf *out)
 {
@@ -411,7 +425,7 @@ static void placeholder_text(lua_State *L, int idx, gv_buf *out)
     if (lua_type(L, idx) == LUA_TSTRING) {
         size_t n;
         const char *s = lua_tolstring(L, idx, &n);
-        gv_buf_add(out, s, n);
+        add_rule_text(out, s, n);
     } else if (lua_type(L, idx) == LUA_TTABLE && lua_rawlen(L, idx) > 0) {
         lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
         for (lua_Integer i = 1; i <= n; i++) {

@@ -189,6 +189,27 @@ static void test_evidence_and_reason(void **state)
     fx_free(&f);
 }
 
+/* A NUL a rule puts in evidence or a reason is written as U+FFFD: the
+ * decision's JSON must read back through gavel's own reader, which refuses
+ * \u0000 (found by fuzz_policy_eval). */
+static void test_nul_in_rule_text(void **state)
+{
+    (void)state;
+    fixture f = fx_new(
+        "rule 'g' { outcome = 'withhold', reason = 'says {v}!',\n"
+        "  when = function(r) return true, { v = 'a\\0b', list = { 'c\\0' } } end }\n");
+    assert_int_equal(tu_eval(f.ev, f.d, "{\"id\":\"x\"}"), GAVEL_OK);
+    const gavel_reason *r = gavel_decision_reason(f.d, 0);
+    assert_string_equal(r->reason, "says a\xEF\xBF\xBD" "b!");
+    assert_string_equal(r->evidence, "{\"list\":[\"c\xEF\xBF\xBD\"],\"v\":\"a\xEF\xBF\xBD" "b\"}");
+    size_t len;
+    const char *json = gavel_decision_json(f.d, &len);
+    gavel_record *back = gavel_record_new();
+    assert_int_equal(gavel_record_parse(back, json, len, GAVEL_JSON, "decision", NULL), GAVEL_OK);
+    gavel_record_free(back);
+    fx_free(&f);
+}
+
 static void test_missing(void **state)
 {
     (void)state;
@@ -349,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_rule_error_is_on_error),
         cmocka_unit_test(test_bad_record_is_on_error),
         cmocka_unit_test(test_evidence_and_reason),
+        cmocka_unit_test(test_nul_in_rule_text),
         cmocka_unit_test(test_missing),
         cmocka_unit_test(test_in_force),
         cmocka_unit_test(test_context_and_as_of),
