@@ -9,7 +9,8 @@ if [ "${1:-}" = --test ]; then
   pkgs+=(chromium fonts-dejavu-core    # the report's screenshot test
          python3-distributed python3-pip python3-setuptools python3-wheel  # binding, Dask
          groff-base                    # man page lint
-         clang)                        # libFuzzer harnesses (make test-fuzz)
+         clang                         # libFuzzer harnesses (make test-fuzz)
+         valgrind)                     # make memcheck
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -79,7 +79,10 @@ grep -q "write error" "$(workdir)/full.err" || fail "no write error reported"
 for i in $(seq 40); do cat "$BIG"; done >"$(workdir)/huge.jsonl"
 "$GAVEL_BIN" eval -p $Q/policy -j 1 -o "$(workdir)/cut.jsonl" "$(workdir)/huge.jsonl" &
 pid=$!
-sleep 0.5
+# Once its temporary file is there (a background job ignores SIGINT until
+# gavel arms its handler, right after opening that file; slow under valgrind).
+for i in $(seq 600); do ls "$(workdir)" | grep -q 'cut.jsonl.tmp' && break; sleep 0.1; done
+sleep 0.3
 kill -INT $pid
 wait $pid
 [ $? -ne 0 ] || fail "an interrupted run exited 0"

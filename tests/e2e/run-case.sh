@@ -11,6 +11,26 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $CASE: $*" >&2; exit 1; }
 
+# GAVEL_MEMCHECK=1 (make memcheck): every gavel the case starts, however it
+# starts it, runs under valgrind memcheck, one log per process; the case
+# fails if any log reports an error or a leak.
+if [ -n "${GAVEL_MEMCHECK:-}" ]; then
+  mkdir "$WORK/vg"
+  printf '#!/bin/sh\nexec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --log-file="%s/vg/%%p.log" "%s" "$@"\n' \
+    "$WORK" "$GAVEL_BIN" >"$WORK/gavel-memcheck"
+  chmod +x "$WORK/gavel-memcheck"
+  GAVEL_BIN=$WORK/gavel-memcheck
+  memcheck_verdict() {
+    local bad=0 log
+    for log in "$WORK"/vg/*.log; do
+      [ -s "$log" ] || continue
+      echo "valgrind: $log" >&2; cat "$log" >&2; bad=1
+    done
+    [ $bad -eq 0 ] || fail "valgrind memcheck found errors"
+    echo "memcheck: $(ls "$WORK/vg" | wc -l) gavel processes, no errors, no leaks"
+  }
+fi
+
 gavel() {
   [ -f "$WORK/out" ] && cp "$WORK/out" "$WORK/prev"
   "$GAVEL_BIN" "$@" >"$WORK/out" 2>"$WORK/err"
@@ -43,4 +63,5 @@ workdir() { echo "$WORK"; }
 cd "$(dirname "$0")/../.." || exit 2
 # shellcheck source=/dev/null
 source "$CASE"
+[ -z "${GAVEL_MEMCHECK:-}" ] || memcheck_verdict
 echo "ok: $CASE"
