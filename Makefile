@@ -80,29 +80,45 @@ bench: deps
 	bench/run.sh $(BENCH_ARGS)
 
 # Long fuzzing runs (tests/fuzz/README.md): each harness for FUZZ_SECONDS
-# (default 10 minutes), growing its corpus in $(FUZZ_BUILD)/fuzz-work/<name>/;
-# crashes land in $(FUZZ_BUILD)/fuzz-work/<name>/crashes/. Needs clang.
+# (default 10 minutes) or FUZZ_RUNS executions, whichever comes first,
+# growing its corpus in $(FUZZ_WORK)/<name>/corpus; crashes land in
+# $(FUZZ_WORK)/<name>/crashes/. Needs clang.
 #   make fuzz FUZZERS="yaml jsonl" FUZZ_SECONDS=3600
-FUZZ_SECONDS ?= 600
-FUZZERS      ?= jsonl yaml manifest policy_eval record_eval lexicon
+# Without ASan the harnesses run about twice as fast; fuzz that way, then
+# replay the whole corpus under ASan+UBSan (fuzz-replay):
+#   make fuzz FUZZ_SANITIZE=undefined FUZZ_BUILD=build-fuzz-ub \
+#        FUZZ_WORK=build-fuzz/fuzz-work FUZZ_RUNS=10000000 FUZZ_SECONDS=7200
+#   make fuzz-replay
+FUZZ_SECONDS  ?= 600
+FUZZ_RUNS     ?= -1
+FUZZ_SANITIZE ?= address,undefined
+FUZZ_WORK     ?= $(FUZZ_BUILD)/fuzz-work
+FUZZERS       ?= jsonl yaml manifest policy_eval record_eval lexicon
 
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-replay
 fuzz-build: deps-test
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 2; }
-	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAVEL_FUZZ=ON >/dev/null
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAVEL_FUZZ=ON \
+	  -DGAVEL_FUZZ_SANITIZE=$(FUZZ_SANITIZE) >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 
 fuzz: fuzz-build
-	@mkdir -p $(FUZZ_BUILD)/fuzz-work; failed=""; for f in $(FUZZERS); do \
-	  log=$(FUZZ_BUILD)/fuzz-work/$$f.log; \
+	@mkdir -p $(FUZZ_WORK); failed=""; for f in $(FUZZERS); do \
+	  log=$(FUZZ_WORK)/$$f.log; \
 	  echo "== fuzz_$$f for $(FUZZ_SECONDS) s (log: $$log)"; \
 	  if tests/fuzz/run-fuzz.sh long $(FUZZ_BUILD)/tests/fuzz/fuzz_$$f $$f $(FUZZ_SECONDS) \
-	       $(FUZZ_BUILD)/fuzz-work/$$f >$$log 2>&1; then \
+	       $(FUZZ_WORK)/$$f $(FUZZ_RUNS) >$$log 2>&1; then \
 	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' $$log; \
 	  else \
 	    failed="$$failed $$f"; tail -n 40 $$log; \
 	  fi; \
 	done; \
 	if [ -n "$$failed" ]; then \
-	  echo "fuzz: failures in:$$failed (inputs in $(FUZZ_BUILD)/fuzz-work/<name>/crashes/)" >&2; exit 1; \
+	  echo "fuzz: failures in:$$failed (inputs in $(FUZZ_WORK)/<name>/crashes/)" >&2; exit 1; \
 	fi
+
+# Every input of every long-run corpus, once, through this build's harnesses.
+fuzz-replay: fuzz-build
+	@for f in $(FUZZERS); do \
+	  tests/fuzz/run-fuzz.sh corpus $(FUZZ_BUILD)/tests/fuzz/fuzz_$$f $$f $(FUZZ_WORK)/$$f || exit 1; \
+	done

@@ -9,13 +9,17 @@
 #                                                of the seeds, fixed seed
 #   run-fuzz.sh replay FUZZER NAME               every saved crash once
 #                                                (ctest fuzz.regressions.NAME)
-#   run-fuzz.sh long   FUZZER NAME SECONDS DIR   a long run (make fuzz): the corpus
+#   run-fuzz.sh long   FUZZER NAME SECONDS DIR [RUNS]
+#                                                a long run (make fuzz): SECONDS or RUNS
+#                                                executions, whichever first; the corpus
 #                                                grows in DIR/corpus, crashes land in
 #                                                DIR/crashes
+#   run-fuzz.sh corpus FUZZER NAME DIR           every input in DIR/corpus once
+#                                                (make fuzz-replay)
 #
 # Every mode uses -timeout=5 -rss_limit_mb=512 (HARDENING.md item 18).
 set -eu
-[ $# -ge 3 ] || { echo "usage: run-fuzz.sh run|replay|long FUZZER NAME ..." >&2; exit 2; }
+[ $# -ge 3 ] || { echo "usage: run-fuzz.sh run|replay|long|corpus FUZZER NAME ..." >&2; exit 2; }
 mode=$1 fuzzer=$2 name=$3
 here=$(cd "$(dirname "$0")" && pwd)
 seeds=$here/corpus/$name
@@ -25,13 +29,17 @@ dict=
 
 # The harnesses make their scratch directories under $TMPDIR, and libFuzzer
 # leaves without running atexit handlers: each mode gives them a TMPDIR of
-# its own and removes it.
+# its own and removes it. The policy harnesses write files on every
+# execution, so the scratch goes in memory (/dev/shm) when there is one and
+# TMPDIR is not set.
 artifacts=${TMPDIR:-/tmp}
+scratch=$artifacts
+[ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && scratch=/dev/shm
 
 case $mode in
 run)
     runs=$4
-    work=$(mktemp -d "$artifacts/gavel-fuzz-$name.XXXXXX")
+    work=$(mktemp -d "$scratch/gavel-fuzz-$name.XXXXXX")
     trap 'rm -rf "$work"' EXIT INT TERM
     mkdir "$work/corpus" "$work/tmp"
     cp "$seeds"/* "$work/corpus/"
@@ -46,21 +54,33 @@ replay)
         echo "no saved inputs for $name"
         exit 0
     fi
-    work=$(mktemp -d "$artifacts/gavel-fuzz-$name.XXXXXX")
+    work=$(mktemp -d "$scratch/gavel-fuzz-$name.XXXXXX")
     trap 'rm -rf "$work"' EXIT INT TERM
     TMPDIR=$work "$fuzzer" $limits "$@"
     ;;
 long)
-    seconds=$4 work=$5
+    seconds=$4 work=$5 runs=${6:--1}
     mkdir -p "$work/corpus" "$work/crashes"
     cp -n "$seeds"/* "$work/corpus/"
-    tmp=$(mktemp -d "$artifacts/gavel-fuzz-$name.XXXXXX")
+    tmp=$(mktemp -d "$scratch/gavel-fuzz-$name.XXXXXX")
     trap 'rm -rf "$tmp"' EXIT INT TERM
-    TMPDIR=$tmp "$fuzzer" $limits $dict -max_total_time="$seconds" -print_final_stats=1 \
-        -artifact_prefix="$work/crashes/" "$work/corpus"
+    TMPDIR=$tmp "$fuzzer" $limits $dict -max_total_time="$seconds" -runs="$runs" \
+        -print_final_stats=1 -artifact_prefix="$work/crashes/" "$work/corpus"
+    ;;
+corpus)
+    work=$4
+    [ -d "$work/corpus" ] || { echo "run-fuzz.sh: no corpus in $work" >&2; exit 2; }
+    tmp=$(mktemp -d "$scratch/gavel-fuzz-$name.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT INT TERM
+    n=$(find "$work/corpus" -type f | wc -l)
+    # Given files, libFuzzer runs each once and stops at the first failure.
+    find "$work/corpus" -type f -print0 |
+        TMPDIR=$tmp xargs -0 -n 256 "$fuzzer" $limits >"$tmp/log" 2>&1 ||
+        { tail -n 40 "$tmp/log"; echo "run-fuzz.sh: $name: an input of $work/corpus failed" >&2; exit 1; }
+    echo "$name: $n inputs from $work/corpus, all passed"
     ;;
 *)
-    echo "usage: run-fuzz.sh run|replay|long FUZZER NAME ..." >&2
+    echo "usage: run-fuzz.sh run|replay|long|corpus FUZZER NAME ..." >&2
     exit 2
     ;;
 esac
