@@ -607,9 +607,18 @@ static int run_rules(lua_State *L)
         lua_settop(L, base);
     }
     ev->sb.cur_rule = -1;
+    return 0;
+}
+
+/* Restores the captured locals a rule changed (an error on the record if
+ * any was). Runs protected, after the rules however they ended: a budget
+ * trip or an error outside a rule must not carry the change over. */
+static int restore_locals(lua_State *L)
+{
+    gavel_evaluator *ev = lua_touserdata(L, 1);
     char msg[512];
-    if (!ev->sb.trip && gvsb_check_upvalues(L, msg, sizeof msg) > 0)
-        gvdec_add_error(d, -1, "%s", msg);
+    if (gvsb_check_upvalues(L, msg, sizeof msg) > 0)
+        gvdec_add_error(ev->cur, -1, "%s", msg);
     return 0;
 }
 
@@ -688,6 +697,14 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
         lua_pop(L, 1);
     }
     lua_sethook(L, NULL, 0, 0);
+    if (ev->sb.trip != GVSB_MEMORY) {      /* after a memory trip: a new state */
+        lua_pushcfunction(L, restore_locals);
+        lua_pushlightuserdata(L, ev);
+        if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+            lua_pop(L, 1);
+            ev->rebuild = 1;
+        }
+    }
     if (ev->sb.trip == GVSB_MEMORY)
         ev->rebuild = 1;
     ev->sb.record = NULL;

@@ -181,10 +181,52 @@ static int frozen_pairs(lua_State *L)
     return sorted_pairs(L, lua_gettop(L));
 }
 
-/* Freezes table idx in place: contents move to a hidden table. [-0, +0] */
-static void freeze_table(lua_State *L, int idx, int is_globals)
+/* __index of a frozen table whose own metatable had an __index: the
+ * frozen contents first, then that __index (a table or a function). */
+static int frozen_index_chain(lua_State *L)
+{
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    lua_pushvalue(L, lua_upvalueindex(2));
+    if (lua_isfunction(L, -1)) {
+        lua_pushvalue(L, 1);
+        lua_pushvalue(L, 2);
+        lua_call(L, 2, 1);
+        return 1;
+    }
+    lua_pushvalue(L, 2);
+    lua_gettable(L, -2);
+    return 1;
+}
+
+/* The contents of table idx: its hidden table if it is frozen, else
+ * itself. [-0, +1] */
+static void push_contents(lua_State *L, int idx)
 {
     idx = lua_absindex(L, idx);
+    if (lua_getmetatable(L, idx)) {
+        if (lua_rawgetp(L, -1, &KEY_FROZEN_MT) == LUA_TTABLE) {
+            lua_remove(L, -2);
+            return;
+        }
+        lua_pop(L, 2);
+    }
+    lua_pushvalue(L, idx);
+}
+
+/* Freezes table idx in place: contents move to a hidden table. A table
+ * that had a metatable of its own (`base`, an index, or 0) keeps its
+ * metamethods: they are copied into the frozen metatable, and its __index
+ * is consulted after the frozen contents. [-0, +0] */
+static void freeze_table(lua_State *L, int idx, int is_globals, int base)
+{
+    idx = lua_absindex(L, idx);
+    if (base) {
+        base = lua_absindex(L, base);
+        push_contents(L, base);
+        base = lua_gettop(L);
+    }
     lua_newtable(L);                                   /* hidden */
     int hidden = lua_gettop(L);
     lua_pushnil(L);
@@ -205,20 +247,41 @@ static void freeze_table(lua_State *L, int idx, int is_globals)
         lua_setmetatable(L, hidden);
     }
     lua_createtable(L, 0, 6);                          /* the frozen metatable */
-    lua_pushvalue(L, hidden);
-    lua_setfield(L, -2, "__index");
+    int mt = lua_gettop(L);
+    if (base) {                                        /* inherit __call, __eq, ... */
+        lua_pushnil(L);
+        while (lua_next(L, base)) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, mt);
+        }
+    }
+    if (base && lua_getfield(L, base, "__index") != LUA_TNIL) {
+        lua_pushvalue(L, hidden);
+        lua_insert(L, -2);
+        lua_pushcclosure(L, frozen_index_chain, 2);
+    } else {
+        if (base)
+            lua_pop(L, 1);
+        lua_pushvalue(L, hidden);
+    }
+    lua_setfield(L, mt, "__index");
     lua_pushcfunction(L, is_globals ? global_newindex : ro_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushcfunction(L, frozen_len);
-    lua_setfield(L, -2, "__len");
+    lua_setfield(L, mt, "__newindex");
+    if (!base || lua_getfield(L, base, "__len") == LUA_TNIL) {
+        if (base)
+            lua_pop(L, 1);
+        lua_pushcfunction(L, frozen_len);
+    }
+    lua_setfield(L, mt, "__len");
     lua_pushcfunction(L, frozen_pairs);
-    lua_setfield(L, -2, "__pairs");
+    lua_setfield(L, mt, "__pairs");
     lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
+    lua_setfield(L, mt, "__metatable");
     lua_pushvalue(L, hidden);
-    lua_rawsetp(L, -2, &KEY_FROZEN_MT);
+    lua_rawsetp(L, mt, &KEY_FROZEN_MT);
     lua_setmetatable(L, idx);
-    lua_pop(L, 1);
+    lua_pop(L, base ? 2 : 1);
 }
 
 /* A captured local that is not a table (a number, a string, a flag) cannot
@@ -270,9 +333,11 @@ int gvsb_check_upvalues(lua_State *L, char *msg, size_t msglen)
     return changed;
 }
 
-/* Freezes every metatable-free table reachable from the value at idx,
- * through table contents and the upvalues of Lua functions. Tables that
- * already carry a metatable (proxies, lexicons, frozen tables) are left. */
+/* Freezes every table reachable from the value at idx, through table
+ * contents, metatables and the upvalues of Lua functions. A table with a
+ * metatable of its own is frozen too, keeping its metamethods: otherwise
+ * `local t = setmetatable({}, {})` would carry state from one record to
+ * the next. Frozen tables are left as they are. */
 static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
 {
     idx = lua_absindex(L, idx);
@@ -300,9 +365,16 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
         lua_rawset(L, seen);
         if (lua_istable(L, v)) {
             int is_root_globals = root_is_globals && lua_rawequal(L, v, idx);
+            int base = 0;
             if (!is_root_globals && lua_getmetatable(L, v)) {
-                lua_settop(L, v - 1);
-                continue;
+                if (lua_rawgetp(L, -1, &KEY_FROZEN_MT) != LUA_TNIL) {
+                    lua_settop(L, v - 1);              /* frozen already */
+                    continue;
+                }
+                lua_pop(L, 1);
+                base = lua_gettop(L);                  /* the rule's metatable */
+                lua_pushvalue(L, base);
+                lua_rawseti(L, work, ++top);
             }
             lua_pushnil(L);
             while (lua_next(L, v)) {
@@ -312,7 +384,7 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
                 }
                 lua_pop(L, 1);
             }
-            freeze_table(L, v, is_root_globals);
+            freeze_table(L, v, is_root_globals, base);
         } else if (!lua_iscfunction(L, v)) {
             for (int n = 1; lua_getupvalue(L, v, n); n++) {
                 if (lua_istable(L, -1) || lua_isfunction(L, -1))
@@ -329,7 +401,10 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
 /* ---- the base allow-list ------------------------------------------------------ */
 
 /* setmetatable without __gc: finalizers run with hooks off, so a finalizer
- * could run unbounded (HARDENING.md). */
+ * could run unbounded (HARDENING.md). Without __mode: what a weak table
+ * holds depends on when the collector ran, and decisions must not. A
+ * frozen metatable (policy data) lends its hidden contents, where Lua's
+ * raw metamethod lookup finds them. */
 static int sb_setmetatable(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -337,7 +412,12 @@ static int sb_setmetatable(lua_State *L)
         luaL_checktype(L, 2, LUA_TTABLE);
         if (lua_getfield(L, 2, "__gc") != LUA_TNIL)
             return luaL_error(L, "setmetatable: __gc is not allowed in rules");
-        lua_pop(L, 1);
+        if (lua_getfield(L, 2, "__mode") != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __mode (weak tables) is not allowed in "
+                                 "rules: decisions would depend on garbage collection");
+        lua_pop(L, 2);
+        push_contents(L, 2);
+        lua_replace(L, 2);
     }
     if (lua_getmetatable(L, 1)) {
         if (lua_getfield(L, -1, "__metatable") != LUA_TNIL)

@@ -133,6 +133,66 @@ static void test_load_time_tables_frozen(void **state)
     gavel_policy_free(p);
 }
 
+/* Evaluates `rules` on records a then b with one evaluator; *out gets the
+ * JSON of b's decision. */
+static void two_records(const char *rules, char *out, size_t outlen)
+{
+    const char *dir = tu_policy_dir(NULL, rules);
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    tu_eval(ev, d, "{\"id\":\"a\"}");
+    tu_eval(ev, d, "{\"id\":\"b\"}");
+    size_t len;
+    snprintf(out, outlen, "%s", gavel_decision_json(d, &len));
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+}
+
+static void test_tables_with_metatables_frozen(void **state)
+{
+    (void)state;
+    char out[2048];
+    /* A table given a metatable at load time is policy data like any
+     * other: writing to it fails, so record b cannot see record a. */
+    two_records("local seen = setmetatable({}, {})\n"
+                "rule 't' { outcome = 'withhold', when = function(r)\n"
+                "  seen.n = (seen.n or 0) + 1 return seen.n > 1 end }\n", out, sizeof out);
+    assert_contains(out, "read-only");
+    assert_contains(out, "\"decision\":\"review\"");
+    /* Its metamethods still work: __index (function and table), __call,
+     * __len, __eq; and a load-time metatable still works for a table made
+     * while evaluating. */
+    two_records("local mt = { __index = function(t, k) return k .. '!' end,\n"
+                "  __call = function(self, x) return x * 2 end, __len = function() return 7 end }\n"
+                "local D = setmetatable({ a = 1 }, mt)\n"
+                "local base = { greet = 'hi' }\n"
+                "local E = setmetatable({}, { __index = base })\n"
+                "rule 't' { outcome = 'withhold', reason = '{a} {x} {c} {l} {g} {n}',\n"
+                "  when = function(r)\n"
+                "    local N = setmetatable({}, mt)\n"
+                "    return true, { a = D.a, x = D.x, c = D(21), l = #D, g = E.greet, n = N.y }\n"
+                "  end }\n", out, sizeof out);
+    assert_contains(out, "\"reason\":\"1 x! 42 7 hi y!\"");
+    /* The metatable itself is frozen too. */
+    two_records("local mt = {}\n"
+                "local D = setmetatable({}, mt)\n"
+                "rule 't' { outcome = 'withhold', when = function(r)\n"
+                "  mt.__index = function() return r.id end return D.x == 'b' end }\n",
+                out, sizeof out);
+    assert_contains(out, "read-only");
+}
+
+static void test_no_weak_tables(void **state)
+{
+    (void)state;
+    assert_contains(run("setmetatable({}, { __mode = 'k' }) return false"),
+                    "__mode (weak tables) is not allowed");
+}
+
 static void test_captured_scalars_watched(void **state)
 {
     (void)state;
@@ -157,6 +217,26 @@ static void test_captured_scalars_watched(void **state)
     gavel_decision_free(d);
     gavel_evaluator_free(ev);
     gavel_policy_free(p);
+}
+
+static void test_captured_scalars_restored_after_errors(void **state)
+{
+    (void)state;
+    char out[2048];
+    /* Record a changes the local, then runs out of instructions: b must
+     * still see the value the policy loaded with. */
+    two_records("local n = 0\n"
+                "rule 't' { outcome = 'withhold', reason = 'n={n}', when = function(r)\n"
+                "  if r.id == 'a' then n = 5 while true do end end\n"
+                "  return true, { n = n } end }\n", out, sizeof out);
+    assert_contains(out, "\"reason\":\"n=0\"");
+    /* The same when the error is raised outside the rule's own call (its
+     * evidence cannot be written). */
+    two_records("local n = 0\n"
+                "rule 't' { outcome = 'withhold', reason = 'n={n}', when = function(r)\n"
+                "  if r.id == 'a' then n = 5 return true, { f = print or tostring } end\n"
+                "  return true, { n = n } end }\n", out, sizeof out);
+    assert_contains(out, "\"reason\":\"n=0\"");
 }
 
 static void test_instruction_budget(void **state)
@@ -415,7 +495,10 @@ int main(void)
         cmocka_unit_test(test_globals_are_read_only),
         cmocka_unit_test(test_record_is_read_only),
         cmocka_unit_test(test_load_time_tables_frozen),
+        cmocka_unit_test(test_tables_with_metatables_frozen),
+        cmocka_unit_test(test_no_weak_tables),
         cmocka_unit_test(test_captured_scalars_watched),
+        cmocka_unit_test(test_captured_scalars_restored_after_errors),
         cmocka_unit_test(test_instruction_budget),
         cmocka_unit_test(test_time_budget),
         cmocka_unit_test(test_memory_budget),
