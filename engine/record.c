@@ -393,8 +393,13 @@ static int next_yaml(gavel_reader *rd, gavel_record *r)
         return 1;
     }
     record_fail(r, rd->name, &e);
+    /* The parser cannot go on: this error is the last record, and the
+     * reader fails after it, so a caller that counts records learns that
+     * the rest of the file, if any, was not read. */
     if (st == GVYAML_BROKEN)
-        rd->done = 1;     /* the parser cannot go on: this error is the last record */
+        reader_fail(rd, GAVEL_EINPUT, "%s:%u: the YAML stream cannot be read past this "
+                    "error; records after it, if any, were not read (JSON Lines recovers "
+                    "line by line)", rd->name, v ? v->line : e.line);
     return 1;
 }
 

@@ -53,8 +53,9 @@ gavel eval -p $Q --as-of 2021-02-04 --max-record-bytes 100k -j 3 "$H"
 status 1
 cmp -s "$(workdir)/j1.out" "$(workdir)/out" || fail "-j 3 differs from -j 1 on hostile input"
 
-# YAML: aliases, tags, duplicate keys; a broken document ends the stream
-# with one error record.
+# YAML: aliases, tags, duplicate keys are bad records and the stream goes
+# on; a syntax error ends the stream with one error record, and the run
+# says that the rest of the file was not read (exit 2, not 1).
 Y=$(workdir)/hostile.yaml
 cat >"$Y" <<'YML'
 - {id: ok1, posts: []}
@@ -71,6 +72,15 @@ stdout_has 'anchors and aliases are not allowed'
 stdout_has 'hostile.yaml:3:'
 stdout_has 'duplicate key'
 stdout_has '"id":"ok2","decision":"keep"'
+
+B=$(workdir)/broken.yaml
+printf -- '- {id: ok1, posts: []}\n- {id: bad, x: [1, 2}\n- {id: ok2, posts: []}\n' >"$B"
+gavel eval -p $Q --as-of 2021-02-04 "$B"
+status 2
+stdout_lines 2
+stdout_has '"id":"ok1","decision":"keep"'
+stdout_has 'broken.yaml:2:21: did not find expected'
+stderr_has 'broken.yaml:2: the YAML stream cannot be read past this error; records after it, if any, were not read'
 
 # Same decisions whatever the order of the records: shuffle, sort, compare.
 S=$(workdir)/shuffled.jsonl
