@@ -141,7 +141,7 @@ static void settle_as_of(gavel_evaluator *ev)
 {
     const gv_value *c = ev->context ? gv_gets(ev->context, "as_of") : NULL;
     char d[11] = "";
-    if (c && c->type == GV_STR && c->len >= 10) {
+    if (c && c->type == GV_STR && c->len >= 10) {   /* checked by adopt_context */
         memcpy(d, c->u.s, 10);
         d[10] = '\0';
     }
@@ -187,6 +187,24 @@ static gavel_status adopt_context(gavel_evaluator *ev, gv_value *root, const gv_
         settle_as_of(ev);
         return fail(ev, GAVEL_EINPUT, "%s:%u:%u: the context must be a mapping", name,
                     root->line, root->col);
+    }
+    /* A context's as_of that is not a date (or a date-time, whose date is
+     * used) must not quietly become today. */
+    const gv_value *as_of = gv_gets(root, "as_of");
+    double t;
+    int date_only;
+    if (as_of && as_of->type != GV_NULL &&
+        (as_of->type != GV_STR || as_of->len < 10 ||
+         gv_parse_time(as_of->u.s, as_of->len, &t, &date_only) != 0)) {
+        gv_buf b = GV_BUF_INIT;
+        gv_write_json(&b, as_of);
+        gavel_status st = fail(ev, GAVEL_EINPUT, "%s:%u:%u: as_of must be a date YYYY-MM-DD, "
+                               "not %.40s", name, as_of->line, as_of->col,
+                               b.ptr ? b.ptr : "?");
+        gv_buf_free(&b);
+        gv_arena_reset(&ev->ctx_arena);
+        settle_as_of(ev);
+        return st;
     }
     ev->context = root;
     settle_as_of(ev);
