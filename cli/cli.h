@@ -24,9 +24,16 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (exit 2) with a message; NULL becomes "". */
 char *cli_strdup(const char *s);
 
-/* While a run writes FILE.tmp.<pid>, SIGINT/SIGTERM/SIGHUP remove it before
- * the process dies, so no file that looks complete is left. NULL disarms. */
+/* While a run writes FILE.tmp.XXXXXX, SIGINT/SIGTERM/SIGHUP remove it
+ * before the process dies, so no file that looks complete is left. NULL
+ * disarms. */
 void cli_cleanup_on_signal(const char *tmp_path);
+
+/* Opens a new temporary file next to `final` (FILE.tmp.XXXXXX, created
+ * exclusively, so never through a planted link), with the permissions a
+ * plain fopen would give, for renaming to `final` once complete. Returns
+ * NULL with errno set; *tmp_path (malloc'ed) is its name. */
+FILE *cli_open_temp(const char *final, char **tmp_path);
 
 /* Parses a size like 64M, 512k, 1G, or a plain count. -1 on junk. */
 int cli_parse_size(const char *s, unsigned long long *out);

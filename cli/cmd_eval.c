@@ -2,7 +2,7 @@
  * cmd_eval.c: `gavel eval`: evaluate records from files or stdin against a
  * policy and write one decision per record, in input order.
  *
- * Output to -o FILE goes to FILE.tmp.<pid> and is renamed into place only
+ * Output to -o FILE goes to FILE.tmp.XXXXXX and is renamed into place only
  * when the run completes, so a file under the final name is always whole.
  * A closed stdout pipe (gavel eval ... | head) ends the run quietly.
  */
@@ -629,12 +629,7 @@ int cmd_eval(int argc, char **argv)
     if (!evs)
         goto done;
     if (o.output) {
-        size_t n = strlen(o.output) + 32;
-        tmp = malloc(n);
-        if (!tmp)
-            goto done;
-        snprintf(tmp, n, "%s.tmp.%ld", o.output, (long)getpid());
-        r.out = fopen(tmp, "w");
+        r.out = cli_open_temp(o.output, &tmp);
         if (!r.out) {
             cli_error("%s: cannot write: %s", o.output, strerror(errno));
             r.out = stdout;
@@ -678,7 +673,9 @@ int cmd_eval(int argc, char **argv)
     if (r.out != stdout) {
         FILE *f = r.out;
         r.out = stdout;
-        if (fclose(f) != 0) {
+        int bad = fsync(fileno(f)) != 0;                /* on disk before the rename */
+        bad |= fclose(f) != 0;
+        if (bad) {
             cli_error("%s: write error: %s", o.output, strerror(errno));
             goto done;
         }

@@ -997,11 +997,7 @@ int cmd_report(int argc, char **argv)
     r.policy = p;
 
     if (o.output) {
-        size_t n = strlen(o.output) + 32;
-        if (!(tmp = malloc(n)))
-            goto done;
-        snprintf(tmp, n, "%s.tmp.%ld", o.output, (long)getpid());
-        if (!(out = fopen(tmp, "w"))) {
+        if (!(out = cli_open_temp(o.output, &tmp))) {
             cli_error("%s: cannot write: %s", o.output, strerror(errno));
             out = stdout;
             goto done;
@@ -1013,7 +1009,8 @@ int cmd_report(int argc, char **argv)
         goto done;
     }
     if (out != stdout) {
-        int bad = fclose(out) != 0;
+        int bad = fsync(fileno(out)) != 0;              /* on disk before the rename */
+        bad |= fclose(out) != 0;
         out = stdout;
         if (bad || rename(tmp, o.output) != 0) {
             cli_error("%s: cannot write: %s", o.output, strerror(errno));

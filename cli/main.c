@@ -4,10 +4,12 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -72,6 +74,34 @@ void cli_cleanup_on_signal(const char *tmp_path)
     cleanup_armed = 1;
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
         signal(sigs[i], on_fatal_signal);
+}
+
+FILE *cli_open_temp(const char *final, char **tmp_path)
+{
+    *tmp_path = NULL;
+    size_t n = strlen(final) + sizeof ".tmp.XXXXXX";
+    char *path = malloc(n);
+    if (!path)
+        return NULL;
+    snprintf(path, n, "%s.tmp.XXXXXX", final);
+    int fd = mkstemp(path);                     /* O_EXCL, mode 0600 */
+    if (fd < 0) {
+        free(path);
+        return NULL;
+    }
+    mode_t mask = umask(0);                     /* single-threaded here */
+    umask(mask);
+    FILE *f = NULL;
+    if (fchmod(fd, 0666 & ~mask) != 0 || !(f = fdopen(fd, "w"))) {
+        int e = errno;
+        close(fd);
+        unlink(path);
+        free(path);
+        errno = e;
+        return NULL;
+    }
+    *tmp_path = path;
+    return f;
 }
 
 char *cli_strdup(const char *s)

@@ -13,6 +13,11 @@ status 0
 [ ! -s "$(workdir)/out" ] || fail "stdout not empty with -o"
 diff -u tests/e2e/expected/quickstart.jsonl "$OUT" >&2 || fail "-o output differs"
 ls "$(workdir)" | grep -q tmp && fail "temporary file left behind"
+# The temporary file is made exclusively (mode 0600), but the result has
+# the mode a plain create would give under the umask.
+( umask 027; "$GAVEL_BIN" eval -p $Q/policy -o "$(workdir)/masked.jsonl" $Q/accounts.jsonl ) ||
+  fail "eval -o under umask 027"
+[ "$(stat -c %a "$(workdir)/masked.jsonl")" = 640 ] || fail "-o file mode $(stat -c %a "$(workdir)/masked.jsonl"), expected 640"
 
 # A bad record among good ones: one line each, the bad one on_error with
 # file:line, exit 1.
