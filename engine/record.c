@@ -155,7 +155,8 @@ static void reader_fail(gavel_reader *rd, gavel_status st, const char *fmt, ...)
     rd->done = 1;
 }
 
-static int read_whole(gavel_reader *rd, gv_buf *b)
+/* Reads the whole file into b: 0, -1 on a read error, 1 past `cap` bytes. */
+static int read_whole(gavel_reader *rd, gv_buf *b, size_t cap)
 {
     char tmp[READ_CHUNK];
     ssize_t n;
@@ -169,20 +170,39 @@ static int read_whole(gavel_reader *rd, gv_buf *b)
         rd->bytes_read += (uint64_t)n;
         if (b->oom)
             return -1;
+        if (b->len > cap)
+            return 1;
     }
     return 0;
+}
+
+/* Values in the tree at v, counting at most past `max`. */
+static size_t count_values(const gv_value *v, size_t max)
+{
+    size_t n = 1;
+    for (uint32_t i = 0; n <= max && (v->type == GV_ARR || v->type == GV_OBJ) && i < v->len; i++)
+        n += count_values(v->type == GV_ARR ? v->u.items[i] : v->u.members[i].val, max - n);
+    return n;
 }
 
 static void open_json(gavel_reader *rd)
 {
     gv_buf b = GV_BUF_INIT;
-    if (read_whole(rd, &b) != 0) {
+    int st = read_whole(rd, &b, rd->lim.max_bytes);
+    if (st < 0) {
         reader_fail(rd, GAVEL_EIO, "%s: read error: %s", rd->name, strerror(errno));
         gv_buf_free(&b);
         return;
     }
-    /* The whole file is one document; per-record limits apply to its items,
-     * so the document as a whole may be as large as the file. */
+    if (st > 0) {                   /* unreadable: no record, the run says so */
+        reader_fail(rd, GAVEL_EINPUT, "%s: a .json file is read whole, and this one is "
+                    "longer than %zu bytes (--max-record-bytes); JSON Lines has no such "
+                    "limit", rd->name, rd->lim.max_bytes);
+        gv_buf_free(&b);
+        return;
+    }
+    /* The whole file is one document, at most --max-record-bytes long;
+     * the depth and value limits apply to each of its items (next_json). */
     gv_limits lim = rd->lim;
     lim.max_bytes = b.len + 1;
     lim.max_nodes = (size_t)-1;
@@ -421,6 +441,13 @@ static int next_json(gavel_reader *rd, gavel_record *r)
         return 0;
     }
     snprintf(r->where, sizeof r->where, "%s:%u", rd->name, item->line);
+    if (count_values(item, rd->lim.max_nodes) > rd->lim.max_nodes) {
+        gv_error e;
+        gv_error_set(&e, item->line, item->col, "more than %zu values (--max-nodes)",
+                     rd->lim.max_nodes);
+        record_fail(r, rd->name, &e);
+        return 1;
+    }
     /* Items stay in the reader's arena; the record borrows them. Each is a
      * root of its own, so paths in `missing` start at the record. */
     item->parent = NULL;

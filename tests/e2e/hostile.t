@@ -114,3 +114,22 @@ bad = [i for i, r in enumerate(rows) if r[0] == str(i + 1)]
 assert bad == [i for i in range(100000) if i % 100 == 57], bad[:5]
 assert all(rows[i][1] == "review" for i in bad)
 PY
+
+# A .json file: the value limit holds for each item, which gets its own
+# on_error in place; a file past --max-record-bytes (it is read whole) is
+# refused as unreadable, exit 2, rather than read into memory.
+J=$(workdir)/items.json
+python3 -c "
+import json, sys
+recs = [{'id': 'a', 'posts': []}, {'id': 'big', 'posts': [{'id': str(i)} for i in range(30)]}, {'id': 'c'}]
+json.dump(recs, open(sys.argv[1], 'w'))" "$J"
+gavel eval -p $Q --as-of 2021-02-04 --max-nodes 20 "$J"
+status 1
+stdout_lines 3
+stdout_has '"id":"a","decision":"keep"'
+stdout_has 'items.json:1:28: more than 20 values (--max-nodes)'
+stdout_has '"id":"c","decision":"keep"'
+gavel eval -p $Q --as-of 2021-02-04 --max-record-bytes 100 "$J"
+status 2
+stdout_lines 0
+stderr_has 'items.json: a .json file is read whole, and this one is longer than 100 bytes (--max-record-bytes)'
