@@ -107,6 +107,9 @@ typedef enum gvsb_trip {
 typedef struct gvsb {
     lua_State *L;                   /* set once lua_newstate returns */
     size_t    mem_used, mem_limit;
+    int       mem_refused;          /* a refusal awaiting Lua's emergency GC retry */
+    void     *refused_ptr;          /* ... of this block */
+    size_t    refused_size;         /* ... to this size */
     uint64_t  budget, spent;        /* instructions */
     uint64_t  deadline_ns;          /* CLOCK_MONOTONIC; 0 = none */
     uint32_t  millis;
@@ -146,6 +149,9 @@ int gvsb_check_upvalues(lua_State *L, char *msg, size_t msglen);
 
 /* Starts the budgets for one record (or one file load). */
 void gvsb_arm(lua_State *L);
+/* After a rule: a memory refusal Lua did not retry (it raised, and rule
+ * code may have caught it) becomes the sticky memory trip. */
+void gvsb_settle_memory(lua_State *L);
 const char *gvsb_trip_message(const gvsb *sb);
 
 /* Pushes a read-only proxy for a value (tables as proxies, scalars as Lua

@@ -594,7 +594,14 @@ static int run_rules(lua_State *L)
         lua_rawgeti(L, W, i + 1);
         lua_pushvalue(L, base - 1);
         lua_pushvalue(L, base);
-        if (lua_pcall(L, 2, 2, 0) != LUA_OK) {
+        int rc = lua_pcall(L, 2, 2, 0);
+        gvsb_settle_memory(L);
+        if (rc == LUA_OK && ev->sb.trip) {     /* it caught running out: still over */
+            lua_settop(L, base);
+            lua_pushnil(L);
+            rc = LUA_ERRMEM;
+        }
+        if (rc != LUA_OK) {
             rule_error(ev, i, L);
             lua_settop(L, base);
             if (ev->sb.trip)
@@ -710,7 +717,9 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
     lua_State *L = ev->L;
     lua_pushcfunction(L, run_rules);
     lua_pushlightuserdata(L, ev);
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    int rc = lua_pcall(L, 1, 0, 0);
+    gvsb_settle_memory(L);
+    if (rc != LUA_OK) {
         rule_error(ev, ev->sb.cur_rule, L);
         lua_pop(L, 1);
     }

@@ -74,8 +74,24 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->mem_used -= old;
         return NULL;
     }
-    if (nsize > old && sb->mem_limit && sb->mem_used + (nsize - old) > sb->mem_limit) {
-        trip(sb, sb_state(sb), GVSB_MEMORY);
+    int over = nsize > old && sb->mem_limit && sb->mem_used + (nsize - old) > sb->mem_limit;
+    /* A refusal is not yet a trip: Lua answers it with a full (emergency)
+     * collection and asks again for the same block. Only what is live
+     * then counts, so whether a record fits does not depend on the
+     * garbage earlier records left. Any other growth first means Lua did
+     * not retry (lauxlib's buffers call the allocator directly). */
+    if (sb->mem_refused && nsize > old) {
+        int retry = ptr == sb->refused_ptr && nsize == sb->refused_size;
+        sb->mem_refused = 0;
+        if (!retry || over)
+            trip(sb, sb_state(sb), GVSB_MEMORY);
+    }
+    if (over) {
+        if (!sb->trip) {
+            sb->mem_refused = 1;
+            sb->refused_ptr = ptr;
+            sb->refused_size = nsize;
+        }
         return NULL;
     }
     void *p = realloc(ptr, nsize);
@@ -110,11 +126,21 @@ static void hook(lua_State *L, lua_Debug *ar)
         luaL_error(L, "%s", gvsb_trip_message(sb));
 }
 
+void gvsb_settle_memory(lua_State *L)
+{
+    gvsb *sb = gvsb_get(L);
+    if (sb->mem_refused) {
+        sb->mem_refused = 0;
+        trip(sb, L, GVSB_MEMORY);
+    }
+}
+
 void gvsb_arm(lua_State *L)
 {
     gvsb *sb = gvsb_get(L);
     sb->spent = 0;
     sb->trip = GVSB_OK;
+    sb->mem_refused = 0;
     sb->deadline_ns = sb->millis ? now_ns() + (uint64_t)sb->millis * 1000000u : 0;
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 }
@@ -1456,6 +1482,7 @@ static int build_env(lua_State *L)
 lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen)
 {
     sb->mem_used = 0;
+    sb->mem_refused = 0;
     sb->L = NULL;
     lua_State *L = lua_newstate(sb_alloc, sb);
     if (!L) {

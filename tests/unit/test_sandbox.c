@@ -271,6 +271,35 @@ static void test_memory_budget(void **state)
                     "memory budget");
 }
 
+static void test_memory_budget_ignores_old_garbage(void **state)
+{
+    (void)state;
+    /* Each record builds ~12 MB of strings and drops them, under a 16 MiB
+     * cap: whether one fits must not depend on the garbage the ones before
+     * it left (Lua's emergency collection runs before the budget trips). */
+    const char *rules =
+        "rule 'm' { outcome = 'withhold', when = function(r)\n"
+        "  local t = {} for i = 1, 11000 do t[i] = string.rep('x', 1000) .. i end\n"
+        "  return false end }\n";
+    const char *dir = tu_policy_dir(NULL, rules);
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.memory = 16u << 20;
+    gavel_policy *p = gavel_policy_load(dir, &lim);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    for (int i = 0; i < 6; i++) {
+        tu_eval(ev, d, "{\"id\":\"a\"}");
+        assert_int_equal(gavel_decision_nerrors(d), 0);
+        assert_string_equal(gavel_decision_outcome(d), "keep");
+    }
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+}
+
 static void test_pattern_cost(void **state)
 {
     (void)state;
@@ -493,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_instruction_budget),
         cmocka_unit_test(test_time_budget),
         cmocka_unit_test(test_memory_budget),
+        cmocka_unit_test(test_memory_budget_ignores_old_garbage),
         cmocka_unit_test(test_pattern_cost),
         cmocka_unit_test(test_evidence_read_raw),
         cmocka_unit_test(test_deep_recursion),
