@@ -126,6 +126,25 @@ static void hook(lua_State *L, lua_Debug *ar)
         luaL_error(L, "%s", gvsb_trip_message(sb));
 }
 
+/* Work a C function does in one call, in instruction-sized units: the
+ * hook sees one instruction for a call however long it runs, so the
+ * functions whose work grows with their input (pairs and next over a big
+ * table, sort, lexicon and pattern scans) count it here, and check the
+ * deadline, as the hook would. */
+static void charge(lua_State *L, uint64_t units)
+{
+    gvsb *sb = gvsb_get(L);
+    if (!sb->trip && (sb->budget || sb->deadline_ns)) {
+        sb->spent += units;
+        if (sb->budget && sb->spent > sb->budget)
+            trip(sb, L, GVSB_INSTRUCTIONS);
+        else if (units >= HOOK_EVERY && sb->deadline_ns && now_ns() > sb->deadline_ns)
+            trip(sb, L, GVSB_DEADLINE);     /* small calls: the hook looks soon */
+    }
+    if (sb->trip)
+        luaL_error(L, "%s", gvsb_trip_message(sb));
+}
+
 void gvsb_settle_memory(lua_State *L)
 {
     gvsb *sb = gvsb_get(L);
@@ -499,6 +518,7 @@ static void push_sorted_keys(lua_State *L, int t)
         lua_pop(L, 1);
         n++;
     }
+    charge(L, (uint64_t)n);
     sortkey *keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *keys, 0);
     int holder = lua_gettop(L);
     lua_Integer i = 0;
@@ -697,6 +717,7 @@ static int sb_sort(lua_State *L)
     }
     lua_settop(L, 2);
     luaL_argcheck(L, n < (lua_Integer)1 << 30, 1, "array too big");
+    charge(L, n > 0 ? (uint64_t)n : 0);
     lua_createtable(L, (int)n, 0);                       /* 3: a */
     lua_createtable(L, (int)n, 0);                       /* 4: b */
     for (lua_Integer i = 1; i <= n; i++) {
@@ -797,6 +818,7 @@ static int guarded_match(lua_State *L)
                                  "(use fewer quantifiers, a plain find or a lexicon)",
                               name, (int)ls);
     }
+    charge(L, ls / 8);                 /* the scan; backtracking is capped above */
     int n = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -1007,6 +1029,7 @@ static int lex_find(lua_State *L)
     }
     size_t n;
     const char *text = luaL_checklstring(L, 2, &n);
+    charge(L, n / 8);
     if (!ud->words) {
         const char *term = gvlex_find(ud->lex, text, n);
         if (term)

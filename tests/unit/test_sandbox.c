@@ -243,6 +243,19 @@ static void test_instruction_budget(void **state)
     /* Nor can a tail-call loop escape it. */
     assert_contains(run_limited("local function f(n) return f(n + 1) end return f(1)",
                                 NULL, &lim), "instruction budget");
+    /* Work inside one C call counts too: next() over a big table sorts its
+     * keys each time (the hook sees one instruction), as do sort and the
+     * scans of a long text. */
+    lim.instructions = 1000000;
+    assert_contains(run_limited("local t = {} for i = 1, 20000 do t[i] = i end\n"
+                                "local k repeat k = next(t, k) until k == nil return false",
+                                NULL, &lim), "instruction budget");
+    assert_contains(run_limited("local t = {} for i = 1, 20000 do t[i] = -i end\n"
+                                "for j = 1, 1000 do table.sort(t) end return false",
+                                NULL, &lim), "instruction budget");
+    assert_contains(run_limited("local s = ('x'):rep(1000000)\n"
+                                "for j = 1, 1000 do s:find('y', 1, true) end return false",
+                                NULL, &lim), "instruction budget");
 }
 
 static void test_time_budget(void **state)
