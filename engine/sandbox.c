@@ -1288,6 +1288,8 @@ static int proxy_index(lua_State *L)
             lua_pushstring(L, sb->as_of ? sb->as_of : "");
             return 1;
         }
+        if (v->len > 256)               /* a lookup is a scan of the keys */
+            charge(L, v->len / 16);
         const gv_value *c = gv_get(v, k, klen);
         if (sb->on_read)
             sb->on_read(sb->ud, v, k, klen, px->in_context);

@@ -214,17 +214,23 @@ int main(int argc, char **argv)
         fputs("embed: out of memory\n", stderr);
         goto done;
     }
+    /* Evaluating threads want a C stack of at least 8 MiB (Lua's parsers
+     * and pattern matcher recurse on it; docs/embedding.md, Threads). */
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, (size_t)16 << 20);
     for (size_t t = 0, first = 0; t < nthreads; t++) {
         size_t count = (size_t)n / nthreads + (t < (size_t)n % nthreads);
         workers[t] = (worker){ .policy = policy, .opt = &opt, .records = records,
                                .first = first, .count = count, .out = out + first };
         first += count;
-        if (pthread_create(&tids[t], NULL, work, &workers[t]) != 0) {
+        if (pthread_create(&tids[t], &attr, work, &workers[t]) != 0) {
             fputs("embed: cannot start a thread\n", stderr);
             break;
         }
         started++;
     }
+    pthread_attr_destroy(&attr);
     int failed = started < nthreads, errors = 0;
     for (size_t t = 0; t < started; t++) {
         pthread_join(tids[t], NULL);

@@ -473,6 +473,38 @@ static void test_registry_globals_are_the_sandbox(void **state)
     gavel_policy_free(p);
 }
 
+static void test_error_values(void **state)
+{
+    (void)state;
+    /* HARDENING 9: an error value that is not a string is reported
+     * generically (no __tostring of the rule's runs), and messages are cut. */
+    assert_string_equal(run("error(setmetatable({}, { __tostring = function() return 'ran' end }))"),
+                        "error object is not a string");
+    const char *m = run("error(('x'):rep(5000), 0)");
+    assert_int_equal(strlen(m), 600);
+}
+
+static void test_big_objects_charged(void **state)
+{
+    (void)state;
+    /* A lookup in an object with many keys scans them: it counts toward
+     * the instruction budget, so a record with 100,000 keys cannot make
+     * each field read cost a millisecond unseen. */
+    size_t cap = 4u << 20;
+    char *rec = malloc(cap);
+    assert_non_null(rec);
+    size_t n = (size_t)sprintf(rec, "{\"probe\":1");
+    for (int i = 0; i < 100000; i++)
+        n += (size_t)sprintf(rec + n, ",\"k%d\":%d", i, i);
+    strcpy(rec + n, "}");
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.instructions = 1000000;
+    assert_contains(run_limited("for i = 1, 1000 do local x = r.nothere end return false", rec,
+                                &lim), "instruction budget");
+    free(rec);
+}
+
 static void test_conversions_are_protected(void **state)
 {
     (void)state;
@@ -545,6 +577,8 @@ int main(void)
         cmocka_unit_test(test_no_addresses),
         cmocka_unit_test(test_registry_globals_are_the_sandbox),
         cmocka_unit_test(test_conversions_are_protected),
+        cmocka_unit_test(test_error_values),
+        cmocka_unit_test(test_big_objects_charged),
         cmocka_unit_test(test_binary_chunks_refused),
         cmocka_unit_test(test_rule_outside_load),
         cmocka_unit_test(test_stale_proxy),
