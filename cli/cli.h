@@ -35,11 +35,13 @@ void cli_cleanup_on_signal(const char *tmp_path);
  * NULL with errno set; *tmp_path (malloc'ed) is its name. */
 FILE *cli_open_temp(const char *final, char **tmp_path);
 
-/* Parses a size like 64M, 512k, 1G, or a plain count. -1 on junk. */
+/* Parses a size like 64M, 512k, 1G, or a plain count. -1 on junk, -2 when
+ * it does not fit in 64 bits. */
 int cli_parse_size(const char *s, unsigned long long *out);
 
 /* Shared option: a limit flag (--max-*) given as `name` with `value`.
- * Returns 1 when it was one, 0 when not, -1 when the value is bad. */
+ * Returns 1 when it was one, 0 when not, -1 when the value is bad, -2
+ * when it is too large for the limit. */
 int cli_limit_option(const char *name, const char *value, gavel_limits *l);
 extern const char cli_limit_help[];
 

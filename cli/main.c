@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -119,7 +120,10 @@ int cli_parse_size(const char *s, unsigned long long *out)
     char *end;
     if (!s || !*s || *s == '-')
         return -1;
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
+    if (errno == ERANGE)
+        return -2;
     unsigned long long mul = 1;
     switch (*end) {
     case 'k': case 'K': mul = 1ull << 10; end++; break;
@@ -129,6 +133,8 @@ int cli_parse_size(const char *s, unsigned long long *out)
     }
     if (*end || end == s || v == 0)
         return -1;
+    if (v > ULLONG_MAX / mul)
+        return -2;
     *out = v * mul;
     return 0;
 }
@@ -155,8 +161,11 @@ int cli_limit_option(const char *name, const char *value, gavel_limits *l)
     if (which < 0)
         return 0;
     unsigned long long v;
-    if (cli_parse_size(value, &v) != 0)
-        return -1;
+    int st = cli_parse_size(value, &v);
+    if (st != 0)
+        return st;
+    if ((which == 1 || which == 4) && v > UINT32_MAX)   /* millis, depth */
+        return -2;
     switch (which) {
     case 0: l->instructions = v; break;
     case 1: l->millis = (uint32_t)v; break;
@@ -192,7 +201,8 @@ int cli_input_option(const char *name, const char *value, gavel_format *format,
     if (r == 0)
         cli_error("unknown option '%s'", name);
     else if (r < 0)
-        cli_error("%s needs a positive number (suffixes k, M, G allowed)", name);
+        cli_error(r == -2 ? "%s: '%s' is too large" :
+                  "%s needs a positive number (suffixes k, M, G allowed), not '%s'", name, value);
     return r > 0 ? 1 : -1;
 }
 

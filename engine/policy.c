@@ -458,6 +458,10 @@ static void read_limits(loader *ld, const gv_value *m, const gavel_limits *given
             continue;
         }
         uint64_t x = (uint64_t)e->val->u.i;
+        if ((!strcmp(e->key, "millis") || !strcmp(e->key, "depth")) && x > UINT32_MAX) {
+            at(ld, e->val, "limit '%s' is too large", e->key);
+            continue;
+        }
         if (!strcmp(e->key, "instructions"))      p->limits.instructions = x;
         else if (!strcmp(e->key, "millis"))       p->limits.millis = (uint32_t)x;
         else if (!strcmp(e->key, "memory"))       p->limits.memory = (size_t)x;

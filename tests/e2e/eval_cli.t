@@ -111,6 +111,13 @@ stdout_is tests/e2e/expected/quickstart.jsonl
 gavel eval -p $Q/policy --max-depth zero $Q/accounts.jsonl
 status 2
 stderr_has "--max-depth needs a positive number"
+# Too large for the limit: refused, not wrapped round to a small one.
+gavel eval -p $Q/policy --max-millis 5000000000 $Q/accounts.jsonl
+status 2
+stderr_has "--max-millis: '5000000000' is too large"
+gavel eval -p $Q/policy --max-memory 99999999999999G $Q/accounts.jsonl
+status 2
+stderr_has "--max-memory: '99999999999999G' is too large"
 gavel eval -p $Q/policy --input-format xml $Q/accounts.jsonl
 status 2
 stderr_has "unknown input format 'xml'"

@@ -98,6 +98,13 @@ static void test_manifest_errors(void **state)
     assert_contains(load_error("name: t\nversion: \"1\"\noutcomes: [a]\ndefault: a\non_error: a\n"
                                "rules: []\nlexicons: { w: nofile.txt }\n", NULL),
                     "lexicon 'w'");
+    assert_contains(load_error("name: t\nversion: \"1\"\noutcomes: [a]\ndefault: a\non_error: a\n"
+                               "rules: []\nlimits: { millis: 0 }\n", NULL),
+                    "limit 'millis' must be a positive integer");
+    /* Not wrapped round to a small limit. */
+    assert_contains(load_error("name: t\nversion: \"1\"\noutcomes: [a]\ndefault: a\non_error: a\n"
+                               "rules: []\nlimits: { millis: 4294967296 }\n", NULL),
+                    "policy.yaml:7:19: limit 'millis' is too large");
 }
 
 static void test_rule_errors(void **state)
