@@ -331,6 +331,12 @@ static int next_record(run *r, gavel_record *rec)
     }
 }
 
+/* Input bytes consumed so far, over all inputs. */
+static uint64_t bytes_read(const run *r)
+{
+    return r->done_bytes + (r->rd ? gavel_reader_offset(r->rd) : 0);
+}
+
 static void show_progress(run *r, int final)
 {
     if (!r->progress)
@@ -341,7 +347,7 @@ static void show_progress(run *r, int final)
     r->last_shown = t;
     double rate = r->written / (t - r->started > 1e-9 ? t - r->started : 1e-9);
     fprintf(stderr, "\r\033[K%llu records, %.0f/s", (unsigned long long)r->written, rate);
-    uint64_t at = r->done_bytes + (r->rd ? gavel_reader_offset(r->rd) : 0);
+    uint64_t at = bytes_read(r);
     if (r->total_bytes && at <= r->total_bytes && at > 0) {
         double frac = (double)at / (double)r->total_bytes;
         fprintf(stderr, ", %.0f%%, ETA %.0fs", frac * 100,
@@ -392,7 +398,7 @@ static void run_sequential(run *r, gavel_evaluator *ev)
  * seq % NB, workers (one evaluator each) decide and format a batch into
  * memory, and the main thread writes batches back in seq order. At most
  * NB batches are in flight, so memory stays flat whatever the input. */
-enum { BATCH = 256, STACK_BYTES = 16 << 20 };
+enum { BATCH = 256, BATCH_BYTES = 4 << 20, STACK_BYTES = 16 << 20 };
 
 typedef struct batch {
     gavel_record *recs[BATCH];
@@ -548,10 +554,17 @@ static int run_parallel(run *r, gavel_evaluator **evs, int jobs)
         batch *b = &pl.b[pl.filled % (uint64_t)pl.nb];
         b->n = 0;
         b->first = next_index;
-        while (b->n < BATCH && next_record(r, b->recs[b->n]))
+        /* A batch ends at BATCH records or BATCH_BYTES of input, so that
+         * the ring holds little however long the records are. */
+        uint64_t from = bytes_read(r);
+        int more = 1;
+        while (b->n < BATCH && (more = next_record(r, b->recs[b->n]))) {
             b->n++;
+            if (bytes_read(r) - from >= BATCH_BYTES)
+                break;
+        }
         next_index += (uint64_t)b->n;
-        input_done = b->n < BATCH;
+        input_done = !more;
         if (b->n > 0) {
             pthread_mutex_lock(&pl.mu);
             pl.filled++;

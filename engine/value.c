@@ -52,11 +52,14 @@ char *gv_arena_strdup(gv_arena *a, const char *s, size_t len)
 
 void gv_arena_reset(gv_arena *a)
 {
-    /* Keep the largest chunk: a record stream settles on one chunk. */
+    /* Keep the largest chunk, so a record stream settles on one chunk, but
+     * not a huge one: one big record must not pin its memory for the rest
+     * of the run (gavel eval -j keeps a ring of 1,500 records). */
+    enum { KEEP_MAX = 1 << 20 };
     gv_chunk *keep = NULL;
     for (gv_chunk *c = a->head, *next; c; c = next) {
         next = c->next;
-        if (!keep || c->size > keep->size) {
+        if (c->size <= KEEP_MAX && (!keep || c->size > keep->size)) {
             free(keep);
             keep = c;
         } else {

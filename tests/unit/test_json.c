@@ -515,6 +515,26 @@ static void test_error_then_success(void **state)
     assert_int_equal(gv_gets(gv_gets(v, "a")->u.items[1], "b")->u.i, 2);
 }
 
+/* An arena keeps one chunk across resets (a record stream settles on it),
+ * but not a huge one: a big record must not pin its memory for the run. */
+static void test_arena_reset_keeps_small_chunks_only(void **state)
+{
+    (void)state;
+    gv_arena a = GV_ARENA_INIT;
+    assert_non_null(gv_arena_alloc(&a, 1000));
+    gv_arena_reset(&a);
+    assert_non_null(a.head);                 /* kept for the next record */
+    assert_non_null(gv_arena_alloc(&a, (size_t)3 << 20));
+    gv_arena_reset(&a);
+    assert_non_null(a.head);                 /* the small one, not the 3 MiB one */
+    gv_arena b = GV_ARENA_INIT;
+    assert_non_null(gv_arena_alloc(&b, (size_t)3 << 20));
+    gv_arena_reset(&b);
+    assert_null(b.head);
+    gv_arena_free(&a);
+    gv_arena_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +560,7 @@ int main(void)
         cmocka_unit_test_teardown(test_string_limit, teardown),
         cmocka_unit_test_teardown(test_byte_limit, teardown),
         cmocka_unit_test_teardown(test_error_then_success, teardown),
+        cmocka_unit_test(test_arena_reset_keeps_small_chunks_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
