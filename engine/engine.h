@@ -107,6 +107,8 @@ typedef enum gvsb_trip {
 typedef struct gvsb {
     lua_State *L;                   /* set once lua_newstate returns */
     size_t    mem_used, mem_limit;
+    size_t    mem_gate;             /* mem_limit (SIZE_MAX for none), or 0 while a
+                                       refusal is pending: the allocator's one test */
     int       mem_refused;          /* a refusal awaiting Lua's emergency GC retry */
     void     *refused_ptr;          /* ... of this block */
     size_t    refused_size;         /* ... to this size */

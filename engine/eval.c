@@ -30,6 +30,7 @@ struct gavel_evaluator {
     gvsb       sb;
     int        when_ref;          /* registry ref: when functions by rule index */
     int        rebuild;           /* the state hit its memory cap: make a new one */
+    int        locals_checked;    /* run_rules got to check the captured locals */
 
     gv_arena   ctx_arena;
     const gv_value *context;
@@ -574,6 +575,8 @@ static void rule_error(gavel_evaluator *ev, int rule, lua_State *L)
     gvdec_add_error(ev->cur, rule, "%.*s", MESSAGE_MAX, msg);
 }
 
+static void restore_locals(gavel_evaluator *ev, lua_State *L);
+
 /* Runs protected: every push that could fail is inside this pcall. */
 static int run_rules(lua_State *L)
 {
@@ -632,18 +635,26 @@ static int run_rules(lua_State *L)
         lua_settop(L, base);
     }
     ev->sb.cur_rule = -1;
+    if (!ev->sb.trip)
+        restore_locals(ev, L);
     return 0;
 }
 
 /* Restores the captured locals a rule changed (an error on the record if
- * any was). Runs protected, after the rules however they ended: a budget
- * trip or an error outside a rule must not carry the change over. */
-static int restore_locals(lua_State *L)
+ * any was). run_rules does it when the rules ran to the end; otherwise (a
+ * budget trip, an error outside a rule) restore_locals_protected does,
+ * so the change is never carried to the next record. */
+static void restore_locals(gavel_evaluator *ev, lua_State *L)
 {
-    gavel_evaluator *ev = lua_touserdata(L, 1);
     char msg[512];
     if (gvsb_check_upvalues(L, msg, sizeof msg) > 0)
         gvdec_add_error(ev->cur, -1, "%s", msg);
+    ev->locals_checked = 1;
+}
+
+static int restore_locals_protected(lua_State *L)
+{
+    restore_locals(lua_touserdata(L, 1), L);
     return 0;
 }
 
@@ -715,6 +726,7 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
     ev->sb.on_read = ev->trace ? note_read : NULL;
     ev->sb.ud = ev;
     lua_State *L = ev->L;
+    ev->locals_checked = 0;
     lua_pushcfunction(L, run_rules);
     lua_pushlightuserdata(L, ev);
     int rc = lua_pcall(L, 1, 0, 0);
@@ -724,8 +736,8 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
         lua_pop(L, 1);
     }
     lua_sethook(L, NULL, 0, 0);
-    if (ev->sb.trip != GVSB_MEMORY) {      /* after a memory trip: a new state */
-        lua_pushcfunction(L, restore_locals);
+    if (!ev->locals_checked && ev->sb.trip != GVSB_MEMORY) {   /* memory: a new state */
+        lua_pushcfunction(L, restore_locals_protected);
         lua_pushlightuserdata(L, ev);
         if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
             lua_pop(L, 1);

@@ -448,11 +448,16 @@ static int next_json(gavel_reader *rd, gavel_record *r)
         record_fail(r, rd->name, &e);
         return 1;
     }
-    /* Items stay in the reader's arena; the record borrows them. Each is a
-     * root of its own, so paths in `missing` start at the record. */
-    item->parent = NULL;
-    item->index = 0;
-    r->root = item;
+    /* Each item is copied into the record, a root of its own (paths in
+     * `missing` start at the record): the record must outlive the reader,
+     * which gavel eval -j frees at the end of the file while workers are
+     * still evaluating its last records. */
+    r->root = gv_copy(&r->arena, item, NULL, 0);
+    if (!r->root) {
+        gv_error e;
+        gv_error_set(&e, item->line, item->col, "out of memory");
+        record_fail(r, rd->name, &e);
+    }
     return 1;
 }
 

@@ -65,6 +65,39 @@ static void trip(gvsb *sb, lua_State *L, gvsb_trip why)
         lua_sethook(L, hook, LUA_MASKCOUNT, 1);
 }
 
+static void clear_refusal(gvsb *sb)
+{
+    sb->mem_refused = 0;
+    sb->mem_gate = sb->mem_limit ? sb->mem_limit : SIZE_MAX;
+}
+
+/* The allocator's slow path, for a growth past mem_gate: 1 if it may go
+ * ahead. A refusal is not yet a trip: Lua answers it with a full
+ * (emergency) collection and asks again for the same block. Only what is
+ * live then counts, so whether a record fits does not depend on the
+ * garbage earlier records left. Any other growth first means Lua did not
+ * retry (lauxlib's buffers call the allocator directly). */
+static __attribute__((noinline, cold)) int admit(gvsb *sb, void *ptr, size_t old,
+                                                 size_t nsize)
+{
+    int over = sb->mem_limit && sb->mem_used + (nsize - old) > sb->mem_limit;
+    if (sb->mem_refused) {
+        int retry = ptr == sb->refused_ptr && nsize == sb->refused_size;
+        clear_refusal(sb);
+        if (!retry || over)
+            trip(sb, sb_state(sb), GVSB_MEMORY);
+    }
+    if (!over)
+        return 1;
+    if (!sb->trip) {
+        sb->mem_refused = 1;
+        sb->mem_gate = 0;                   /* the next growth comes here */
+        sb->refused_ptr = ptr;
+        sb->refused_size = nsize;
+    }
+    return 0;
+}
+
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     gvsb *sb = ud;
@@ -74,26 +107,8 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->mem_used -= old;
         return NULL;
     }
-    int over = nsize > old && sb->mem_limit && sb->mem_used + (nsize - old) > sb->mem_limit;
-    /* A refusal is not yet a trip: Lua answers it with a full (emergency)
-     * collection and asks again for the same block. Only what is live
-     * then counts, so whether a record fits does not depend on the
-     * garbage earlier records left. Any other growth first means Lua did
-     * not retry (lauxlib's buffers call the allocator directly). */
-    if (sb->mem_refused && nsize > old) {
-        int retry = ptr == sb->refused_ptr && nsize == sb->refused_size;
-        sb->mem_refused = 0;
-        if (!retry || over)
-            trip(sb, sb_state(sb), GVSB_MEMORY);
-    }
-    if (over) {
-        if (!sb->trip) {
-            sb->mem_refused = 1;
-            sb->refused_ptr = ptr;
-            sb->refused_size = nsize;
-        }
+    if (nsize > old && sb->mem_used + (nsize - old) > sb->mem_gate && !admit(sb, ptr, old, nsize))
         return NULL;
-    }
     void *p = realloc(ptr, nsize);
     if (!p)
         return NULL;
@@ -149,7 +164,7 @@ void gvsb_settle_memory(lua_State *L)
 {
     gvsb *sb = gvsb_get(L);
     if (sb->mem_refused) {
-        sb->mem_refused = 0;
+        clear_refusal(sb);
         trip(sb, L, GVSB_MEMORY);
     }
 }
@@ -159,7 +174,7 @@ void gvsb_arm(lua_State *L)
     gvsb *sb = gvsb_get(L);
     sb->spent = 0;
     sb->trip = GVSB_OK;
-    sb->mem_refused = 0;
+    clear_refusal(sb);
     sb->deadline_ns = sb->millis ? now_ns() + (uint64_t)sb->millis * 1000000u : 0;
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 }
@@ -226,22 +241,15 @@ static int frozen_pairs(lua_State *L)
     return sorted_pairs(L, lua_gettop(L));
 }
 
-/* __index of a frozen table whose own metatable had an __index: the
- * frozen contents first, then that __index (a table or a function). */
-static int frozen_index_chain(lua_State *L)
+/* A miss in the hidden contents of a frozen table whose own metatable had
+ * an __index function: that function, called with the frozen table (never
+ * the hidden one, which is writable). Upvalues: the table, the function. */
+static int frozen_index_miss(lua_State *L)
 {
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-        return 1;
     lua_pushvalue(L, lua_upvalueindex(2));
-    if (lua_isfunction(L, -1)) {
-        lua_pushvalue(L, 1);
-        lua_pushvalue(L, 2);
-        lua_call(L, 2, 1);
-        return 1;
-    }
+    lua_pushvalue(L, lua_upvalueindex(1));
     lua_pushvalue(L, 2);
-    lua_gettable(L, -2);
+    lua_call(L, 2, 1);
     return 1;
 }
 
@@ -301,15 +309,22 @@ static void freeze_table(lua_State *L, int idx, int is_globals, int base)
             lua_rawset(L, mt);
         }
     }
+    /* Reads hit the hidden contents natively; a miss goes on to the
+     * table's own __index through the hidden table's metatable. */
     if (base && lua_getfield(L, base, "__index") != LUA_TNIL) {
-        lua_pushvalue(L, hidden);
+        lua_createtable(L, 0, 1);
         lua_insert(L, -2);
-        lua_pushcclosure(L, frozen_index_chain, 2);
-    } else {
-        if (base)
-            lua_pop(L, 1);
-        lua_pushvalue(L, hidden);
+        if (lua_isfunction(L, -1)) {
+            lua_pushvalue(L, idx);
+            lua_insert(L, -2);
+            lua_pushcclosure(L, frozen_index_miss, 2);
+        }
+        lua_setfield(L, -2, "__index");
+        lua_setmetatable(L, hidden);
+    } else if (base) {
+        lua_pop(L, 1);
     }
+    lua_pushvalue(L, hidden);
     lua_setfield(L, mt, "__index");
     lua_pushcfunction(L, is_globals ? global_newindex : ro_newindex);
     lua_setfield(L, mt, "__newindex");
@@ -1507,7 +1522,7 @@ static int build_env(lua_State *L)
 lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen)
 {
     sb->mem_used = 0;
-    sb->mem_refused = 0;
+    clear_refusal(sb);
     sb->L = NULL;
     lua_State *L = lua_newstate(sb_alloc, sb);
     if (!L) {

@@ -84,6 +84,38 @@ void gv_arena_free(gv_arena *a)
     a->used = 0;
 }
 
+gv_value *gv_copy(gv_arena *a, const gv_value *v, const gv_value *parent, uint32_t index)
+{
+    gv_value *c = gv_arena_alloc(a, sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *v;
+    c->parent = parent;
+    c->index = index;
+    if (v->type == GV_STR) {
+        if (!(c->u.s = gv_arena_strdup(a, v->u.s, v->len)))
+            return NULL;
+    } else if (v->type == GV_ARR) {
+        if (!(c->u.items = gv_arena_alloc(a, (v->len ? v->len : 1) * sizeof *c->u.items)))
+            return NULL;
+        for (uint32_t i = 0; i < v->len; i++)
+            if (!(c->u.items[i] = gv_copy(a, v->u.items[i], c, i)))
+                return NULL;
+    } else if (v->type == GV_OBJ) {
+        if (!(c->u.members = gv_arena_alloc(a, (v->len ? v->len : 1) * sizeof *c->u.members)))
+            return NULL;
+        for (uint32_t i = 0; i < v->len; i++) {
+            const gv_member *m = &v->u.members[i];
+            gv_member *cm = &c->u.members[i];
+            cm->klen = m->klen;
+            if (!(cm->key = gv_arena_strdup(a, m->key, m->klen)) ||
+                !(cm->val = gv_copy(a, m->val, c, i)))
+                return NULL;
+        }
+    }
+    return c;
+}
+
 const gv_value *gv_get(const gv_value *obj, const char *key, size_t klen)
 {
     if (!obj || obj->type != GV_OBJ)

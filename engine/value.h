@@ -65,6 +65,10 @@ struct gv_member {
     gv_value   *val;
 };
 
+/* A deep copy of v (strings, keys, positions) in arena a, as a child of
+ * `parent` at `index` (NULL, 0 for a root). NULL when out of memory. */
+gv_value *gv_copy(gv_arena *a, const gv_value *v, const gv_value *parent, uint32_t index);
+
 /* Member lookup; NULL when absent (a present null is a GV_NULL value). */
 const gv_value *gv_get(const gv_value *obj, const char *key, size_t klen);
 const gv_value *gv_gets(const gv_value *obj, const char *key); /* NUL-terminated key */

@@ -210,6 +210,35 @@ static void test_nul_in_rule_text(void **state)
     fx_free(&f);
 }
 
+/* A record read from a .json file (one array) outlives its reader: gavel
+ * eval -j frees the reader at the end of the file while workers still
+ * evaluate its last records (ASan found them reading freed memory). */
+static void test_json_records_outlive_reader(void **state)
+{
+    (void)state;
+    fixture f = fx_new("rule 'g' { outcome = 'withhold', reason = '{v}',\n"
+                       "  when = function(r) return true, { v = r.x.y } end }\n");
+    char dir[] = "/tmp/gavel-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    tu_write(dir, "in.json", "[{\"id\":\"a\",\"x\":{\"y\":\"first\"}},\n"
+                             " {\"id\":\"b\",\"x\":{\"y\":\"second\"}}]\n");
+    char path[600];
+    snprintf(path, sizeof path, "%s/in.json", dir);
+    gavel_reader *rd = gavel_reader_open(path, GAVEL_AUTO, NULL);
+    gavel_record *a = gavel_record_new(), *b = gavel_record_new();
+    assert_int_equal(gavel_reader_next(rd, a), 1);
+    assert_int_equal(gavel_reader_next(rd, b), 1);
+    gavel_reader_free(rd);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_evaluate(f.ev, b, f.d), GAVEL_OK);
+    assert_string_equal(gavel_decision_reason(f.d, 0)->reason, "second");
+    assert_int_equal(gavel_evaluate(f.ev, a, f.d), GAVEL_OK);
+    assert_string_equal(gavel_decision_reason(f.d, 0)->reason, "first");
+    gavel_record_free(a);
+    gavel_record_free(b);
+    fx_free(&f);
+}
+
 static void test_missing(void **state)
 {
     (void)state;
@@ -384,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_bad_record_is_on_error),
         cmocka_unit_test(test_evidence_and_reason),
         cmocka_unit_test(test_nul_in_rule_text),
+        cmocka_unit_test(test_json_records_outlive_reader),
         cmocka_unit_test(test_missing),
         cmocka_unit_test(test_in_force),
         cmocka_unit_test(test_context_and_as_of),
