@@ -1244,12 +1244,20 @@ typedef struct proxy {
     int             in_context;
 } proxy;
 
-static const proxy *check_proxy(lua_State *L)
+/* The proxy at idx, which must be current. Metamethods get their proxy
+ * from the VM as argument 1; functions rule code can call directly (the
+ * pairs iterator) keep theirs in an upvalue instead. */
+static const proxy *proxy_at(lua_State *L, int idx)
 {
-    const proxy *px = lua_touserdata(L, 1);
+    const proxy *px = lua_touserdata(L, idx);
     if (px->gen != gvsb_get(L)->gen)
         luaL_error(L, "a record value was kept after its record was evaluated");
     return px;
+}
+
+static const proxy *check_proxy(lua_State *L)
+{
+    return proxy_at(L, 1);
 }
 
 static void push_proxy(lua_State *L, const gv_value *v, int in_context)
@@ -1329,10 +1337,12 @@ static int proxy_len(lua_State *L)
     return 1;
 }
 
-/* The pairs iterator keeps its position in an upvalue: O(1) per step. */
+/* The pairs iterator keeps its position and its proxy in upvalues: O(1)
+ * per step, and its arguments are ignored (rule code can call it with
+ * anything: `pairs(r) "x"`, found by fuzz_policy_eval). */
 static int proxy_next(lua_State *L)
 {
-    const proxy *px = check_proxy(L);
+    const proxy *px = proxy_at(L, lua_upvalueindex(2));
     const gv_value *v = px->v;
     lua_Integer i = lua_tointeger(L, lua_upvalueindex(1));
     for (; (uint64_t)i < v->len; i++) {
@@ -1361,7 +1371,8 @@ static int proxy_pairs(lua_State *L)
 {
     check_proxy(L);
     lua_pushinteger(L, 0);
-    lua_pushcclosure(L, proxy_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushcclosure(L, proxy_next, 2);
     lua_pushvalue(L, 1);
     lua_pushnil(L);
     return 3;

@@ -484,6 +484,17 @@ static void test_error_values(void **state)
     assert_int_equal(strlen(m), 600);
 }
 
+static void test_record_iterator_called_directly(void **state)
+{
+    (void)state;
+    /* The iterator pairs() returns for a record is a function rule code can
+     * call with anything (fuzz_policy_eval: `pairs(r) "keep"`); it reads
+     * its own record, never its arguments. */
+    assert_string_equal(run("local it = pairs(r) local k = it('x') local k2 = it(nil, 5)\n"
+                            "return true, { v = tostring(k) .. ',' .. tostring(k2) }"),
+                        "fired:id,probe");
+}
+
 static void test_big_objects_charged(void **state)
 {
     (void)state;
@@ -578,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_registry_globals_are_the_sandbox),
         cmocka_unit_test(test_conversions_are_protected),
         cmocka_unit_test(test_error_values),
+        cmocka_unit_test(test_record_iterator_called_directly),
         cmocka_unit_test(test_big_objects_charged),
         cmocka_unit_test(test_binary_chunks_refused),
         cmocka_unit_test(test_rule_outside_load),
