@@ -38,7 +38,7 @@ static const char KEY_RULES = 0, KEY_CACHE = 0, KEY_PROXY_MT = 0,
                   KEY_FROZEN_MT = 0, KEY_GLOBALS_MT = 0, KEY_WATCH = 0;
 
 enum { HOOK_EVERY = 1000, PATTERN_MAX = 256, EVIDENCE_DEPTH = 16 };
-#define PATTERN_COST_MAX 1e9
+#define PATTERN_COST_MAX 1e8     /* ~0.2-0.5 s at worst in Lua 5.4's matcher */
 
 gvsb *gvsb_get(lua_State *L) { return *(gvsb **)lua_getextraspace(L); }
 
@@ -825,15 +825,20 @@ static int guarded_match(lua_State *L)
     const char *p = luaL_checklstring(L, 2, &lp);
     const char *name = lua_tostring(L, lua_upvalueindex(2));
     int plain = strcmp(name, "find") == 0 && lua_toboolean(L, 4);
+    double cost = 0;
     if (!plain) {
         if (lp > PATTERN_MAX)
             return luaL_error(L, "string.%s: pattern longer than %d bytes", name, PATTERN_MAX);
-        if (pattern_cost(p, lp, ls) > PATTERN_COST_MAX)
+        cost = pattern_cost(p, lp, ls);
+        if (cost > PATTERN_COST_MAX)
             return luaL_error(L, "string.%s: pattern too costly for a %d-byte subject "
                                  "(use fewer quantifiers, a plain find or a lexicon)",
                               name, (int)ls);
     }
-    charge(L, ls / 8);                 /* the scan; backtracking is capped above */
+    /* The scan, and the worst case of the backtracking: the hook cannot see
+     * inside the match, and a loop of costly matches must still run out
+     * of budget (and look at the clock) like any other loop. */
+    charge(L, ls / 8 + (uint64_t)(cost / 1024));
     int n = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
