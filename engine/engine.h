@@ -189,7 +189,9 @@ struct gavel_record {
 
 /* Borrows a parsed context tree (NULL clears); the caller keeps it alive
  * until it is cleared or replaced. */
-void gvev_set_context_tree(gavel_evaluator *ev, const gv_value *ctx);
+/* Sets a context already parsed (the test suite's); -1, with the
+ * evaluator's error set, when its as_of is not a date. */
+int gvev_set_context_tree(gavel_evaluator *ev, const gv_value *ctx, const char *name);
 /* Calls fn(ud, path, rule) for every record field a rule reads, the path
  * with array positions as "[]" ("posts[].labels"). NULL turns it off. */
 void gvev_set_trace(gavel_evaluator *ev, void (*fn)(void *ud, const char *path, int rule),

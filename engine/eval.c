@@ -172,6 +172,25 @@ gavel_status gavel_evaluator_set_as_of(gavel_evaluator *ev, const char *date)
 
 const char *gavel_evaluator_as_of(const gavel_evaluator *ev) { return ev ? ev->as_of : NULL; }
 
+/* A context's as_of that is not a date (or a date-time, whose date is
+ * used) must not quietly become today: 1, with the error set, if so. */
+static int bad_as_of(gavel_evaluator *ev, const gv_value *ctx, const char *name)
+{
+    const gv_value *as_of = ctx ? gv_gets(ctx, "as_of") : NULL;
+    double t;
+    int date_only;
+    if (!as_of || as_of->type == GV_NULL ||
+        (as_of->type == GV_STR && as_of->len >= 10 &&
+         gv_parse_time(as_of->u.s, as_of->len, &t, &date_only) == 0))
+        return 0;
+    gv_buf b = GV_BUF_INIT;
+    gv_write_json(&b, as_of);
+    fail(ev, GAVEL_EINPUT, "%s:%u:%u: as_of must be a date YYYY-MM-DD, not %.40s", name,
+         as_of->line, as_of->col, b.ptr ? b.ptr : "?");
+    gv_buf_free(&b);
+    return 1;
+}
+
 static gavel_status adopt_context(gavel_evaluator *ev, gv_value *root, const gv_error *ge,
                                   const char *name)
 {
@@ -189,23 +208,10 @@ static gavel_status adopt_context(gavel_evaluator *ev, gv_value *root, const gv_
         return fail(ev, GAVEL_EINPUT, "%s:%u:%u: the context must be a mapping", name,
                     root->line, root->col);
     }
-    /* A context's as_of that is not a date (or a date-time, whose date is
-     * used) must not quietly become today. */
-    const gv_value *as_of = gv_gets(root, "as_of");
-    double t;
-    int date_only;
-    if (as_of && as_of->type != GV_NULL &&
-        (as_of->type != GV_STR || as_of->len < 10 ||
-         gv_parse_time(as_of->u.s, as_of->len, &t, &date_only) != 0)) {
-        gv_buf b = GV_BUF_INIT;
-        gv_write_json(&b, as_of);
-        gavel_status st = fail(ev, GAVEL_EINPUT, "%s:%u:%u: as_of must be a date YYYY-MM-DD, "
-                               "not %.40s", name, as_of->line, as_of->col,
-                               b.ptr ? b.ptr : "?");
-        gv_buf_free(&b);
+    if (bad_as_of(ev, root, name)) {
         gv_arena_reset(&ev->ctx_arena);
         settle_as_of(ev);
-        return st;
+        return GAVEL_EINPUT;
     }
     ev->context = root;
     settle_as_of(ev);
@@ -241,11 +247,13 @@ gavel_status gavel_evaluator_set_context(gavel_evaluator *ev, const char *text,
     return adopt_context(ev, root, &ge, name ? name : "context");
 }
 
-void gvev_set_context_tree(gavel_evaluator *ev, const gv_value *ctx)
+int gvev_set_context_tree(gavel_evaluator *ev, const gv_value *ctx, const char *name)
 {
     gv_arena_reset(&ev->ctx_arena);
-    ev->context = ctx;
+    int bad = bad_as_of(ev, ctx, name ? name : "context");
+    ev->context = bad ? NULL : ctx;
     settle_as_of(ev);
+    return bad ? -1 : 0;
 }
 
 gavel_status gavel_evaluator_set_context_file(gavel_evaluator *ev, const char *path)
@@ -681,6 +689,38 @@ static void set_id(gavel_evaluator *ev, gavel_decision *d, const gv_value *root,
     d->id = arena_copy(d, b);
 }
 
+/* One run of the rules over a record on the current state; the trip, if
+ * any, is left in ev->sb.trip. */
+static void evaluate_once(gavel_evaluator *ev, const gavel_record *r, gavel_decision *d)
+{
+    ev->cur = d;
+    ev->sb.record = r->root;
+    ev->sb.on_missing = note_missing;
+    ev->sb.on_read = ev->trace ? note_read : NULL;
+    ev->sb.ud = ev;
+    lua_State *L = ev->L;
+    ev->locals_checked = 0;
+    lua_pushcfunction(L, run_rules);
+    lua_pushlightuserdata(L, ev);
+    int rc = lua_pcall(L, 1, 0, 0);
+    gvsb_settle_memory(L);
+    if (rc != LUA_OK) {
+        rule_error(ev, ev->sb.cur_rule, L);
+        lua_pop(L, 1);
+    }
+    lua_sethook(L, NULL, 0, 0);
+    if (!ev->locals_checked && ev->sb.trip != GVSB_MEMORY) {   /* memory: a new state */
+        lua_pushcfunction(L, restore_locals_protected);
+        lua_pushlightuserdata(L, ev);
+        if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+            lua_pop(L, 1);
+            ev->rebuild = 1;
+        }
+    }
+    ev->sb.record = NULL;
+    ev->cur = NULL;
+}
+
 gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_decision *d)
 {
     if (!ev || !r || !d)
@@ -715,39 +755,29 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
         gvdec_resolve(d);          /* rules never see a record the schema refuses */
         return GAVEL_EINPUT;
     }
-    if (ev->rebuild && build_state(ev) != 0) {
-        gvdec_add_error(d, -1, "%s", ev->errmsg);
-        gvdec_resolve(d);
-        return ev->status;
-    }
-    ev->cur = d;
-    ev->sb.record = r->root;
-    ev->sb.on_missing = note_missing;
-    ev->sb.on_read = ev->trace ? note_read : NULL;
-    ev->sb.ud = ev;
-    lua_State *L = ev->L;
-    ev->locals_checked = 0;
-    lua_pushcfunction(L, run_rules);
-    lua_pushlightuserdata(L, ev);
-    int rc = lua_pcall(L, 1, 0, 0);
-    gvsb_settle_memory(L);
-    if (rc != LUA_OK) {
-        rule_error(ev, ev->sb.cur_rule, L);
-        lua_pop(L, 1);
-    }
-    lua_sethook(L, NULL, 0, 0);
-    if (!ev->locals_checked && ev->sb.trip != GVSB_MEMORY) {   /* memory: a new state */
-        lua_pushcfunction(L, restore_locals_protected);
-        lua_pushlightuserdata(L, ev);
-        if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-            lua_pop(L, 1);
-            ev->rebuild = 1;
+    /* A memory trip on a state that has run other records is tried once
+     * more on a fresh state: lauxlib's buffers are refused without Lua's
+     * emergency collection, so the first answer could depend on the
+     * garbage earlier records left; the second depends on the record. */
+    for (int fresh = 0;; fresh = 1) {
+        if (ev->rebuild) {
+            if (build_state(ev) != 0) {
+                gvdec_add_error(d, -1, "%s", ev->errmsg);
+                gvdec_resolve(d);
+                return ev->status;
+            }
+            fresh = 1;
         }
-    }
-    if (ev->sb.trip == GVSB_MEMORY)
+        evaluate_once(ev, r, d);
+        if (ev->sb.trip != GVSB_MEMORY)
+            break;
         ev->rebuild = 1;
-    ev->sb.record = NULL;
-    ev->cur = NULL;
+        if (fresh)
+            break;
+        gvdec_reset(d, p);
+        memcpy(d->as_of, ev->as_of, sizeof d->as_of);
+        set_id(ev, d, r->root, r->position);
+    }
     if (gvdec_resolve(d) != 0)
         return GAVEL_ENOMEM;
     return d->nerrors ? GAVEL_ERULE : GAVEL_OK;

@@ -238,7 +238,12 @@ static int frozen_pairs(lua_State *L)
         lua_pushnil(L);
         return 3;
     }
-    return sorted_pairs(L, lua_gettop(L));
+    /* The iterator reads its upvalues only; the state it returns is the
+     * frozen table, never the hidden one, which is writable. */
+    int n = sorted_pairs(L, lua_gettop(L));
+    lua_pushvalue(L, 1);
+    lua_replace(L, -3);
+    return n;
 }
 
 /* A miss in the hidden contents of a frozen table whose own metatable had
@@ -301,9 +306,20 @@ static void freeze_table(lua_State *L, int idx, int is_globals, int base)
     }
     lua_createtable(L, 0, 6);                          /* the frozen metatable */
     int mt = lua_gettop(L);
+    if (base && lua_rawequal(L, base, idx)) {          /* its own metatable */
+        lua_pushvalue(L, hidden);
+        lua_replace(L, base);
+    }
     if (base) {                                        /* inherit __call, __eq, ... */
         lua_pushnil(L);
         while (lua_next(L, base)) {
+            /* not __gc (setting this metatable would arm a finalizer added
+             * after setmetatable checked) nor __mode (weak) */
+            if (lua_type(L, -2) == LUA_TSTRING &&
+                (!strcmp(lua_tostring(L, -2), "__gc") || !strcmp(lua_tostring(L, -2), "__mode"))) {
+                lua_pop(L, 1);
+                continue;
+            }
             lua_pushvalue(L, -2);
             lua_insert(L, -2);
             lua_rawset(L, mt);
@@ -311,7 +327,8 @@ static void freeze_table(lua_State *L, int idx, int is_globals, int base)
     }
     /* Reads hit the hidden contents natively; a miss goes on to the
      * table's own __index through the hidden table's metatable. */
-    if (base && lua_getfield(L, base, "__index") != LUA_TNIL) {
+    if (base && (lua_pushliteral(L, "__index"), lua_rawget(L, base)) != LUA_TNIL &&
+        !lua_rawequal(L, -1, idx) && !lua_rawequal(L, -1, hidden)) {
         lua_createtable(L, 0, 1);
         lua_insert(L, -2);
         if (lua_isfunction(L, -1)) {
@@ -328,7 +345,7 @@ static void freeze_table(lua_State *L, int idx, int is_globals, int base)
     lua_setfield(L, mt, "__index");
     lua_pushcfunction(L, is_globals ? global_newindex : ro_newindex);
     lua_setfield(L, mt, "__newindex");
-    if (!base || lua_getfield(L, base, "__len") == LUA_TNIL) {
+    if (!base || (lua_pushliteral(L, "__len"), lua_rawget(L, base)) == LUA_TNIL) {
         if (base)
             lua_pop(L, 1);
         lua_pushcfunction(L, frozen_len);
@@ -344,9 +361,9 @@ static void freeze_table(lua_State *L, int idx, int is_globals, int base)
     lua_pop(L, base ? 2 : 1);
 }
 
-/* A captured local that is not a table (a number, a string, a flag) cannot
- * be frozen; remember its value so a change shows. The upvalue's value is
- * on the stack top and is popped. */
+/* Remembers a captured local's value so a change shows (a number, a
+ * string or a flag cannot be frozen; a table or function variable can be
+ * reassigned). The upvalue's value is on the stack top and is popped. */
 static void watch_upvalue(lua_State *L, int fn, int n)
 {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WATCH);
@@ -446,11 +463,15 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
             }
             freeze_table(L, v, is_root_globals, base);
         } else if (!lua_iscfunction(L, v)) {
+            /* Every captured local is watched, a table or function one
+             * too: its contents are frozen, but the variable could still
+             * be pointed at a new table that carries state. */
             for (int n = 1; lua_getupvalue(L, v, n); n++) {
-                if (lua_istable(L, -1) || lua_isfunction(L, -1))
+                if (lua_istable(L, -1) || lua_isfunction(L, -1)) {
+                    lua_pushvalue(L, -1);
                     lua_rawseti(L, work, ++top);
-                else
-                    watch_upvalue(L, v, n);
+                }
+                watch_upvalue(L, v, n);
             }
         }
         lua_settop(L, v - 1);
@@ -470,14 +491,30 @@ static int sb_setmetatable(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
-        if (lua_getfield(L, 2, "__gc") != LUA_TNIL)
+        push_contents(L, 2);
+        int frozen = !lua_rawequal(L, -1, 2);
+        lua_replace(L, 2);
+        /* raw, as Lua looks metamethods up */
+        if ((lua_pushliteral(L, "__gc"), lua_rawget(L, 2)) != LUA_TNIL)
             return luaL_error(L, "setmetatable: __gc is not allowed in rules");
-        if (lua_getfield(L, 2, "__mode") != LUA_TNIL)
+        if ((lua_pushliteral(L, "__mode"), lua_rawget(L, 2)) != LUA_TNIL)
             return luaL_error(L, "setmetatable: __mode (weak tables) is not allowed in "
                                  "rules: decisions would depend on garbage collection");
         lua_pop(L, 2);
-        push_contents(L, 2);
-        lua_replace(L, 2);
+        /* While evaluating, a snapshot: the rule still holds the table it
+         * passed and could add __mode (Lua reads it at every collection)
+         * or __gc to it afterwards. Policy data (frozen) cannot change;
+         * at load time freezing takes the snapshot. */
+        if (!frozen && !gvsb_get(L)->loading) {
+            lua_createtable(L, 0, 4);
+            lua_pushnil(L);
+            while (lua_next(L, 2)) {
+                lua_pushvalue(L, -2);
+                lua_insert(L, -2);
+                lua_rawset(L, -4);
+            }
+            lua_replace(L, 2);
+        }
     }
     if (lua_getmetatable(L, 1)) {
         if (lua_getfield(L, -1, "__metatable") != LUA_TNIL)
@@ -1586,8 +1623,10 @@ static void copy_error(lua_State *L, char *msg, size_t msglen)
 {
     const char *e = lua_tostring(L, -1);
     gvsb *sb = gvsb_get(L);
-    if (sb->trip)
+    if (sb->trip && !(e && strstr(e, gvsb_trip_message(sb))))
         snprintf(msg, msglen, "%s%s%s", e ? e : "", e ? ": " : "", gvsb_trip_message(sb));
+    else if (sb->trip)
+        snprintf(msg, msglen, "%s", e);
     else
         snprintf(msg, msglen, "%s", e ? e : "error object is not a string");
 }
@@ -1607,9 +1646,15 @@ int gvsb_load_rules(lua_State *L, const gavel_policy *p, char *msg, size_t msgle
             return -1;
         }
         gvsb_arm(L);
-        if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
-            copy_error(L, msg, msglen);
-            lua_pop(L, 1);
+        int rc = lua_pcall(L, 0, 0, 0);
+        gvsb_settle_memory(L);      /* a refusal caught by pcall still counts */
+        if (rc != LUA_OK || sb->trip) {
+            if (rc != LUA_OK) {
+                copy_error(L, msg, msglen);
+                lua_pop(L, 1);
+            } else {
+                snprintf(msg, msglen, "%s: %s while loading", f->path, gvsb_trip_message(sb));
+            }
             sb->loading = 0;
             return -1;
         }

@@ -324,8 +324,20 @@ static void run_case(gavel_testsuite *t, const char *path, gv_value *c, uint32_t
     record->parent = NULL;
     if (ctx)
         ctx->parent = NULL;
-    gvev_set_context_tree(t->ev, ctx);
-    gavel_evaluator_set_as_of(t->ev, as_of && as_of->type == GV_STR ? as_of->u.s : NULL);
+    if (gvev_set_context_tree(t->ev, ctx, path) != 0) {
+        gv_buf_printf(&why, "%s\n", gavel_evaluator_errmsg(t->ev));
+    } else if (as_of && (as_of->type != GV_STR ||
+                         gavel_evaluator_set_as_of(t->ev, as_of->u.s) != GAVEL_OK)) {
+        gv_buf_printf(&why, "%s:%u: as_of must be a date YYYY-MM-DD\n", path, as_of->line);
+    } else if (!as_of) {
+        gavel_evaluator_set_as_of(t->ev, NULL);
+    }
+    if (why.len) {
+        gvev_set_context_tree(t->ev, NULL, NULL);
+        finish(r, &why);
+        gv_buf_free(&why);
+        return;
+    }
     gavel_record rec;
     memset(&rec, 0, sizeof rec);
     rec.root = record;
@@ -338,7 +350,7 @@ static void run_case(gavel_testsuite *t, const char *path, gv_value *c, uint32_t
         for (size_t i = 0; i < gavel_decision_nfired(r->decision); i++)
             t->fired[r->decision->fired[i].rule] = 1;
     }
-    gvev_set_context_tree(t->ev, NULL);
+    gvev_set_context_tree(t->ev, NULL, NULL);
     finish(r, &why);
     gv_buf_free(&why);
 }

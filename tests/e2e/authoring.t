@@ -17,6 +17,28 @@ stdout_has "coverage: rule g.incitement (examples/quickstart/policy/rules.lua:9)
 stdout_has 'coverage: provision "Platform manipulation policy: automation signals" exercised by no test'
 stdout_has "1 passed, 2 failed"
 
+# A case whose as_of (its own or its context's) is not a date fails, saying
+# so, instead of running on today's date.
+cat >"$(workdir)/dates.yaml" <<'YML'
+- name: bad context date
+  record: {id: d1, category: individual}
+  context: {as_of: 2021-13-01}
+  expect: {decision: keep}
+- name: bad case date
+  record: {id: d2, category: individual}
+  as_of: "2021-02-04junk"
+  expect: {decision: keep}
+- name: good date-time
+  record: {id: d3, category: individual}
+  context: {as_of: "2021-02-04T10:00:00Z"}
+  expect: {decision: keep}
+YML
+gavel test -p $Q "$(workdir)/dates.yaml"
+status 1
+stdout_has "dates.yaml:3:20: as_of must be a date YYYY-MM-DD, not \"2021-13-01\""
+stdout_has "dates.yaml:7: as_of must be a date YYYY-MM-DD"
+stdout_has "1 passed, 2 failed"
+
 gavel test -p $Q --filter "wrong*" tests/data/quickstart-failing.yaml
 status 1
 stdout_has "0 passed, 2 failed"

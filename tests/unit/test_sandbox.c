@@ -177,11 +177,63 @@ static void test_tables_with_metatables_frozen(void **state)
     assert_contains(out, "read-only");
 }
 
+static void test_frozen_state_cannot_escape(void **state)
+{
+    (void)state;
+    char out[2048];
+    /* pairs() on a frozen table returns the frozen table as its state,
+     * never the writable contents behind it. */
+    two_records("local cfg = { a = 1 }\n"
+                "rule 't' { outcome = 'withhold', when = function(r)\n"
+                "  local _, h = pairs(cfg) local hit = h.seen ~= nil\n"
+                "  h.seen = r.id return hit end }\n", out, sizeof out);
+    assert_contains(out, "read-only");
+    /* A captured table variable pointed at a new table is caught and put
+     * back: record b sees the table the policy loaded with. */
+    two_records("local prev = {}\n"
+                "rule 't' { outcome = 'withhold', when = function(r)\n"
+                "  local hit = prev.id ~= nil prev = { id = r.id } return hit end }\n",
+                out, sizeof out);
+    assert_contains(out, "changed the local 'prev'");
+    assert_contains(out, "\"fired\":[]");
+}
+
+static void test_freezing_keeps_lua_semantics(void **state)
+{
+    (void)state;
+    char out[2048];
+    /* A table that is its own metatable keeps its metamethods. */
+    two_records("local M = {} M.__call = function(_, x) return x > 1 end setmetatable(M, M)\n"
+                "rule 't' { outcome = 'withhold', when = function(r) return M(2) end }\n",
+                out, sizeof out);
+    assert_contains(out, "\"fired\":[\"t\"]");
+    /* Metamethods are looked up raw, as Lua does: a metatable whose own
+     * __index raises must not make the policy fail to load. */
+    two_records("local A = setmetatable({}, { __index = function(_, k) error('no ' .. k) end })\n"
+                "local o = setmetatable({ v = 1 }, A)\n"
+                "rule 't' { outcome = 'withhold', when = function(r) return o.v == 1 end }\n",
+                out, sizeof out);
+    assert_contains(out, "\"fired\":[\"t\"]");
+    /* A __gc added to a metatable after setmetatable checked it is not
+     * armed by freezing (it would run, unbudgeted, when the state closes). */
+    two_records("local mt = {} local t = setmetatable({}, mt)\n"
+                "mt.__gc = function() while true do end end\n"
+                "rule 't' { outcome = 'withhold', when = function(r) return t ~= nil end }\n",
+                out, sizeof out);
+    assert_contains(out, "\"fired\":[\"t\"]");
+}
+
 static void test_no_weak_tables(void **state)
 {
     (void)state;
     assert_contains(run("setmetatable({}, { __mode = 'k' }) return false"),
                     "__mode (weak tables) is not allowed");
+    /* Nor added afterwards: setmetatable keeps a snapshot of the metatable,
+     * so w stays a strong table however often the collector runs. */
+    assert_string_equal(run("local mt = {} local w = setmetatable({}, mt) mt.__mode = 'v'\n"
+                            "w[1] = {} for i = 1, 20000 do local x = { i } end\n"
+                            "return true, { v = tostring(w[1] ~= nil) }"),
+                        "fired:true");
 }
 
 static void test_captured_scalars_watched(void **state)
@@ -284,6 +336,19 @@ static void test_memory_budget(void **state)
                     "memory budget");
 }
 
+static void test_memory_budget_at_load(void **state)
+{
+    (void)state;
+    /* pcall cannot swallow running out while the rule files load either. */
+    const char *dir = tu_policy_dir(NULL, "rule 't' { outcome = 'keep', when = function() end }\n"
+                                          "pcall(string.rep, 'x', 1 << 30)\n");
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_EPOLICY);
+    assert_contains(gavel_policy_errmsg(p), "exceeded the memory budget");
+    gavel_policy_free(p);
+}
+
 static void test_memory_budget_ignores_old_garbage(void **state)
 {
     (void)state;
@@ -293,6 +358,7 @@ static void test_memory_budget_ignores_old_garbage(void **state)
     const char *rules =
         "rule 'm' { outcome = 'withhold', when = function(r)\n"
         "  local t = {} for i = 1, 11000 do t[i] = string.rep('x', 1000) .. i end\n"
+        "  local u = {} for i = 1, 1000 do u[i] = string.rep('y', 2000) end\n"
         "  return false end }\n";
     const char *dir = tu_policy_dir(NULL, rules);
     gavel_limits lim;
@@ -307,6 +373,36 @@ static void test_memory_budget_ignores_old_garbage(void **state)
         tu_eval(ev, d, "{\"id\":\"a\"}");
         assert_int_equal(gavel_decision_nerrors(d), 0);
         assert_string_equal(gavel_decision_outcome(d), "keep");
+    }
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+}
+
+static void test_memory_budget_buffers_ignore_old_garbage(void **state)
+{
+    (void)state;
+    /* string.rep's buffer is refused without Lua's emergency collection:
+     * record b fits alone, and must fit after record a's garbage too (the
+     * record is tried once more on a fresh state). */
+    const char *rules =
+        "rule 'm' { outcome = 'withhold', when = function(r)\n"
+        "  if r.id == 'a' then local t = {} for i = 1, 11000 do\n"
+        "    t[i] = string.rep('x', 1000) .. i end end\n"
+        "  if r.id == 'b' then local s = string.rep('z', 6 * 1024 * 1024) end\n"
+        "  return false end }\n";
+    const char *dir = tu_policy_dir(NULL, rules);
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.memory = 16u << 20;
+    gavel_policy *p = gavel_policy_load(dir, &lim);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    for (int i = 0; i < 4; i++) {
+        tu_eval(ev, d, i % 2 ? "{\"id\":\"b\"}" : "{\"id\":\"a\"}");
+        assert_int_equal(gavel_decision_nerrors(d), 0);
     }
     gavel_decision_free(d);
     gavel_evaluator_free(ev);
@@ -581,12 +677,16 @@ int main(void)
         cmocka_unit_test(test_load_time_tables_frozen),
         cmocka_unit_test(test_tables_with_metatables_frozen),
         cmocka_unit_test(test_no_weak_tables),
+        cmocka_unit_test(test_frozen_state_cannot_escape),
+        cmocka_unit_test(test_freezing_keeps_lua_semantics),
         cmocka_unit_test(test_captured_scalars_watched),
         cmocka_unit_test(test_captured_scalars_restored_after_errors),
         cmocka_unit_test(test_instruction_budget),
         cmocka_unit_test(test_time_budget),
         cmocka_unit_test(test_memory_budget),
+        cmocka_unit_test(test_memory_budget_at_load),
         cmocka_unit_test(test_memory_budget_ignores_old_garbage),
+        cmocka_unit_test(test_memory_budget_buffers_ignore_old_garbage),
         cmocka_unit_test(test_pattern_cost),
         cmocka_unit_test(test_evidence_read_raw),
         cmocka_unit_test(test_deep_recursion),
