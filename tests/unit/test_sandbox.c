@@ -349,17 +349,10 @@ static void test_memory_budget_at_load(void **state)
     gavel_policy_free(p);
 }
 
-static void test_memory_budget_ignores_old_garbage(void **state)
+/* Evaluates records a and b alternately, `n` in all, under a 16 MiB memory
+ * cap: every one must be decided without an error. */
+static void alternate_under_16m(const char *rules, int n)
 {
-    (void)state;
-    /* Each record builds ~12 MB of strings and drops them, under a 16 MiB
-     * cap: whether one fits must not depend on the garbage the ones before
-     * it left (Lua's emergency collection runs before the budget trips). */
-    const char *rules =
-        "rule 'm' { outcome = 'withhold', when = function(r)\n"
-        "  local t = {} for i = 1, 11000 do t[i] = string.rep('x', 1000) .. i end\n"
-        "  local u = {} for i = 1, 1000 do u[i] = string.rep('y', 2000) end\n"
-        "  return false end }\n";
     const char *dir = tu_policy_dir(NULL, rules);
     gavel_limits lim;
     memset(&lim, 0, sizeof lim);
@@ -369,8 +362,8 @@ static void test_memory_budget_ignores_old_garbage(void **state)
     assert_int_equal(gavel_policy_status(p), GAVEL_OK);
     gavel_evaluator *ev = gavel_evaluator_new(p);
     gavel_decision *d = gavel_decision_new();
-    for (int i = 0; i < 6; i++) {
-        tu_eval(ev, d, "{\"id\":\"a\"}");
+    for (int i = 0; i < n; i++) {
+        tu_eval(ev, d, i % 2 ? "{\"id\":\"b\"}" : "{\"id\":\"a\"}");
         assert_int_equal(gavel_decision_nerrors(d), 0);
         assert_string_equal(gavel_decision_outcome(d), "keep");
     }
@@ -379,34 +372,31 @@ static void test_memory_budget_ignores_old_garbage(void **state)
     gavel_policy_free(p);
 }
 
+static void test_memory_budget_ignores_old_garbage(void **state)
+{
+    (void)state;
+    /* Each record builds ~12 MB of strings and drops them, under a 16 MiB
+     * cap: whether one fits must not depend on the garbage the ones before
+     * it left (Lua's emergency collection runs before the budget trips). */
+    alternate_under_16m(
+        "rule 'm' { outcome = 'withhold', when = function(r)\n"
+        "  local t = {} for i = 1, 11000 do t[i] = string.rep('x', 1000) .. i end\n"
+        "  local u = {} for i = 1, 1000 do u[i] = string.rep('y', 2000) end\n"
+        "  return false end }\n", 6);
+}
+
 static void test_memory_budget_buffers_ignore_old_garbage(void **state)
 {
     (void)state;
     /* string.rep's buffer is refused without Lua's emergency collection:
      * record b fits alone, and must fit after record a's garbage too (the
      * record is tried once more on a fresh state). */
-    const char *rules =
+    alternate_under_16m(
         "rule 'm' { outcome = 'withhold', when = function(r)\n"
         "  if r.id == 'a' then local t = {} for i = 1, 11000 do\n"
         "    t[i] = string.rep('x', 1000) .. i end end\n"
         "  if r.id == 'b' then local s = string.rep('z', 6 * 1024 * 1024) end\n"
-        "  return false end }\n";
-    const char *dir = tu_policy_dir(NULL, rules);
-    gavel_limits lim;
-    memset(&lim, 0, sizeof lim);
-    lim.memory = 16u << 20;
-    gavel_policy *p = gavel_policy_load(dir, &lim);
-    tu_rmdir(dir);
-    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
-    gavel_evaluator *ev = gavel_evaluator_new(p);
-    gavel_decision *d = gavel_decision_new();
-    for (int i = 0; i < 4; i++) {
-        tu_eval(ev, d, i % 2 ? "{\"id\":\"b\"}" : "{\"id\":\"a\"}");
-        assert_int_equal(gavel_decision_nerrors(d), 0);
-    }
-    gavel_decision_free(d);
-    gavel_evaluator_free(ev);
-    gavel_policy_free(p);
+        "  return false end }\n", 4);
 }
 
 static void test_pattern_cost(void **state)
