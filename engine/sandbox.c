@@ -146,11 +146,9 @@ static void hook(lua_State *L, lua_Debug *ar)
  * functions whose work grows with their input (pairs and next over a big
  * table, sort, lexicon and pattern scans) count it here, and check the
  * deadline, as the hook would. */
-static void charge(lua_State *L, uint64_t units)
+static __attribute__((noinline)) void charge_slow(lua_State *L, gvsb *sb, uint64_t units)
 {
-    gvsb *sb = gvsb_get(L);
-    if (!sb->trip && (sb->budget || sb->deadline_ns)) {
-        sb->spent += units;
+    if (!sb->trip) {
         if (sb->budget && sb->spent > sb->budget)
             trip(sb, L, GVSB_INSTRUCTIONS);
         else if (units >= HOOK_EVERY && sb->deadline_ns && now_ns() > sb->deadline_ns)
@@ -158,6 +156,14 @@ static void charge(lua_State *L, uint64_t units)
     }
     if (sb->trip)
         luaL_error(L, "%s", gvsb_trip_message(sb));
+}
+
+static inline void charge(lua_State *L, uint64_t units)
+{
+    gvsb *sb = gvsb_get(L);
+    sb->spent += units;
+    if (sb->trip || (sb->budget && sb->spent > sb->budget) || units >= HOOK_EVERY)
+        charge_slow(L, sb, units);
 }
 
 void gvsb_settle_memory(lua_State *L)
@@ -367,14 +373,27 @@ static void freeze_table(lua_State *L, int idx, int is_globals, int base)
 static void watch_upvalue(lua_State *L, int fn, int n)
 {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WATCH);
-    lua_createtable(L, 3, 0);
+    /* Once per upvalue, not per closure that shares it (_ENV and a file's
+     * locals are shared by every function of the file): the watch list is
+     * walked after every record. */
+    void *id = lua_upvalueid(L, fn, n);
+    if (id) {
+        if (lua_rawgetp(L, -1, id) != LUA_TNIL) {
+            lua_pop(L, 3);
+            return;
+        }
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+        lua_rawsetp(L, -2, id);
+    }
+    /* Flat triples (function, upvalue index, value), for a cheap walk. */
+    lua_Integer at = (lua_Integer)lua_rawlen(L, -1);
     lua_pushvalue(L, fn);
-    lua_rawseti(L, -2, 1);
+    lua_rawseti(L, -2, at + 1);
     lua_pushinteger(L, n);
-    lua_rawseti(L, -2, 2);
-    lua_pushvalue(L, -3);
-    lua_rawseti(L, -2, 3);
-    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_rawseti(L, -2, at + 2);
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -2, at + 3);
     lua_pop(L, 2);
 }
 
@@ -382,29 +401,30 @@ int gvsb_check_upvalues(lua_State *L, char *msg, size_t msglen)
 {
     int changed = 0;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WATCH);
-    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_rawgeti(L, -1, i);
-        lua_rawgeti(L, -1, 1);                     /* fn */
-        lua_rawgeti(L, -2, 2);
+    int w = lua_gettop(L);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, w);
+    for (lua_Integer i = 1; i + 2 <= n; i += 3) {
+        lua_rawgeti(L, w, i);                      /* the function */
+        lua_rawgeti(L, w, i + 1);
         int up = (int)lua_tointeger(L, -1);
-        lua_pop(L, 1);
-        const char *name = lua_getupvalue(L, -1, up);
-        lua_rawgeti(L, -3, 3);                     /* the value at load */
+        const char *name = lua_getupvalue(L, w + 1, up);
+        if (!name) {
+            lua_settop(L, w);
+            continue;
+        }
+        lua_rawgeti(L, w, i + 2);                  /* the value at load */
         if (!lua_rawequal(L, -1, -2)) {
             if (!changed++) {
                 lua_Debug ar;
-                lua_pushvalue(L, -3);
+                lua_pushvalue(L, w + 1);
                 lua_getinfo(L, ">S", &ar);
                 snprintf(msg, msglen, "a rule changed the local '%s' captured from %s:%d; "
                          "rules must be pure (restored for the next record)",
                          name ? name : "?", ar.short_src, ar.linedefined);
             }
-            lua_setupvalue(L, -3, up);             /* restore; pops the value */
-            lua_pop(L, 3);
-        } else {
-            lua_pop(L, 4);
+            lua_setupvalue(L, w + 1, up);          /* restore; pops the value */
         }
+        lua_settop(L, w);
     }
     lua_pop(L, 1);
     return changed;
