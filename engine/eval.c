@@ -31,6 +31,7 @@ struct gavel_evaluator {
     int        when_ref;          /* registry ref: when functions by rule index */
     int        rebuild;           /* the state hit its memory cap: make a new one */
     int        locals_checked;    /* run_rules got to check the captured locals */
+    int        used;              /* the state has evaluated a record since it was built */
 
     gv_arena   ctx_arena;
     const gv_value *context;
@@ -92,6 +93,7 @@ static int build_state(gavel_evaluator *ev)
     const gavel_policy *p = ev->p;
     gvsb_close(ev->L);
     ev->L = NULL;
+    ev->used = 0;
     memset(&ev->sb, 0, sizeof ev->sb);
     ev->sb.mem_limit = p->limits.memory;
     ev->sb.budget = p->limits.instructions;
@@ -758,21 +760,23 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
     /* A memory trip on a state that has run other records is tried once
      * more on a fresh state: lauxlib's buffers are refused without Lua's
      * emergency collection, so the first answer could depend on the
-     * garbage earlier records left; the second depends on the record. */
-    for (int fresh = 0;; fresh = 1) {
-        if (ev->rebuild) {
-            if (build_state(ev) != 0) {
-                gvdec_add_error(d, -1, "%s", ev->errmsg);
-                gvdec_resolve(d);
-                return ev->status;
-            }
-            fresh = 1;
+     * garbage earlier records left; the second depends on the record.
+     * The retry has whole budgets of its own (carrying the first
+     * attempt's over would make the answer depend on that garbage again),
+     * so such a record may take up to twice the per-record budgets. */
+    for (int retry = 0;; retry = 1) {
+        if (ev->rebuild && build_state(ev) != 0) {
+            gvdec_add_error(d, -1, "%s", ev->errmsg);
+            gvdec_resolve(d);
+            return ev->status;
         }
+        int was_used = ev->used;
         evaluate_once(ev, r, d);
+        ev->used = 1;
         if (ev->sb.trip != GVSB_MEMORY)
             break;
         ev->rebuild = 1;
-        if (fresh)
+        if (retry || !was_used)
             break;
         gvdec_reset(d, p);
         memcpy(d->as_of, ev->as_of, sizeof d->as_of);

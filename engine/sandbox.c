@@ -35,7 +35,8 @@
 
 /* Registry keys: addresses of these constants, never their contents. */
 static const char KEY_RULES = 0, KEY_CACHE = 0, KEY_PROXY_MT = 0,
-                  KEY_FROZEN_MT = 0, KEY_GLOBALS_MT = 0, KEY_WATCH = 0;
+                  KEY_FROZEN_MT = 0, KEY_GLOBALS_MT = 0, KEY_WATCH = 0,
+                  KEY_GUARD_MT = 0;
 
 enum { HOOK_EVERY = 1000, PATTERN_MAX = 256, EVIDENCE_DEPTH = 16 };
 #define PATTERN_COST_MAX 1e8     /* ~0.2-0.5 s at worst in Lua 5.4's matcher */
@@ -482,11 +483,15 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
                 lua_pop(L, 1);
             }
             freeze_table(L, v, is_root_globals, base);
-        } else if (!lua_iscfunction(L, v)) {
+        } else {                    /* a C closure's upvalues too (pairs' iterator) */
             /* Every captured local is watched, a table or function one
              * too: its contents are frozen, but the variable could still
              * be pointed at a new table that carries state. */
             for (int n = 1; lua_getupvalue(L, v, n); n++) {
+                if (lua_type(L, -1) == LUA_TUSERDATA && lua_iscfunction(L, v))
+                    luaL_error(L, "an iterator kept from load time (string.gmatch's, say) "
+                                  "would carry its position from one record to the next; "
+                                  "make it inside the rule");
                 if (lua_istable(L, -1) || lua_isfunction(L, -1)) {
                     lua_pushvalue(L, -1);
                     lua_rawseti(L, work, ++top);
@@ -500,6 +505,18 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
 }
 
 /* ---- the base allow-list ------------------------------------------------------ */
+
+/* __newindex of the guard put on metatables rules pass while evaluating. */
+static int guard_newindex(lua_State *L)
+{
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
+    if (!strcmp(k, "__mode") || !strcmp(k, "__gc"))
+        return luaL_error(L, "%s cannot be added to a metatable in use: rules have no weak "
+                             "tables and no finalizers", k);
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    return 0;
+}
 
 /* setmetatable without __gc: finalizers run with hooks off, so a finalizer
  * could run unbounded (HARDENING.md). Without __mode: what a weak table
@@ -521,19 +538,32 @@ static int sb_setmetatable(lua_State *L)
             return luaL_error(L, "setmetatable: __mode (weak tables) is not allowed in "
                                  "rules: decisions would depend on garbage collection");
         lua_pop(L, 2);
-        /* While evaluating, a snapshot: the rule still holds the table it
-         * passed and could add __mode (Lua reads it at every collection)
-         * or __gc to it afterwards. Policy data (frozen) cannot change;
-         * at load time freezing takes the snapshot. */
+        /* While evaluating, the rule still holds the table it passed and
+         * could add __mode (Lua reads it at every collection) to it
+         * afterwards: a guard metatable on it refuses __mode and __gc and
+         * lets every other key through, so Lua's semantics hold. One that
+         * has a metatable of its own is copied instead. Policy data
+         * (frozen) cannot change; at load time freezing copies. */
         if (!frozen && !gvsb_get(L)->loading) {
-            lua_createtable(L, 0, 4);
-            lua_pushnil(L);
-            while (lua_next(L, 2)) {
-                lua_pushvalue(L, -2);
-                lua_insert(L, -2);
-                lua_rawset(L, -4);
+            lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_GUARD_MT);
+            if (!lua_getmetatable(L, 2)) {
+                lua_setmetatable(L, 2);
+            } else if (!lua_rawequal(L, -1, -2)) {
+                lua_pop(L, 2);
+                lua_createtable(L, 0, 4);
+                uint64_t n = 0;
+                lua_pushnil(L);
+                while (lua_next(L, 2)) {
+                    lua_pushvalue(L, -2);
+                    lua_insert(L, -2);
+                    lua_rawset(L, -4);
+                    n++;
+                }
+                charge(L, n);
+                lua_replace(L, 2);
+            } else {
+                lua_pop(L, 2);
             }
-            lua_replace(L, 2);
         }
     }
     if (lua_getmetatable(L, 1)) {
@@ -845,9 +875,10 @@ static int sb_type(lua_State *L)
 
 /* ---- string matching with a cost cap -------------------------------------- */
 
-/* Lua patterns backtrack: each unbounded quantifier can multiply the work by
- * the subject length, and time inside string.find is invisible to the hook.
- * So estimate n^(k+1) (k quantifiers, one factor less when anchored) and
+/* Lua patterns backtrack: each unbounded quantifier, %b (which scans to the
+ * end) and back-reference (which compares a capture) can multiply the work
+ * by the subject length, and time inside string.find is invisible to the
+ * hook. So estimate n^(k+1) (k such factors, one less when anchored) and
  * refuse what could run for more than a fraction of a second. */
 static double pattern_cost(const char *p, size_t lp, size_t n)
 {
@@ -856,8 +887,12 @@ static double pattern_cost(const char *p, size_t lp, size_t n)
         char c = p[i];
         if (c == '%') {
             i++;
-            if (i < lp && (p[i] == 'b'))
+            if (i < lp && p[i] == 'b') {           /* scans to the end: a factor */
                 i += 2;
+                k++;
+            } else if (i < lp && p[i] >= '1' && p[i] <= '9') {
+                k++;                               /* compares a capture's length */
+            }
         } else if (c == '[') {
             i++;
             if (i < lp && p[i] == '^')
@@ -1567,6 +1602,13 @@ static int build_env(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WATCH);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+
+    lua_createtable(L, 0, 2);                          /* setmetatable's guard */
+    lua_pushcfunction(L, guard_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_GUARD_MT);
 
     /* Strict globals: reading an undefined one is an error. */
     lua_newtable(L);

@@ -305,6 +305,8 @@ static void run_case(gavel_testsuite *t, const char *path, gv_value *c, uint32_t
         ctx = fd->context;
     if (!as_of)
         as_of = fd->as_of;
+    if (as_of && as_of->type == GV_NULL)  /* as_of: null drops the file's date */
+        as_of = NULL;
     const gv_value *expect = c->type == GV_OBJ ? gv_gets(c, "expect") : NULL;
     if (c->type != GV_OBJ)
         gv_buf_adds(&why, "a case must be a mapping with name, record and expect\n");

@@ -32,12 +32,17 @@ cat >"$(workdir)/dates.yaml" <<'YML'
   record: {id: d3, category: individual}
   context: {as_of: "2021-02-04T10:00:00Z"}
   expect: {decision: keep}
+- name: as_of null is no date of its own
+  record: {id: d4, category: individual}
+  as_of: null
+  context: {as_of: "2021-02-04"}
+  expect: {decision: keep}
 YML
 gavel test -p $Q "$(workdir)/dates.yaml"
 status 1
 stdout_has "dates.yaml:3:20: as_of must be a date YYYY-MM-DD, not \"2021-13-01\""
 stdout_has "dates.yaml:7: as_of must be a date YYYY-MM-DD"
-stdout_has "1 passed, 2 failed"
+stdout_has "2 passed, 2 failed"
 
 gavel test -p $Q --filter "wrong*" tests/data/quickstart-failing.yaml
 status 1

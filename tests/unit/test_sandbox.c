@@ -198,6 +198,27 @@ static void test_frozen_state_cannot_escape(void **state)
     assert_contains(out, "\"fired\":[]");
 }
 
+static void test_load_time_iterators(void **state)
+{
+    (void)state;
+    char out[2048];
+    /* An iterator made at load time keeps its position in upvalues: it is
+     * frozen and watched like any captured state, so record b starts
+     * where record a did (and a's change is reported). */
+    two_records("local nextk = pairs({ 10, 20, 30 })\n"
+                "rule 't' { outcome = 'withhold', when = function(r) return nextk() == 2 end }\n",
+                out, sizeof out);
+    assert_contains(out, "\"fired\":[]");
+    /* gmatch's keeps its position where it cannot be watched: refused. */
+    const char *dir = tu_policy_dir(NULL, "local w = ('a b c'):gmatch('%a')\n"
+                                          "rule 't' { outcome = 'keep', when = function() return w() end }\n");
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_EPOLICY);
+    assert_contains(gavel_policy_errmsg(p), "an iterator kept from load time");
+    gavel_policy_free(p);
+}
+
 static void test_freezing_keeps_lua_semantics(void **state)
 {
     (void)state;
@@ -228,12 +249,21 @@ static void test_no_weak_tables(void **state)
     (void)state;
     assert_contains(run("setmetatable({}, { __mode = 'k' }) return false"),
                     "__mode (weak tables) is not allowed");
-    /* Nor added afterwards: setmetatable keeps a snapshot of the metatable,
-     * so w stays a strong table however often the collector runs. */
-    assert_string_equal(run("local mt = {} local w = setmetatable({}, mt) mt.__mode = 'v'\n"
-                            "w[1] = {} for i = 1, 20000 do local x = { i } end\n"
-                            "return true, { v = tostring(w[1] ~= nil) }"),
-                        "fired:true");
+    /* Nor added afterwards, to a metatable already in use. */
+    assert_contains(run("local mt = {} local w = setmetatable({}, mt) mt.__mode = 'v'\n"
+                        "return false"), "__mode cannot be added to a metatable in use");
+    /* Anything else may be: Lua's semantics hold while evaluating. */
+    assert_string_equal(run("local mt = {} local o = setmetatable({}, mt)\n"
+                            "mt.__index = function(_, k) return k .. '!' end\n"
+                            "return true, { v = o.x }"), "fired:x!");
+    /* A metatable with a metatable of its own is copied, and the copy is
+     * counted toward the budget. */
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.instructions = 1000000;
+    assert_contains(run_limited("local big = setmetatable({}, {}) for i = 1, 100000 do big[i] = i end\n"
+                                "for i = 1, 1000 do setmetatable({}, big) end return false",
+                                NULL, &lim), "instruction budget");
 }
 
 static void test_captured_scalars_watched(void **state)
@@ -403,6 +433,10 @@ static void test_pattern_cost(void **state)
 {
     (void)state;
     assert_contains(run("return (('a'):rep(400)):find('a-a-a-b')"), "pattern too costly");
+    /* %b scans to the end of the subject from every start, and a
+     * back-reference compares a whole capture: each is a factor too. */
+    assert_contains(run("return (('('):rep(100000)):find('%b()')"), "pattern too costly");
+    assert_contains(run("return (('a'):rep(100000)):find('^(.-)%1x')"), "pattern too costly");
     /* Just under the cap, one match takes a tenth of a second the hook
      * cannot see: a loop of them runs out of instructions all the same. */
     gavel_limits lim;
@@ -669,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_no_weak_tables),
         cmocka_unit_test(test_frozen_state_cannot_escape),
         cmocka_unit_test(test_freezing_keeps_lua_semantics),
+        cmocka_unit_test(test_load_time_iterators),
         cmocka_unit_test(test_captured_scalars_watched),
         cmocka_unit_test(test_captured_scalars_restored_after_errors),
         cmocka_unit_test(test_instruction_budget),
