@@ -233,6 +233,7 @@ static int frozen_next(lua_State *L)
 }
 
 static int sorted_pairs(lua_State *L, int t);
+static int sorted_iter(lua_State *L);
 
 /* A frozen table iterates its hidden contents, in the same fixed order as
  * any table (sorted_pairs). */
@@ -483,12 +484,17 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
                 lua_pop(L, 1);
             }
             freeze_table(L, v, is_root_globals, base);
-        } else {                    /* a C closure's upvalues too (pairs' iterator) */
+        } else {
             /* Every captured local is watched, a table or function one
              * too: its contents are frozen, but the variable could still
-             * be pointed at a new table that carries state. */
+             * be pointed at a new table that carries state. Of the C
+             * closures, only the pairs iterator changes its own upvalues
+             * (its position); gmatch's keeps its position in a userdata,
+             * which cannot be watched. */
+            int cfn = lua_iscfunction(L, v);
+            int watch = !cfn || lua_tocfunction(L, v) == sorted_iter;
             for (int n = 1; lua_getupvalue(L, v, n); n++) {
-                if (lua_type(L, -1) == LUA_TUSERDATA && lua_iscfunction(L, v))
+                if (cfn && lua_type(L, -1) == LUA_TUSERDATA)
                     luaL_error(L, "an iterator kept from load time (string.gmatch's, say) "
                                   "would carry its position from one record to the next; "
                                   "make it inside the rule");
@@ -496,7 +502,10 @@ static void freeze_reachable(lua_State *L, int idx, int root_is_globals)
                     lua_pushvalue(L, -1);
                     lua_rawseti(L, work, ++top);
                 }
-                watch_upvalue(L, v, n);
+                if (watch)
+                    watch_upvalue(L, v, n);
+                else
+                    lua_pop(L, 1);
             }
         }
         lua_settop(L, v - 1);
