@@ -1556,16 +1556,10 @@ static int build_env(lua_State *L)
     }
     lua_pushliteral(L, LUA_VERSION);
     lua_setfield(L, G, "_VERSION");
-    lua_pushcfunction(L, sb_setmetatable);
-    lua_setfield(L, G, "setmetatable");
-    lua_pushcfunction(L, sb_type);
-    lua_setfield(L, G, "type");
-    lua_pushcfunction(L, sb_pairs);
-    lua_setfield(L, G, "pairs");
-    lua_pushcfunction(L, sb_next);
-    lua_setfield(L, G, "next");
-    lua_pushcfunction(L, sb_tostring);
-    lua_setfield(L, G, "tostring");
+    static const luaL_Reg own[] = {                    /* gavel's versions */
+        { "setmetatable", sb_setmetatable }, { "type", sb_type }, { "pairs", sb_pairs },
+        { "next", sb_next }, { "tostring", sb_tostring }, { NULL, NULL } };
+    luaL_setfuncs(L, own, 0);                          /* into G, the top */
 
     open_lib(L, LUA_STRLIBNAME, luaopen_string);
     tame_string(L, -1);

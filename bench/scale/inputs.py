@@ -132,20 +132,25 @@ def cmd_big(size, src, out):
     print("%s: %d bytes, %d posts" % (out, n, len(rec["posts"])), file=sys.stderr)
 
 
-LEX_RULE = """-- One rule that looks up every post text in a lexicon of %(n)d terms and
--- never fires (no term occurs in the data): the cost of lexicon:find.
-rule "scan" {
-  outcome = "review",
-  cites = "none",
-  reason = "never",
-  when = function(r)
-    for _, p in ipairs(r.posts) do
-      if %(test)s then return true end
-    end
-    return false
-  end,
-}
-"""
+def scan_rule(body):
+    """The one rule both lexicon-cost policies use: `body` runs for each post
+    (as Lua, indented to sit in the loop) and returns true to fire."""
+    return ('rule "scan" {\n'
+            '  outcome = "review",\n'
+            '  cites = "none",\n'
+            '  reason = "never",\n'
+            '  when = function(r)\n'
+            '    for _, p in ipairs(r.posts) do\n'
+            + body +
+            '    end\n'
+            '    return false\n'
+            '  end,\n'
+            '}\n')
+
+
+LEX_RULE = ("-- One rule that looks up every post text in a lexicon of %(n)d terms and\n"
+            "-- never fires (no term occurs in the data): the cost of lexicon:find.\n"
+            + scan_rule("      if %(test)s then return true end\n"))
 
 LEX_MANIFEST = """name: scale-lexicon
 version: "1.0"
@@ -186,27 +191,16 @@ def cmd_lexicon(n, src, out):
             f.write("".join(t + "\n" for t in sorted(terms)))
 
 
-LOOP_RULE = """-- The lookup of lexicon/find written without a lexicon: lower-case the
--- text once (ASCII only, unlike a lexicon), then one plain string.find per
--- term. Never fires: no term occurs in the data.
-local TERMS = {
-%(terms)s}
-
-rule "scan" {
-  outcome = "review",
-  cites = "none",
-  reason = "never",
-  when = function(r)
-    for _, p in ipairs(r.posts) do
-      local t = string.lower(p.text)
-      for _, w in ipairs(TERMS) do
-        if string.find(t, w, 1, true) then return true end
-      end
-    end
-    return false
-  end,
-}
-"""
+LOOP_RULE = ("-- The lookup of lexicon/find written without a lexicon: lower-case the\n"
+             "-- text once (ASCII only, unlike a lexicon), then one plain string.find per\n"
+             "-- term. Never fires: no term occurs in the data.\n"
+             "local TERMS = {\n"
+             "%(terms)s}\n"
+             "\n"
+             + scan_rule("      local t = string.lower(p.text)\n"
+                         "      for _, w in ipairs(TERMS) do\n"
+                         "        if string.find(t, w, 1, true) then return true end\n"
+                         "      end\n"))
 
 
 def cmd_loop(terms, out):
