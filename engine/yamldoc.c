@@ -18,11 +18,14 @@
  *    goes on with the next record; only libyaml errors, the depth limit and
  *    oversized input end the stream (GVYAML_BROKEN, sticky);
  *  - input is UTF-8 only (set on the parser, so no guessing from a BOM) and
- *    reaches libyaml through read_input(), a line at a time: libyaml checks
- *    every byte it is handed at once, so a bad byte must not be handed over
- *    before the records ahead of it are out. read_input() also caps how far
- *    libyaml may read into one record, and keeps enough of the input to put
- *    a line on libyaml's reader errors (which carry only a byte offset).
+ *    reaches libyaml through read_input(), a line at a time and never past
+ *    a character libyaml would refuse (check_input() judges as its reader
+ *    does): libyaml decodes every byte it is handed at once and fails on
+ *    the first bad one, so a bad byte handed early loses the records ahead
+ *    of it, as many as depended on where libyaml's reads and the file's
+ *    chunks fell. We report the bad character ourselves when libyaml asks
+ *    for it. read_input() also caps how far libyaml may read into one
+ *    record, and keeps enough of the input to put a line on errors.
  *
  * Lines and columns are 1-based; libyaml's marks are 0-based and count
  * columns in characters, so YAML columns are characters, not bytes.
@@ -76,7 +79,12 @@ struct gvyaml {
     size_t               chunk_len, chunk_pos;
     size_t               chunk_off;    /* input offset of chunk[0] */
     uint32_t             chunk_line;   /* newlines before chunk[0] */
-    int                  too_long, read_errno;
+    size_t               checked;      /* chunk[chunk_pos..checked) is good */
+    int                  at_eof, too_long, read_errno;
+    int                  bad;          /* at bad_off: a character libyaml refuses */
+    int                  refused;      /* ... and libyaml has asked for it */
+    size_t               bad_off;
+    char                 bad_msg[64];
     unsigned char        fbuf[CHUNK];
 };
 
@@ -173,6 +181,9 @@ static void parser_error(gvyaml *y)
         fail_at(y, y->rec_line, 0, "record longer than %zu bytes", y->lim->max_bytes);
     } else if (y->read_errno) {
         fail_at(y, (uint32_t)p->mark.line + 1, 0, "read error: %s", strerror(y->read_errno));
+    } else if (y->refused) {
+        locate(y, y->bad_off, &line, &col);
+        fail_at(y, line, col, "%s", y->bad_msg);
     } else if (p->error == YAML_MEMORY_ERROR) {
         fail_at(y, (uint32_t)p->mark.line + 1, 0, "out of memory");
     } else if (p->error == YAML_READER_ERROR) {
@@ -195,28 +206,118 @@ static void parser_error(gvyaml *y)
 
 /* ---- input ---------------------------------------------------------------- */
 
+/* The next chunk of a file. Bytes not yet handed over (the start of a
+ * character the chunk cut in two) move to the front of the new chunk. */
 static int refill(gvyaml *y)
 {
-    for (size_t i = 0; i < y->chunk_len; i++)
+    size_t keep = y->chunk_len - y->chunk_pos;
+    for (size_t i = 0; i < y->chunk_pos; i++)
         y->chunk_line += y->chunk[i] == '\n';
-    y->chunk_off += y->chunk_len;
-    y->chunk_pos = 0;
-    y->chunk_len = fread(y->fbuf, 1, CHUNK, y->f);
-    if (y->chunk_len == 0 && ferror(y->f)) {
-        y->read_errno = errno ? errno : EIO;
-        return -1;
+    y->chunk_off += y->chunk_pos;
+    memmove(y->fbuf, y->fbuf + y->chunk_pos, keep);
+    y->chunk_pos = y->checked = 0;
+    size_t got = fread(y->fbuf + keep, 1, CHUNK - keep, y->f);
+    y->chunk_len = keep + got;
+    if (got == 0) {
+        if (ferror(y->f)) {
+            y->read_errno = errno ? errno : EIO;
+            return -1;
+        }
+        y->at_eof = 1;
     }
     return 0;
 }
 
-/* libyaml's read handler: 1 with *got bytes (0 at the end), 0 on error. */
+enum { CHAR_CUT = -1 };
+
+/* The character at s as libyaml's reader judges it: its length if YAML
+ * allows it (tab, newlines, printable ASCII, U+0085, U+00A0 on, minus
+ * surrogates, U+FFFE and U+FFFF); 0 if not, with the reason in why;
+ * CHAR_CUT if the `avail` bytes end inside a character. */
+static int yaml_char(const unsigned char *s, size_t avail, char why[static 64])
+{
+    unsigned c = s[0], cp = c;
+    int n = 1;
+    if (c >= 0x80) {
+        n = gv_utf8_seq(s, avail);
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (n == 0 && avail < need && c >= 0xC2 && c <= 0xF4) {
+            size_t i = 1;
+            while (i < avail && (s[i] & 0xC0) == 0x80)
+                i++;
+            if (i == avail)
+                return CHAR_CUT;
+        }
+        if (n == 0) {
+            snprintf(why, 64, "invalid UTF-8 (a sequence starting with byte 0x%02X)", c);
+            return 0;
+        }
+        if (n == 4)
+            return 4;                       /* U+10000 to U+10FFFF: all allowed */
+        cp = n == 2 ? (c & 0x1Fu) << 6 | (s[1] & 0x3Fu)
+                    : (c & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+    }
+    if (cp == '\t' || cp == '\n' || cp == '\r' || (cp >= 0x20 && cp <= 0x7E) ||
+        cp == 0x85 || (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD))
+        return n;
+    if (cp == 0)
+        snprintf(why, 64, "NUL byte in input");
+    else
+        snprintf(why, 64, "character U+%04X is not allowed in YAML", cp);
+    return 0;
+}
+
+/* Checks the chunk's characters up to `end` (the last one may run past it)
+ * and returns where the bytes fit to hand to libyaml end: at `end`, or
+ * before a character refused (y->bad set) or cut by the chunk's end. */
+static size_t check_input(gvyaml *y, size_t end)
+{
+    while (y->checked < end && !y->bad) {
+        size_t i = y->checked;
+        int n = yaml_char(y->chunk + i, y->chunk_len - i, y->bad_msg);
+        if (n == CHAR_CUT && y->f && !y->at_eof)
+            break;                          /* its rest is in the next chunk */
+        if (n <= 0) {
+            if (n == CHAR_CUT)
+                snprintf(y->bad_msg, sizeof y->bad_msg,
+                         "invalid UTF-8 (the input ends inside a character)");
+            y->bad = 1;
+            y->bad_off = y->chunk_off + i;
+            break;
+        }
+        y->checked = i + (size_t)n;
+    }
+    return y->checked < end ? y->checked : end;
+}
+
+/* libyaml's read handler: 1 with *got bytes (0 at the end), 0 on error.
+ * It hands over one line at a time, and only characters libyaml will take
+ * (see the top of the file). */
 static int read_input(void *data, unsigned char *buf, size_t size, size_t *got)
 {
     gvyaml *y = data;
-    size_t max = y->lim->max_bytes;
+    size_t max = y->lim->max_bytes, n;
     *got = 0;
-    if (y->chunk_pos == y->chunk_len && y->f && refill(y))
-        return 0;
+    for (;;) {
+        const unsigned char *p = y->chunk + y->chunk_pos;
+        n = y->chunk_len - y->chunk_pos;
+        if (n > size)
+            n = size;
+        const unsigned char *nl = memchr(p, '\n', n);
+        if (nl)
+            n = (size_t)(nl - p) + 1;
+        n = check_input(y, y->chunk_pos + n) - y->chunk_pos;
+        if (n > 0)
+            break;
+        if (y->bad) {
+            y->refused = 1;                 /* parser_error() says why */
+            return 0;
+        }
+        if (!y->f || y->at_eof)
+            return 1;                       /* the end */
+        if (refill(y))
+            return 0;
+    }
     /* Past the record's budget (plus what libyaml reads ahead), the record
      * is too long whatever follows: stop before libyaml buffers more. */
     size_t used = y->chunk_off + y->chunk_pos - y->rec_start;
@@ -224,15 +325,7 @@ static int read_input(void *data, unsigned char *buf, size_t size, size_t *got)
         y->too_long = 1;
         return 0;
     }
-    /* One line at a time (see the top of the file). */
-    const unsigned char *p = y->chunk + y->chunk_pos;
-    size_t n = y->chunk_len - y->chunk_pos;
-    if (n > size)
-        n = size;
-    const unsigned char *nl = memchr(p, '\n', n);
-    if (nl)
-        n = (size_t)(nl - p) + 1;
-    memcpy(buf, p, n);
+    memcpy(buf, y->chunk + y->chunk_pos, n);
     y->chunk_pos += n;
     *got = n;
     return 1;

@@ -563,6 +563,115 @@ static void test_invalid_utf8(void **state)
     assert_non_null(strstr(err.msg, "invalid UTF-8"));
 }
 
+/* Opens s as a record stream read from a FILE, as `gavel eval` reads. */
+static void open_file_n(const char *s, size_t n, int split)
+{
+    static FILE *f;
+    gvyaml_close(rd);
+    rd = NULL;
+    if (f)
+        fclose(f);
+    f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(fwrite(s, 1, n, f), n);
+    rewind(f);
+    rd = gvyaml_open_file(f, split);
+    assert_non_null(rd);
+}
+
+/* libyaml refuses all the input it is handed if any byte of it is bad, so
+ * gavel hands it only the characters before a bad one: every record that
+ * libyaml can finish without reading the bad byte comes out, whatever line
+ * or file chunk it shares with it. (libyaml reads a flow collection at least
+ * 1024 characters ahead, in case it is a key, so the line is long.) */
+static void test_bad_characters(void **state)
+{
+    (void)state;
+    char line[4096], *p = line;
+    p += sprintf(p, "[");
+    for (int i = 1; i <= 300; i++)
+        p += sprintf(p, "{id: %d}, ", i);
+    size_t bad_col = (size_t)(p - line) + 7;   /* 1-based, at the 0xFF */
+    p += sprintf(p, "{x: \"a\xFF\"}, {id: 301}]\n");
+    for (int file = 0; file < 2; file++) {
+        if (file)
+            open_file_n(line, (size_t)(p - line), 1);
+        else
+            open_n(line, (size_t)(p - line), 1);
+        for (int i = 1; i <= 300; i++)
+            expect_id(i);
+        expect_fail(GVYAML_BROKEN, "invalid UTF-8 (a sequence starting with byte 0xFF)", 1);
+        assert_int_equal(err.col, bad_col);
+    }
+
+    static const struct { const char *text, *msg; } refused[] = {
+        { "x: a\x01z\n", "character U+0001 is not allowed in YAML" },
+        { "x: a\x7Fz\n", "character U+007F is not allowed in YAML" },
+        { "x: a\xC2\x9Fz\n", "character U+009F is not allowed in YAML" },
+        { "x: a\xEF\xBF\xBEz\n", "character U+FFFE is not allowed in YAML" },
+        { "x: a\xED\xA0\x80z\n", "invalid UTF-8 (a sequence starting with byte 0xED)" },
+        { "x: a\xC0\xAFz\n", "invalid UTF-8 (a sequence starting with byte 0xC0)" },
+        { "x: caf\xC3", "invalid UTF-8 (the input ends inside a character)" },
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        for (int file = 0; file < 2; file++) {
+            const char *t = refused[i].text;
+            char doc[64];
+            int n = snprintf(doc, sizeof doc, "id: 1\n---\n%s", t);
+            if (file)
+                open_file_n(doc, (size_t)n, 0);
+            else
+                open_n(doc, (size_t)n, 0);
+            expect_id(1);
+            expect_fail(GVYAML_BROKEN, refused[i].msg, 3);
+        }
+    }
+
+    /* Allowed: tab, CR, U+0085, U+00A0, U+FFFD, a BOM, and beyond U+FFFF. */
+    open_s("x: \"a\tb\xC2\x85\xC2\xA0\xEF\xBF\xBD\xEF\xBB\xBF\xF0\x9F\x8C\xBE\"\r\nid: 4\n", 0);
+    expect_id(4);
+}
+
+/* A file is read in 16 KiB chunks, which can cut a character in two: its
+ * first bytes wait for the rest, and a bad byte after the cut is found. */
+static void test_characters_across_chunks(void **state)
+{
+    (void)state;
+    enum { CHUNK = 16384 };
+    static const char *const chars[] = { "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x8C\xBE" };
+    char *doc = malloc(2 * CHUNK);
+    assert_non_null(doc);
+    for (int c = 0; c < 3; c++) {
+        size_t clen = strlen(chars[c]);
+        for (size_t shift = 0; shift < clen; shift++) {
+            size_t n = (size_t)sprintf(doc, "id: 7\ntext: \"");
+            memset(doc + n, 'a', shift);
+            n += shift;
+            while (n < CHUNK + 8) {
+                memcpy(doc + n, chars[c], clen);
+                n += clen;
+            }
+            size_t chars_end = n;
+            n += (size_t)sprintf(doc + n, "\"\n");
+            open_file_n(doc, n, 0);
+            gv_value *v;
+            assert_int_equal(next(&v), GVYAML_RECORD);
+            const gv_value *t = gv_gets(v, "text");
+            assert_non_null(t);
+            assert_int_equal(t->len, chars_end - 13);
+            assert_memory_equal(t->u.s, doc + 13, t->len);
+
+            /* the same with a bad byte just past the cut */
+            doc[CHUNK + 1] = '\xFF';
+            open_file_n(doc, n, 0);
+            assert_int_equal(next(&v), GVYAML_BROKEN);
+            assert_int_equal(err.line, 2);
+            assert_non_null(strstr(err.msg, "invalid UTF-8"));
+        }
+    }
+    free(doc);
+}
+
 static void test_node_and_string_limits(void **state)
 {
     (void)state;
@@ -750,6 +859,8 @@ int main(void)
         cmocka_unit_test_teardown(test_deep_nesting, teardown),
         cmocka_unit_test_teardown(test_nul, teardown),
         cmocka_unit_test_teardown(test_invalid_utf8, teardown),
+        cmocka_unit_test_teardown(test_bad_characters, teardown),
+        cmocka_unit_test_teardown(test_characters_across_chunks, teardown),
         cmocka_unit_test_teardown(test_node_and_string_limits, teardown),
         cmocka_unit_test_teardown(test_byte_limit, teardown),
         cmocka_unit_test_teardown(test_load_buf, teardown),
