@@ -32,6 +32,13 @@
  * plus at most 1 MB of rows and a 12 KB fold cache: 100,000 terms of
  * ordinary length come to about 13 MB and build in well under a second.
  *
+ * Unions. A policy's rules tend to search one text for several lexicons:
+ * gvlex_union builds one automaton over the terms of several, each union
+ * term mapped back to the part terms it stands for, and one scan keeps a
+ * best match per part (consider() applies each part's rules to its own
+ * terms), so gvlex_find_all answers for every part at the cost of one
+ * find. Equal folded terms of different parts are one union term.
+ *
  * Speed. Text is mostly ASCII, and an ASCII byte costs one dependent load:
  * a dense row entry holds the next state already coded as the byte offset
  * of its row, tcolp[c] points at the column of text byte c (ASCII case
@@ -81,6 +88,12 @@ struct gvlex {
     uint32_t *dense;      /* ndense rows of coded next states, by class,
                              and a last column, ncls, for non-ASCII text */
     const unsigned char *tcolp[256];  /* text byte c: its column in row 0 */
+
+    /* A union (gvlex_union) also has its parts: union term t is term
+     * pterm[t * nparts + i] of parts[i], or -1 if parts[i] lacks it. */
+    size_t        nparts;       /* 0 for a lexicon parsed from a file */
+    const gvlex **parts;
+    int32_t      *pterm;
 };
 
 /* ---- folding ------------------------------------------------------------ */
@@ -377,34 +390,54 @@ static void ring_expansion(ring *r, size_t at, int n)
     r->clr = at + (size_t)n;
 }
 
-/* One find in progress. */
+/* The best match so far for one lexicon: the earliest start, then the
+ * longest. */
+typedef struct best {
+    int32_t  term;        /* -1 until something matched */
+    size_t   start;       /* in folded bytes */
+    uint32_t len;         /* folded length */
+} best;
+
+/* One find in progress: for one lexicon, or for each part of a union. */
 typedef struct scan {
     const gvlex *lx;
-    int32_t  best;        /* term, -1 until something matched */
-    size_t   bstart;      /* its start, in folded bytes */
-    uint32_t blen;        /* its folded length */
+    unsigned nbest;       /* 1, or the union's parts */
+    unsigned nfound;      /* entries of b that hold a match */
+    size_t   last_start;  /* no entry of b starts later */
+    best     b[GVLEX_UNION_MAX];
     ring     ring;
 } scan;
 
-/* Considers the terms ending in state st at folded offset fend. The output
- * chain runs longest first, i.e. earliest start first, so the first term
- * that starts cleanly is the best one ending here. Terms are shorter than
+/* Considers the terms ending in state st at folded offset fend, for each
+ * lexicon. The output chain runs longest first, i.e. earliest start first,
+ * so for each lexicon the first of its terms that starts cleanly, or that
+ * loses to its best so far, settles it here. Terms are shorter than
  * RING_BITS, so the ring covers every start. */
 static void consider(scan *sc, uint32_t st, size_t fend)
 {
     const gvlex *lx = sc->lx;
+    const uint32_t all = sc->nbest == 32 ? UINT32_MAX : (1u << sc->nbest) - 1;
+    uint32_t settled = 0;
     ring_sync(&sc->ring, fend);
-    for (int32_t t = lx->out[st]; t >= 0; t = lx->tnext[t]) {
+    for (int32_t t = lx->out[st]; t >= 0 && settled != all; t = lx->tnext[t]) {
         uint32_t tl = lx->tlen[t];
         size_t fs = fend - tl;
-        if (sc->best >= 0 && (fs > sc->bstart || (fs == sc->bstart && tl <= sc->blen)))
-            return;
         uint64_t w = sc->ring.w[(fs / 64) % (RING_BITS / 64)];
-        if (!(w >> (fs % 64) & 1)) {
-            sc->best = t;
-            sc->bstart = fs;
-            sc->blen = tl;
-            return;
+        int clean = !(w >> (fs % 64) & 1);
+        const int32_t *pt = lx->nparts ? lx->pterm + (size_t)t * lx->nparts : NULL;
+        for (unsigned i = 0; i < sc->nbest; i++) {
+            if ((settled >> i & 1) || (pt && pt[i] < 0))
+                continue;
+            best *b = &sc->b[i];
+            if (b->term >= 0 && (fs > b->start || (fs == b->start && tl <= b->len))) {
+                settled |= 1u << i;
+            } else if (clean) {
+                sc->nfound += b->term < 0;
+                *b = (best){ t, fs, tl };
+                if (fs > sc->last_start)
+                    sc->last_start = fs;
+                settled |= 1u << i;
+            }
         }
     }
 }
@@ -412,16 +445,9 @@ static void consider(scan *sc, uint32_t st, size_t fend)
 /* A match is only taken once the next code point is known not to be a
  * combining mark, so the candidate waits in `pend` until then. Equal folded
  * terms were merged at parse time, so (start, length) decides every tie. */
-const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
+static void run_scan(scan *sc, const char *text, size_t len)
 {
-    if (!lx || lx->nterms == 0 || !text)
-        return NULL;
-    scan sc;                        /* the ring's bits need no clearing */
-    sc.lx = lx;
-    sc.best = -1;
-    sc.bstart = 0;
-    sc.blen = 0;
-    sc.ring.clr = 0;
+    const gvlex *lx = sc->lx;
     const unsigned char *s = (const unsigned char *)text;
     uint32_t st = 0, pst = 0;
     size_t fpos = 0, pfpos = 0, i = 0;
@@ -432,14 +458,14 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
          * match ending after fpos starts after fpos - maxlen, and the
          * pending one (ending at fpos) still needs the next code point.
          * (Only a shortcut: consider() would refuse every later match.) */
-        if (sc.best >= 0 && fpos >= sc.bstart + lx->maxlen &&
-            (!pend || fpos > sc.bstart + lx->maxlen)) {
+        if (sc->nfound == sc->nbest && fpos >= sc->last_start + lx->maxlen &&
+            (!pend || fpos > sc->last_start + lx->maxlen)) {
             pend = 0;
             break;
         }
         if (s[i] < 0x80) {
             if (pend) {             /* ASCII is never a combining mark */
-                consider(&sc, pst, pfpos);
+                consider(sc, pst, pfpos);
                 pend = 0;
             }
             /* A run of ASCII is most text: keep it tight, leaving only
@@ -460,7 +486,7 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
             int k = utf8_next(s + i, len - i, &cp);
             if (k == 0) {           /* opaque byte: matches nothing */
                 if (pend) {
-                    consider(&sc, pst, pfpos);
+                    consider(sc, pst, pfpos);
                     pend = 0;
                 }
                 st = 0;
@@ -473,7 +499,7 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
             if (kind != FOLD_CHANGES) {
                 if (pend) {
                     if (kind != FOLD_SELF_MARK)
-                        consider(&sc, pst, pfpos);
+                        consider(sc, pst, pfpos);
                     pend = 0;
                 }
                 const unsigned char *f = s + i;
@@ -494,10 +520,10 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
                     continue;       /* ignorable: invisible to matching */
                 if (pend) {
                     if (!mark)
-                        consider(&sc, pst, pfpos);
+                        consider(sc, pst, pfpos);
                     pend = 0;
                 }
-                ring_expansion(&sc.ring, fpos, n);
+                ring_expansion(&sc->ring, fpos, n);
                 for (int j = 0; j < n; j++)
                     st = step(lx, st, buf[j]);
                 fpos += (size_t)n;
@@ -510,8 +536,50 @@ const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
         } while (i < len && s[i] >= 0x80);
     }
     if (pend)
-        consider(&sc, pst, pfpos);
-    return sc.best >= 0 ? lx->pool + lx->toff[sc.best] : NULL;
+        consider(sc, pst, pfpos);
+}
+
+static void scan_init(scan *sc, const gvlex *lx, unsigned nbest)
+{
+    sc->lx = lx;                    /* the ring's bits need no clearing */
+    sc->nbest = nbest;
+    sc->nfound = 0;
+    sc->last_start = 0;
+    for (unsigned i = 0; i < nbest; i++)
+        sc->b[i] = (best){ -1, 0, 0 };
+    sc->ring.clr = 0;
+}
+
+const char *gvlex_find(const gvlex *lx, const char *text, size_t len)
+{
+    if (!lx || lx->nterms == 0 || !text)
+        return NULL;
+    if (lx->nparts)
+        return NULL;                /* a union answers through gvlex_find_all */
+    scan sc;
+    scan_init(&sc, lx, 1);
+    run_scan(&sc, text, len);
+    return sc.b[0].term >= 0 ? lx->pool + lx->toff[sc.b[0].term] : NULL;
+}
+
+void gvlex_find_all(const gvlex *u, const char *text, size_t len, const char **found)
+{
+    if (!u)
+        return;
+    for (size_t i = 0; i < u->nparts; i++)
+        found[i] = NULL;
+    if (u->nterms == 0 || !text)
+        return;
+    scan sc;
+    scan_init(&sc, u, (unsigned)u->nparts);
+    run_scan(&sc, text, len);
+    for (size_t i = 0; i < u->nparts; i++) {
+        int32_t t = sc.b[i].term;
+        if (t >= 0) {
+            const gvlex *part = u->parts[i];
+            found[i] = part->pool + part->toff[u->pterm[(size_t)t * u->nparts + i]];
+        }
+    }
 }
 
 size_t gvlex_count(const gvlex *lx)
@@ -537,6 +605,8 @@ void gvlex_free(gvlex *lx)
     free(lx->fail);
     free(lx->out);
     free(lx->dense);
+    free(lx->parts);
+    free(lx->pterm);
     free(lx);
 }
 
@@ -890,11 +960,23 @@ static int take_terms(gvlex *lx, parser *p)
     return lx->tnext && lx->pool && lx->toff && lx->tlen ? 0 : -1;
 }
 
+/* Builds the automaton of lx from the parser's terms; -1 on out of memory. */
+static int compile(gvlex *lx, parser *p)
+{
+    int32_t *term = NULL;
+    if (take_terms(lx, p) < 0 || build_bfs(lx, &p->t, &term) < 0)
+        return -1;
+    free(p->t.n);
+    p->t.n = NULL;
+    int rc = build_links(lx, term) < 0 || build_dense(lx) < 0 ? -1 : 0;
+    free(term);
+    return rc;
+}
+
 gvlex *gvlex_parse(const char *buf, size_t len, gv_error *err)
 {
     parser p = { 0 };
     gvlex *lx = NULL;
-    int32_t *term = NULL;
     if (len && !buf) {
         gv_error_set(err, 0, 0, "no lexicon text");
         return NULL;
@@ -905,22 +987,77 @@ gvlex *gvlex_parse(const char *buf, size_t len, gv_error *err)
         goto oom;
     if (parse_lines(&p, buf, len, err) < 0)
         goto fail;
-    if (!(lx = calloc(1, sizeof *lx)) || take_terms(lx, &p) < 0)
+    if (!(lx = calloc(1, sizeof *lx)) || compile(lx, &p) < 0)
         goto oom;
-    if (build_bfs(lx, &p.t, &term) < 0)
-        goto oom;
-    free(p.t.n);
-    p.t.n = NULL;
-    if (build_links(lx, term) < 0 || build_dense(lx) < 0)
-        goto oom;
-    free(term);
     parser_free(&p);
     return lx;
 oom:
     gv_error_set(err, 0, 0, "out of memory");
 fail:
-    free(term);
     gvlex_free(lx);
+    parser_free(&p);
+    return NULL;
+}
+
+/* Adds term j of part i to the union's parser; -1 on out of memory. */
+static int union_add(parser *p, gv_buf *map, const gvlex *part, size_t i, size_t j,
+                     size_t nparts)
+{
+    const char *w = part->pool + part->toff[j];
+    fold_term(&p->fold, (const unsigned char *)w, strlen(w));
+    uint32_t end = p->fold.oom ? 0 : trie_add(&p->t, (const unsigned char *)p->fold.ptr,
+                                              p->fold.len);
+    if (!end || p->nterms >= (size_t)INT32_MAX / nparts)
+        return -1;
+    int32_t t = p->t.n[end].term;
+    if (t < 0) {                    /* a term no earlier part has */
+        t = p->t.n[end].term = (int32_t)p->nterms++;
+        uint32_t off = 0, fl = (uint32_t)p->fold.len;
+        int32_t none = -1;
+        gv_buf_add(&p->offs, &off, sizeof off);
+        gv_buf_add(&p->lens, &fl, sizeof fl);
+        for (size_t k = 0; k < nparts; k++)
+            gv_buf_add(map, &none, sizeof none);
+        if (fl > p->maxlen)
+            p->maxlen = fl;
+        if (p->offs.oom || p->lens.oom || map->oom)
+            return -1;
+    }
+    ((int32_t *)(void *)map->ptr)[(size_t)t * nparts + i] = (int32_t)j;
+    return 0;
+}
+
+gvlex *gvlex_union(const gvlex *const *parts, size_t nparts, gv_error *err)
+{
+    parser p = { 0 };
+    gv_buf map = GV_BUF_INIT;
+    gvlex *u = NULL;
+    if (nparts == 0 || nparts > GVLEX_UNION_MAX) {
+        gv_error_set(err, 0, 0, "a union has 1 to %d lexicons", GVLEX_UNION_MAX);
+        return NULL;
+    }
+    pthread_once(&quick_once, build_quick);
+    trie_new(&p.t, 0);
+    if (p.t.len != 1)
+        goto oom;
+    for (size_t i = 0; i < nparts; i++)
+        for (size_t j = 0; j < parts[i]->nterms; j++)
+            if (union_add(&p, &map, parts[i], i, j, nparts) < 0)
+                goto oom;
+    gv_buf_addc(&p.pool, '\0');     /* the parts hold the terms as written */
+    if (!(u = calloc(1, sizeof *u)) ||
+        !(u->parts = malloc(nparts * sizeof *u->parts)))
+        goto oom;
+    memcpy(u->parts, parts, nparts * sizeof *parts);
+    u->nparts = nparts;
+    if (!(u->pterm = (int32_t *)(void *)gv_buf_detach(&map, NULL)) || compile(u, &p) < 0)
+        goto oom;
+    parser_free(&p);
+    return u;
+oom:
+    gv_error_set(err, 0, 0, "out of memory");
+    gvlex_free(u);
+    gv_buf_free(&map);
     parser_free(&p);
     return NULL;
 }

@@ -36,4 +36,12 @@ const char *gvlex_term(const gvlex *lx, size_t i); /* as written in the file */
  * byte-wise where it is invalid. Linear in len. */
 const char *gvlex_find(const gvlex *lx, const char *text, size_t len);
 
+/* One automaton over the terms of several lexicons (at most
+ * GVLEX_UNION_MAX), which must outlive it: one pass over a text answers
+ * for all of them. found[i] is what gvlex_find(parts[i], text, len) would
+ * return, exactly. Free with gvlex_free; gvlex_find on a union is NULL. */
+#define GVLEX_UNION_MAX 32
+gvlex *gvlex_union(const gvlex *const *parts, size_t nparts, gv_error *err);
+void   gvlex_find_all(const gvlex *u, const char *text, size_t len, const char **found);
+
 #endif

@@ -472,6 +472,110 @@ static void test_large(void **state)
     free(src);
 }
 
+/* ---- unions -------------------------------------------------------------- */
+
+/* A union answers for each part exactly what the part alone would. */
+static void assert_union_agrees(gvlex *const *parts, size_t n, const gvlex *u,
+                                const char *text, size_t len)
+{
+    const char *all[GVLEX_UNION_MAX];
+    gvlex_find_all(u, text, len, all);
+    for (size_t i = 0; i < n; i++) {
+        const char *one = gvlex_find(parts[i], text, len);
+        if (one != all[i])
+            fail_msg("part %zu of \"%.*s\": alone '%s', in the union '%s'", i, (int)len,
+                     text, one ? one : "(none)", all[i] ? all[i] : "(none)");
+    }
+}
+
+static void test_union(void **state)
+{
+    (void)state;
+    /* The same folded term in two parts comes back as each part wrote it;
+     * a part that matches nothing gets NULL; an empty part is allowed. */
+    gvlex *parts[4] = { lex("kill\nStraße\nu\n"), lex("KILL\nsecede\nss\nub\n"),
+                        lex(""), lex("e\ncafe\n") };
+    gv_error err = { 0 };
+    gvlex *u = gvlex_union((const gvlex *const *)parts, 4, &err);
+    assert_non_null(u);
+    const char *all[GVLEX_UNION_MAX];
+    const char *text = "We will KiLL the STRASSE ub\xCC\x88 to secede, café";
+    gvlex_find_all(u, text, strlen(text), all);
+    assert_string_equal(all[0], "kill");
+    assert_string_equal(all[1], "KILL");
+    assert_null(all[2]);
+    assert_string_equal(all[3], "e");
+    assert_union_agrees(parts, 4, u, text, strlen(text));
+    assert_null(gvlex_find(u, text, strlen(text)));   /* a union is not a lexicon */
+
+    /* Each part's own rules: earliest start, then longest; not inside ß;
+     * not before a combining mark. */
+    static const char *const texts[] = {
+        "ß", "ßs", "ub\xCC\x88", "ub!", "straße", "u\xCC\x88 u", "", "secedes",
+        "cafe\xCC\x81 cafe!", "\xFF kill \xFF", "xkillx", "SS", "uu",
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+        assert_union_agrees(parts, 4, u, texts[k], strlen(texts[k]));
+    gvlex_free(u);
+
+    assert_null(gvlex_union((const gvlex *const *)parts, 0, &err));
+    assert_non_null(strstr(err.msg, "1 to"));
+    for (int i = 0; i < 4; i++)
+        gvlex_free(parts[i]);
+}
+
+/* Random lexicons and texts over an alphabet of the hard cases: case, ß
+ * (folds to ss), ü and u + U+0308, final sigma, a soft hyphen (ignored),
+ * a byte that is not UTF-8. The union must agree with every part. */
+static void test_union_random(void **state)
+{
+    (void)state;
+    static const char *const alpha[] = {
+        "s", "S", "u", "b", "e", "ß", "ü", "\xCC\x88", "σ", "ς", "\xC2\xAD", " ", "\xFF",
+    };
+    enum { NA = sizeof alpha / sizeof *alpha, NP = 5, ROUNDS = 40, TEXTS = 500 };
+    uint32_t seed = 20210204;
+#define RAND(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
+    for (int round = 0; round < ROUNDS; round++) {
+        gvlex *parts[NP];
+        for (int i = 0; i < NP; i++) {
+            char src[512];
+            size_t len = 0;
+            for (unsigned t = RAND(8); t > 0; t--) {
+                for (unsigned c = 1 + RAND(4); c > 0; c--) {
+                    const char *a = alpha[RAND(NA - 3)];   /* terms: no space, NUL, bad byte */
+                    memcpy(src + len, a, strlen(a));
+                    len += strlen(a);
+                }
+                src[len++] = '\n';
+            }
+            gv_error err = { 0 };
+            parts[i] = gvlex_parse(src, len, &err);
+            if (!parts[i]) {                /* a term of soft hyphens only */
+                assert_non_null(strstr(err.msg, "folds to nothing"));
+                parts[i] = lex("");
+            }
+        }
+        gv_error err = { 0 };
+        gvlex *u = gvlex_union((const gvlex *const *)parts, NP, &err);
+        assert_non_null(u);
+        for (int k = 0; k < TEXTS; k++) {
+            char text[256];
+            size_t len = 0;
+            for (unsigned c = RAND(24); c > 0; c--) {
+                const char *a = alpha[RAND(NA)];
+                memcpy(text + len, a, strlen(a));
+                len += strlen(a);
+            }
+            assert_union_agrees(parts, NP, u, text, len);
+        }
+        gvlex_free(u);
+        for (int i = 0; i < NP; i++)
+            gvlex_free(parts[i]);
+    }
+#undef RAND
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -493,6 +597,8 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_dedup),
         cmocka_unit_test(test_large),
+        cmocka_unit_test(test_union),
+        cmocka_unit_test(test_union_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
