@@ -55,6 +55,8 @@ typedef struct gvpol_lexicon {
     char  *name;
     gvlex *lex;
     int    words;          /* match: words (whole words only) */
+    const gvlex *uni;      /* the union it is part `part` of, or NULL */
+    int    part;
 } gvpol_lexicon;
 
 /* ---- words (words.c) ------------------------------------------------------------ */
@@ -79,6 +81,8 @@ struct gavel_policy {
     int           nfiles;
     gvpol_lexicon *lexicons;   /* sorted by name */
     int           nlexicons;
+    gvlex        *unions[2];   /* of the plain and of the word lexicons, so
+                                  that one pass over a text answers them all */
     gvpol_rule   *rules;       /* policy order */
     int           nrules;
     int          *topo;        /* rule indexes, every defeater before what it defeats */
@@ -104,6 +108,8 @@ typedef enum gvsb_trip {
 
 /* Callbacks and per-record state for one Lua state. It lives in the state's
  * extra space so the allocator, hook and proxies reach it in O(1). */
+enum { GVSB_LEXMEMO = 16 };   /* texts a record's rules search, remembered */
+
 typedef struct gvsb {
     lua_State *L;                   /* set once lua_newstate returns */
     size_t    mem_used, mem_limit;
@@ -129,6 +135,18 @@ typedef struct gvsb {
     void (*on_read)(void *ud, const gv_value *obj, const char *key,
                     size_t klen, int in_context);
     void *ud;
+    /* Lexicon answers for the texts of the current record (lex_find): the
+     * rules of a policy often search one text for several lexicons, or
+     * for one twice. Valid for generation `gen`; the text is anchored in
+     * the record's cache, so its address is not reused meanwhile. */
+    struct gvsb_lexmemo {
+        const char  *text;
+        size_t       len;
+        const gvlex *uni;
+        uint32_t     gen;
+        const char  *found[GVLEX_UNION_MAX];
+    } lexmemo[GVSB_LEXMEMO];
+    unsigned lexmemo_next;
 } gvsb;
 
 /* A new state with the sandbox built from the allow-list, the helpers and

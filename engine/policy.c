@@ -365,6 +365,31 @@ static int lexicon_cmp(const void *a, const void *b)
 }
 
 /* Lexicon files in name order go into the digest after the rule files. */
+/* Joins the plain lexicons in one union, and the word lexicons in another
+ * (they match different text), up to GVLEX_UNION_MAX each: rules tend to
+ * look for several lexicons in the same text, and one pass answers all.
+ * A lexicon left out (or any, if memory runs out) is searched alone. */
+static void join_lexicons(gavel_policy *p)
+{
+    for (int words = 0; words < 2; words++) {
+        const gvlex *parts[GVLEX_UNION_MAX];
+        int idx[GVLEX_UNION_MAX];
+        size_t n = 0;
+        for (int i = 0; i < p->nlexicons && n < GVLEX_UNION_MAX; i++) {
+            if (p->lexicons[i].lex && p->lexicons[i].words == words) {
+                idx[n] = i;
+                parts[n++] = p->lexicons[i].lex;
+            }
+        }
+        gv_error ge = { 0 };
+        p->unions[words] = n ? gvlex_union(parts, n, &ge) : NULL;
+        for (size_t k = 0; p->unions[words] && k < n; k++) {
+            p->lexicons[idx[k]].uni = p->unions[words];
+            p->lexicons[idx[k]].part = (int)k;
+        }
+    }
+}
+
 static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
 {
     gavel_policy *p = ld->p;
@@ -441,6 +466,7 @@ static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
         free(text);
         free(path);
     }
+    join_lexicons(p);
 }
 
 static void read_limits(loader *ld, const gv_value *m, const gavel_limits *given)
@@ -888,6 +914,8 @@ void gavel_policy_free(gavel_policy *p)
         gvlex_free(p->lexicons[i].lex);
     }
     free(p->lexicons);
+    gvlex_free(p->unions[0]);
+    gvlex_free(p->unions[1]);
     for (int i = 0; i < p->nrules; i++) {
         gvpol_rule *r = &p->rules[i];
         free((char *)r->info.id);

@@ -1137,7 +1137,46 @@ static int h_days_between(lua_State *L)
 typedef struct lexref {
     const gvlex *lex;
     int          words;
+    const gvlex *uni;       /* its union (gvpol_lexicon), or NULL */
+    int          part;
 } lexref;
+
+/* What every part of ud's union finds in the text at stack index 2, from
+ * the memo of this record's texts, or found now and remembered. */
+static const char *const *lex_find_all(lua_State *L, const lexref *ud,
+                                       const char *text, size_t n)
+{
+    gvsb *sb = gvsb_get(L);
+    for (unsigned i = 0; i < GVSB_LEXMEMO; i++) {
+        const struct gvsb_lexmemo *m = &sb->lexmemo[i];
+        if (m->text == text && m->len == n && m->uni == ud->uni && m->gen == sb->gen)
+            return m->found;
+    }
+    struct gvsb_lexmemo *m = &sb->lexmemo[sb->lexmemo_next++ % GVSB_LEXMEMO];
+    m->text = NULL;
+    /* Anchor the text for the rest of the record (this may raise). */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+    lua_pushvalue(L, 2);
+    lua_rawsetp(L, -2, text);
+    lua_pop(L, 1);
+    if (ud->words) {
+        gv_buf b = GV_BUF_INIT;
+        gv_words(&b, text, n);
+        if (b.oom) {
+            gv_buf_free(&b);
+            luaL_error(L, "lexicon find: out of memory");
+        }
+        gvlex_find_all(ud->uni, b.ptr, b.len, m->found);
+        gv_buf_free(&b);
+    } else {
+        gvlex_find_all(ud->uni, text, n, m->found);
+    }
+    m->text = text;
+    m->len = n;
+    m->uni = ud->uni;
+    m->gen = sb->gen;
+    return m->found;
+}
 
 /* lexicon.NAME:find(text). In word mode the text is first reduced to its
  * words (words.c) and the term comes back with plain spaces. */
@@ -1150,33 +1189,35 @@ static int lex_find(lua_State *L)
     }
     size_t n;
     const char *text = luaL_checklstring(L, 2, &n);
-    charge(L, n / 8);
-    if (!ud->words) {
-        const char *term = gvlex_find(ud->lex, text, n);
-        if (term)
-            lua_pushstring(L, term);
-        else
-            lua_pushnil(L);
-        return 1;
+    charge(L, n / 8);               /* memo or not: budgets do not vary */
+    const char *term;
+    if (ud->uni) {
+        term = lex_find_all(L, ud, text, n)[ud->part];
+    } else if (!ud->words) {
+        term = gvlex_find(ud->lex, text, n);
+    } else {
+        gv_buf b = GV_BUF_INIT;
+        gv_words(&b, text, n);
+        term = b.oom ? NULL : gvlex_find(ud->lex, b.ptr, b.len);
+        int oom = b.oom;
+        gv_buf_free(&b);
+        if (oom)
+            return luaL_error(L, "lexicon find: out of memory");
     }
-    gv_buf b = GV_BUF_INIT;
-    gv_words(&b, text, n);
-    const char *term = b.oom ? NULL : gvlex_find(ud->lex, b.ptr, b.len);
-    char plain[4096];
-    size_t k = 0;
-    for (const char *c = term; c && *c && k + 1 < sizeof plain; c++)
-        if (*c != GV_WORD_SEP || (k > 0 && plain[k - 1] != ' '))
-            plain[k++] = *c == GV_WORD_SEP ? ' ' : *c;
-    while (k > 0 && plain[k - 1] == ' ')
-        k--;
-    int oom = b.oom;
-    gv_buf_free(&b);
-    if (oom)
-        return luaL_error(L, "lexicon find: out of memory");
-    if (term)
-        lua_pushlstring(L, plain, k);
-    else
+    if (!term) {
         lua_pushnil(L);
+    } else if (!ud->words) {
+        lua_pushstring(L, term);
+    } else {                        /* word form: separators become spaces */
+        char plain[4096];
+        size_t k = 0;
+        for (const char *c = term; *c && k + 1 < sizeof plain; c++)
+            if (*c != GV_WORD_SEP || (k > 0 && plain[k - 1] != ' '))
+                plain[k++] = *c == GV_WORD_SEP ? ' ' : *c;
+        while (k > 0 && plain[k - 1] == ' ')
+            k--;
+        lua_pushlstring(L, plain, k);
+    }
     return 1;
 }
 
@@ -1205,6 +1246,8 @@ static void push_lexicons(lua_State *L, const gavel_policy *p)
         lexref *ud = lua_newuserdatauv(L, sizeof *ud, 0);
         ud->lex = p->lexicons[i].lex;
         ud->words = p->lexicons[i].words;
+        ud->uni = p->lexicons[i].uni;
+        ud->part = p->lexicons[i].part;
         luaL_setmetatable(L, "gavel.lexicon");
         lua_setfield(L, -2, p->lexicons[i].name);
     }
@@ -1344,6 +1387,8 @@ void gvsb_rules_push(lua_State *L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RULE
 
 /* ---- record proxies -------------------------------------------------------------- */
 
+enum { SHORT_STRING = 40 };      /* Lua's LUAI_MAXSHORTLEN: interned below */
+
 typedef struct proxy {
     const gv_value *v;
     uint32_t        gen;
@@ -1385,6 +1430,21 @@ static void push_proxy(lua_State *L, const gv_value *v, int in_context)
     lua_remove(L, -2);
 }
 
+/* A long string of the record, copied into Lua once per record: rules
+ * read the same text again and again (and lex_find's memo knows it by its
+ * address). Short strings are interned by Lua anyway. */
+static void push_long_string(lua_State *L, const gv_value *v)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+    if (lua_rawgetp(L, -1, v) != LUA_TSTRING) {
+        lua_pop(L, 1);
+        lua_pushlstring(L, v->u.s, v->len);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, -3, v);
+    }
+    lua_remove(L, -2);
+}
+
 void gvsb_push_value(lua_State *L, const gv_value *v, int in_context)
 {
     if (!v) {
@@ -1396,7 +1456,12 @@ void gvsb_push_value(lua_State *L, const gv_value *v, int in_context)
     case GV_BOOL: lua_pushboolean(L, v->u.b); break;
     case GV_INT:  lua_pushinteger(L, (lua_Integer)v->u.i); break;
     case GV_NUM:  lua_pushnumber(L, v->u.n); break;
-    case GV_STR:  lua_pushlstring(L, v->u.s, v->len); break;
+    case GV_STR:
+        if (v->len <= SHORT_STRING)
+            lua_pushlstring(L, v->u.s, v->len);
+        else
+            push_long_string(L, v);
+        break;
     default:      push_proxy(L, v, in_context); break;
     }
 }
@@ -1651,6 +1716,7 @@ lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen)
     *(gvsb **)lua_getextraspace(L) = sb;
     sb->policy = p;
     sb->cur_rule = -1;
+    memset(sb->lexmemo, 0, sizeof sb->lexmemo);
     lua_pushcfunction(L, build_env);
     lua_pushlightuserdata(L, (void *)p);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {

@@ -27,15 +27,27 @@ typedef struct fixture {
     gavel_decision *d;
 } fixture;
 
-static fixture fx_new(const char *rules)
+static fixture fx_policy(gavel_policy *p)
 {
     fixture f;
-    f.p = tu_load(rules);
+    f.p = p;
+    assert_int_equal(gavel_policy_status(f.p), GAVEL_OK);
     f.ev = gavel_evaluator_new(f.p);
     assert_int_equal(gavel_evaluator_status(f.ev), GAVEL_OK);
     gavel_evaluator_set_as_of(f.ev, "2021-02-04");
     f.d = gavel_decision_new();
     return f;
+}
+
+static fixture fx_new(const char *rules)
+{
+    return fx_policy(tu_load(rules));
+}
+
+/* A fixture over a policy directory made with tu_policy_dir. */
+static fixture fx_dir(const char *dir)
+{
+    return fx_policy(gavel_policy_load(dir, NULL));
 }
 
 static void fx_free(fixture *f)
@@ -330,10 +342,9 @@ static void test_lexicon_in_rules(void **state)
         "  when = function(r) local t = lexicon.words:find(r.text)\n"
         "    return t ~= nil, { t = t } end }\n");
     tu_write(dir, "words.txt", "# comment\nüberfall\nпривет\n");
-    gavel_policy *p = gavel_policy_load(dir, NULL);
-    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
-    gavel_evaluator *ev = gavel_evaluator_new(p);
-    gavel_decision *d = gavel_decision_new();
+    fixture f = fx_dir(dir);
+    gavel_evaluator *ev = f.ev;
+    gavel_decision *d = f.d;
     tu_eval(ev, d, "{\"text\":\"EIN ÜBERFALL!\"}");
     assert_string_equal(gavel_decision_outcome(d), "withhold");
     assert_string_equal(gavel_decision_reason(d, 0)->reason, "überfall");
@@ -341,9 +352,7 @@ static void test_lexicon_in_rules(void **state)
     assert_string_equal(gavel_decision_reason(d, 0)->reason, "привет");
     tu_eval(ev, d, "{\"text\":\"nothing here\"}");
     assert_string_equal(gavel_decision_outcome(d), "keep");
-    gavel_decision_free(d);
-    gavel_evaluator_free(ev);
-    gavel_policy_free(p);
+    fx_free(&f);
     tu_rmdir(dir);
 }
 
@@ -359,10 +368,9 @@ static void test_lexicon_words(void **state)
         "    return t ~= nil, { t = t, u = lexicon.sub:find(r.text) or '-' } end }\n");
     tu_write(dir, "words.txt", "# whole words only\nkill\nburn  them\nमार\n");
     tu_write(dir, "sub.txt", "kill\n");
-    gavel_policy *p = gavel_policy_load(dir, NULL);
-    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
-    gavel_evaluator *ev = gavel_evaluator_new(p);
-    gavel_decision *d = gavel_decision_new();
+    fixture f = fx_dir(dir);
+    gavel_evaluator *ev = f.ev;
+    gavel_decision *d = f.d;
     /* "kill" inside "skill": a substring, not a word. */
     tu_eval(ev, d, "{\"text\":\"a real skill\"}");
     assert_string_equal(gavel_decision_outcome(d), "keep");
@@ -376,9 +384,48 @@ static void test_lexicon_words(void **state)
     assert_string_equal(gavel_decision_outcome(d), "keep");
     tu_eval(ev, d, "{\"text\":\"मार दो\"}");
     assert_string_equal(gavel_decision_reason(d, 0)->reason, "मार/-");
-    gavel_decision_free(d);
-    gavel_evaluator_free(ev);
-    gavel_policy_free(p);
+    fx_free(&f);
+    tu_rmdir(dir);
+}
+
+/* The policy's lexicons share one scan of a text (a union per match mode)
+ * and a record's answers are remembered by text: each lexicon must still
+ * get its own answer, words and substrings must not mix, and texts past
+ * the memo's size must be searched again, not confused. */
+static void test_lexicons_share_a_scan(void **state)
+{
+    (void)state;
+    const char *dir = tu_policy_dir(
+        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
+        "on_error: withhold\nrules: [rules.lua]\n"
+        "lexicons: { a: a.txt, b: b.txt, w: {file: w.txt, match: words} }\n",
+        "local function f(lex, t) return lex:find(t) or '-' end\n"
+        "rule 'x' { outcome = 'withhold', reason = '{s} {n}',\n"
+        "  when = function(r)\n"
+        "    local out = {}\n"
+        "    for _, t in ipairs(r.texts) do\n"
+        "      out[#out + 1] = f(lexicon.a, t) .. '/' .. f(lexicon.b, t) .. '/' ..\n"
+        "                      f(lexicon.w, t) .. '/' .. f(lexicon.a, t)\n"
+        "    end\n"
+        "    local n = 0\n"
+        "    for i = 1, 40 do\n"
+        "      local t = string.rep('x', 40 + i) .. (i % 2 == 0 and 'burn' or 'kill')\n"
+        "      if lexicon.b:find(t) == 'burn' and lexicon.a:find(t) == nil then n = n + 1 end\n"
+        "    end\n"
+        "    return true, { s = table.concat(out, ','), n = n } end }\n");
+    tu_write(dir, "a.txt", "kill\n");
+    tu_write(dir, "b.txt", "burn\nill\n");
+    tu_write(dir, "w.txt", "kill\n");
+    fixture f = fx_dir(dir);
+    gavel_evaluator *ev = f.ev;
+    gavel_decision *d = f.d;
+    tu_eval(ev, d, "{\"texts\":[\"a skill to burn, a skill to burn, a skill to burn\","
+                   "\"nothing\",\"KILL it\"]}");
+    assert_string_equal(gavel_decision_reason(d, 0)->reason,
+                        "kill/ill/-/kill,-/-/-/-,kill/ill/kill/kill 20");
+    tu_eval(ev, d, "{\"texts\":[\"to burn a skill, to burn a skill, to burn a skill\"]}");
+    assert_string_equal(gavel_decision_reason(d, 0)->reason, "kill/burn/-/kill 20");
+    fx_free(&f);
     tu_rmdir(dir);
 }
 
@@ -418,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_in_force),
         cmocka_unit_test(test_context_and_as_of),
         cmocka_unit_test(test_lexicon_in_rules),
+        cmocka_unit_test(test_lexicons_share_a_scan),
         cmocka_unit_test(test_lexicon_words),
         cmocka_unit_test(test_helpers),
     };
