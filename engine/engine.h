@@ -147,6 +147,13 @@ typedef struct gvsb {
         const char  *found[GVLEX_UNION_MAX];
     } lexmemo[GVSB_LEXMEMO];
     unsigned lexmemo_next;
+    /* The record's cache (sandbox.c): gv_value address -> slot of the
+     * cache table, entries of other generations free. */
+    struct gvsb_slot {
+        const void *key;
+        uint32_t    slot, gen;
+    } *slots;
+    uint32_t slots_cap, slots_used, nslots;
 } gvsb;
 
 /* A new state with the sandbox built from the allow-list, the helpers and

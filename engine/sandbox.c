@@ -36,7 +36,7 @@
 /* Registry keys: addresses of these constants, never their contents. */
 static const char KEY_RULES = 0, KEY_CACHE = 0, KEY_PROXY_MT = 0,
                   KEY_FROZEN_MT = 0, KEY_GLOBALS_MT = 0, KEY_WATCH = 0,
-                  KEY_GUARD_MT = 0;
+                  KEY_GUARD_MT = 0, KEY_IPAIRS_PROXY = 0;
 
 enum { HOOK_EVERY = 1000, PATTERN_MAX = 256, EVIDENCE_DEPTH = 16 };
 #define PATTERN_COST_MAX 1e8     /* ~0.2-0.5 s at worst in Lua 5.4's matcher */
@@ -1134,6 +1134,8 @@ static int h_days_between(lua_State *L)
 
 /* ---- lexicons ----------------------------------------------------------------- */
 
+static void slot_put(lua_State *L, gvsb *sb, int ci, const void *key);
+
 typedef struct lexref {
     const gvlex *lex;
     int          words;
@@ -1157,8 +1159,8 @@ static const char *const *lex_find_all(lua_State *L, const lexref *ud,
     /* Anchor the text for the rest of the record (this may raise). */
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
     lua_pushvalue(L, 2);
-    lua_rawsetp(L, -2, text);
-    lua_pop(L, 1);
+    slot_put(L, sb, lua_gettop(L) - 1, NULL);
+    lua_pop(L, 2);
     if (ud->words) {
         gv_buf b = GV_BUF_INIT;
         gv_words(&b, text, n);
@@ -1387,7 +1389,10 @@ void gvsb_rules_push(lua_State *L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RULE
 
 /* ---- record proxies -------------------------------------------------------------- */
 
-enum { SHORT_STRING = 40 };      /* Lua's LUAI_MAXSHORTLEN: interned below */
+enum {
+    SHORT_STRING = 40,          /* Lua's LUAI_MAXSHORTLEN: interned below */
+    CACHE_KEEP = 1024           /* cache slots cleared, not dropped, per record */
+};
 
 typedef struct proxy {
     const gv_value *v;
@@ -1411,59 +1416,123 @@ static const proxy *check_proxy(lua_State *L)
     return proxy_at(L, 1);
 }
 
-static void push_proxy(lua_State *L, const gv_value *v, int in_context)
+/* The record's cache. What rules are handed from a record (proxies, and
+ * long strings) is made once per record and kept in the slots of one
+ * Lua array, the cache table, so that r.posts is the same table every
+ * time and a text is copied into Lua once. Which slot holds which value
+ * is a C hash table over gv_value addresses (sb->slots), valid for one
+ * generation: a lookup is a hash probe and one array read, not the two
+ * Lua hash lookups of light-userdata keys it replaces. The proxy
+ * metamethods hold the cache table and the proxy metatable as upvalues
+ * 1 and 2 (CACHE_UP, MT_UP); they are never reachable from the globals,
+ * so loading does not freeze them. */
+#define CACHE_UP lua_upvalueindex(1)
+#define MT_UP    lua_upvalueindex(2)
+
+static uint32_t slot_home(const void *key, uint32_t cap)
 {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
-    if (lua_rawgetp(L, -1, v) == LUA_TUSERDATA) {
-        lua_remove(L, -2);
-        return;
+    uint64_t k = (uint64_t)(uintptr_t)key;
+    return (uint32_t)((k * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
+/* The cache slot of key in this record, or 0. */
+static uint32_t slot_find(const gvsb *sb, const void *key)
+{
+    if (!sb->slots)
+        return 0;
+    for (uint32_t i = slot_home(key, sb->slots_cap);; i = (i + 1) & (sb->slots_cap - 1)) {
+        const struct gvsb_slot *e = &sb->slots[i];
+        if (e->gen != sb->gen || !e->key)
+            return 0;               /* free: a stale entry counts as free */
+        if (e->key == key)
+            return e->slot;
     }
-    lua_pop(L, 1);
-    proxy *px = lua_newuserdatauv(L, sizeof *px, 0);
-    px->v = v;
-    px->gen = gvsb_get(L)->gen;
-    px->in_context = in_context;
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
-    lua_setmetatable(L, -2);
+}
+
+static void slot_insert(struct gvsb_slot *tab, uint32_t cap, uint32_t gen,
+                        const void *key, uint32_t slot)
+{
+    uint32_t i = slot_home(key, cap);
+    while (tab[i].gen == gen && tab[i].key)
+        i = (i + 1) & (cap - 1);
+    tab[i] = (struct gvsb_slot){ key, slot, gen };
+}
+
+/* Keeps the value on the stack top in a new slot of the cache table at
+ * ci (an absolute or upvalue index), findable under key if key is not
+ * NULL. The value stays on the stack. Raises on out of memory. */
+static void slot_put(lua_State *L, gvsb *sb, int ci, const void *key)
+{
+    if (key && (sb->slots_used + 1) * 2 > sb->slots_cap) {
+        uint32_t cap = sb->slots_cap ? sb->slots_cap * 2 : 64;
+        struct gvsb_slot *tab = cap > sb->slots_cap ? calloc(cap, sizeof *tab) : NULL;
+        if (!tab)
+            luaL_error(L, "out of memory (record cache)");
+        for (uint32_t i = 0; i < sb->slots_cap; i++)
+            if (sb->slots[i].gen == sb->gen && sb->slots[i].key)
+                slot_insert(tab, cap, sb->gen, sb->slots[i].key, sb->slots[i].slot);
+        free(sb->slots);
+        sb->slots = tab;
+        sb->slots_cap = cap;
+    }
+    uint32_t slot = ++sb->nslots;
     lua_pushvalue(L, -1);
-    lua_rawsetp(L, -3, v);
-    lua_remove(L, -2);
-}
-
-/* A long string of the record, copied into Lua once per record: rules
- * read the same text again and again (and lex_find's memo knows it by its
- * address). Short strings are interned by Lua anyway. */
-static void push_long_string(lua_State *L, const gv_value *v)
-{
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
-    if (lua_rawgetp(L, -1, v) != LUA_TSTRING) {
-        lua_pop(L, 1);
-        lua_pushlstring(L, v->u.s, v->len);
-        lua_pushvalue(L, -1);
-        lua_rawsetp(L, -3, v);
+    lua_rawseti(L, ci, slot);       /* may raise: before the hash knows it */
+    if (key) {
+        slot_insert(sb->slots, sb->slots_cap, sb->gen, key, slot);
+        sb->slots_used++;
     }
-    lua_remove(L, -2);
 }
 
-void gvsb_push_value(lua_State *L, const gv_value *v, int in_context)
+/* Pushes what rules see for v: nil, a boolean, a number, a string, or a
+ * proxy; ci and mt are where the cache table and the proxy metatable are. */
+static void push_value_at(lua_State *L, const gv_value *v, int in_context, int ci, int mt)
 {
     if (!v) {
         lua_pushnil(L);
         return;
     }
     switch (v->type) {
-    case GV_NULL: lua_pushnil(L); break;
-    case GV_BOOL: lua_pushboolean(L, v->u.b); break;
-    case GV_INT:  lua_pushinteger(L, (lua_Integer)v->u.i); break;
-    case GV_NUM:  lua_pushnumber(L, v->u.n); break;
+    case GV_NULL: lua_pushnil(L); return;
+    case GV_BOOL: lua_pushboolean(L, v->u.b); return;
+    case GV_INT:  lua_pushinteger(L, (lua_Integer)v->u.i); return;
+    case GV_NUM:  lua_pushnumber(L, v->u.n); return;
     case GV_STR:
-        if (v->len <= SHORT_STRING)
+        if (v->len <= SHORT_STRING) {
             lua_pushlstring(L, v->u.s, v->len);
-        else
-            push_long_string(L, v);
+            return;
+        }
         break;
-    default:      push_proxy(L, v, in_context); break;
+    default:
+        break;
     }
+    gvsb *sb = gvsb_get(L);
+    uint32_t slot = slot_find(sb, v);
+    if (slot) {
+        lua_rawgeti(L, ci, slot);
+        return;
+    }
+    if (v->type == GV_STR) {
+        lua_pushlstring(L, v->u.s, v->len);
+    } else {
+        proxy *px = lua_newuserdatauv(L, sizeof *px, 0);
+        px->v = v;
+        px->gen = sb->gen;
+        px->in_context = in_context;
+        lua_pushvalue(L, mt);
+        lua_setmetatable(L, -2);
+    }
+    slot_put(L, sb, ci, v);
+}
+
+void gvsb_push_value(lua_State *L, const gv_value *v, int in_context)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
+    int mt = lua_gettop(L);
+    push_value_at(L, v, in_context, mt - 1, mt);
+    lua_replace(L, mt - 1);
+    lua_pop(L, 1);
 }
 
 static int proxy_index(lua_State *L)
@@ -1489,13 +1558,13 @@ static int proxy_index(lua_State *L)
             sb->on_read(sb->ud, v, k, klen, px->in_context);
         if (!c && sb->on_missing)
             sb->on_missing(sb->ud, v, k, klen, px->in_context);
-        gvsb_push_value(L, c, px->in_context);
+        push_value_at(L, c, px->in_context, CACHE_UP, MT_UP);
         return 1;
     }
     int isint;
     lua_Integer i = lua_tointegerx(L, 2, &isint);
     if (isint && i >= 1 && (uint64_t)i <= v->len)
-        gvsb_push_value(L, v->u.items[i - 1], px->in_context);
+        push_value_at(L, v->u.items[i - 1], px->in_context, CACHE_UP, MT_UP);
     else
         lua_pushnil(L);
     return 1;
@@ -1508,44 +1577,99 @@ static int proxy_len(lua_State *L)
     return 1;
 }
 
-/* The pairs iterator keeps its position and its proxy in upvalues: O(1)
- * per step, and its arguments are ignored (rule code can call it with
- * anything: `pairs(r) "x"`, found by fuzz_policy_eval). */
+/* The pairs iterator keeps its position and its proxy in upvalues 3 and 4
+ * (1 and 2 are the cache's): O(1) per step, and its arguments are ignored
+ * (rule code can call it with anything: `pairs(r) "x"`, found by
+ * fuzz_policy_eval). */
 static int proxy_next(lua_State *L)
 {
-    const proxy *px = proxy_at(L, lua_upvalueindex(2));
+    const proxy *px = proxy_at(L, lua_upvalueindex(4));
     const gv_value *v = px->v;
-    lua_Integer i = lua_tointeger(L, lua_upvalueindex(1));
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
     for (; (uint64_t)i < v->len; i++) {
         if (v->type == GV_ARR) {
             if (v->u.items[i]->type == GV_NULL)
                 continue;
             lua_pushinteger(L, i + 1);
-            gvsb_push_value(L, v->u.items[i], px->in_context);
+            push_value_at(L, v->u.items[i], px->in_context, CACHE_UP, MT_UP);
         } else {
             const gv_member *m = &v->u.members[i];
             if (m->val->type == GV_NULL)
                 continue;
             lua_pushlstring(L, m->key, m->klen);
-            gvsb_push_value(L, m->val, px->in_context);
+            push_value_at(L, m->val, px->in_context, CACHE_UP, MT_UP);
         }
         lua_pushinteger(L, i + 1);
-        lua_replace(L, lua_upvalueindex(1));
+        lua_replace(L, lua_upvalueindex(3));
         return 2;
     }
     lua_pushinteger(L, i);
-    lua_replace(L, lua_upvalueindex(1));
+    lua_replace(L, lua_upvalueindex(3));
     return 0;
 }
 
 static int proxy_pairs(lua_State *L)
 {
     check_proxy(L);
+    lua_pushvalue(L, CACHE_UP);
+    lua_pushvalue(L, MT_UP);
     lua_pushinteger(L, 0);
     lua_pushvalue(L, 1);
-    lua_pushcclosure(L, proxy_next, 2);
+    lua_pushcclosure(L, proxy_next, 4);
     lua_pushvalue(L, 1);
     lua_pushnil(L);
+    return 3;
+}
+
+/* ipairs(t) as Lua's own: the iterator reads t[i] (with __index). */
+static int ipairs_next(lua_State *L)
+{
+    lua_Integer i = luaL_checkinteger(L, 2);
+    i = luaL_intop(+, i, 1);
+    lua_pushinteger(L, i);
+    return lua_geti(L, 1, i) == LUA_TNIL ? 1 : 2;
+}
+
+/* The iterator ipairs gives for a record array (upvalues: the cache's):
+ * it reads the items directly, not through an __index call each. Rule
+ * code can call it with anything; what is not a proxy goes as above. */
+static int ipairs_next_proxy(lua_State *L)
+{
+    if (lua_type(L, 1) != LUA_TUSERDATA || !lua_getmetatable(L, 1))
+        return ipairs_next(L);
+    int is_proxy = lua_rawequal(L, -1, MT_UP);
+    lua_pop(L, 1);
+    if (!is_proxy)
+        return ipairs_next(L);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    i = luaL_intop(+, i, 1);
+    lua_pushinteger(L, i);
+    const proxy *px = proxy_at(L, 1);
+    const gv_value *v = px->v;
+    if (v->type == GV_ARR && i >= 1 && (uint64_t)i <= v->len)
+        push_value_at(L, v->u.items[i - 1], px->in_context, CACHE_UP, MT_UP);
+    else
+        lua_pushnil(L);             /* as proxy_index: an object has no items */
+    return lua_isnil(L, -1) ? 1 : 2;
+}
+
+/* ipairs: the record-aware iterator for a proxy (it exists only while a
+ * record is evaluated, so loading can never capture it), Lua's otherwise. */
+static int sb_ipairs(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int is_proxy = 0;
+    if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
+        is_proxy = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+    }
+    if (is_proxy)
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_IPAIRS_PROXY);
+    else
+        lua_pushcfunction(L, ipairs_next);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 0);
     return 3;
 }
 
@@ -1582,12 +1706,43 @@ const gv_value *gvsb_to_value(lua_State *L, int idx)
     return px->gen == gvsb_get(L)->gen ? px->v : NULL;
 }
 
+/* A new, empty cache table, in the registry and in upvalue 1 of every
+ * closure that holds it. */
+static void new_cache_table(lua_State *L)
+{
+    lua_createtable(L, 64, 0);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
+    static const char *const holders[] = { "__index", "__pairs" };
+    for (int i = 0; i < 2; i++) {
+        lua_getfield(L, -1, holders[i]);
+        lua_pushvalue(L, -3);
+        lua_setupvalue(L, -2, 1);
+        lua_pop(L, 1);
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_IPAIRS_PROXY);
+    lua_pushvalue(L, -3);
+    lua_setupvalue(L, -2, 1);
+    lua_pop(L, 3);
+}
+
 void gvsb_new_record(lua_State *L)
 {
     gvsb *sb = gvsb_get(L);
-    sb->gen++;
-    lua_createtable(L, 0, 16);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+    if (sb->nslots > CACHE_KEEP) {  /* let a big record's cache go */
+        new_cache_table(L);
+    } else {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+        for (uint32_t i = 1; i <= sb->nslots; i++) {
+            lua_pushnil(L);
+            lua_rawseti(L, -2, i);
+        }
+        lua_pop(L, 1);
+    }
+    sb->nslots = 0;
+    sb->slots_used = 0;
+    sb->gen++;                      /* every entry of sb->slots is stale */
 }
 
 /* ---- building the state ---------------------------------------------------------- */
@@ -1608,7 +1763,7 @@ static int build_env(lua_State *L)
 {
     const gavel_policy *p = lua_touserdata(L, 1);
     static const char *const base_ok[] = {
-        "assert", "error", "ipairs", "pcall", "xpcall",
+        "assert", "error", "pcall", "xpcall",
         "rawequal", "rawlen", "rawget", "select", "tonumber", NULL };
 
     open_lib(L, "_G", luaopen_base);
@@ -1623,7 +1778,8 @@ static int build_env(lua_State *L)
     lua_setfield(L, G, "_VERSION");
     static const luaL_Reg own[] = {                    /* gavel's versions */
         { "setmetatable", sb_setmetatable }, { "type", sb_type }, { "pairs", sb_pairs },
-        { "next", sb_next }, { "tostring", sb_tostring }, { NULL, NULL } };
+        { "next", sb_next }, { "tostring", sb_tostring }, { "ipairs", sb_ipairs },
+        { NULL, NULL } };
     luaL_setfuncs(L, own, 0);                          /* into G, the top */
 
     open_lib(L, LUA_STRLIBNAME, luaopen_string);
@@ -1651,25 +1807,33 @@ static int build_env(lua_State *L)
     push_lexicons(L, p);
     lua_setfield(L, G, "lexicon");
 
-    /* Proxy metatable. */
+    /* Proxy metatable; the closures that read the record's cache get it
+     * (set by new_cache_table) and the metatable as upvalues. */
     static const luaL_Reg proxy_mt[] = {
-        { "__index", proxy_index }, { "__len", proxy_len }, { "__pairs", proxy_pairs },
-        { "__newindex", proxy_newindex }, { "__tostring", proxy_tostring },
-        { NULL, NULL } };
+        { "__len", proxy_len }, { "__newindex", proxy_newindex },
+        { "__tostring", proxy_tostring }, { NULL, NULL } };
+    static const luaL_Reg proxy_mt_cached[] = {
+        { "__index", proxy_index }, { "__pairs", proxy_pairs }, { NULL, NULL } };
     lua_newtable(L);
     luaL_setfuncs(L, proxy_mt, 0);
+    lua_pushnil(L);
+    lua_pushvalue(L, -2);
+    luaL_setfuncs(L, proxy_mt_cached, 2);
     lua_pushliteral(L, "record");
     lua_setfield(L, -2, "__name");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    lua_pushnil(L);
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, ipairs_next_proxy, 2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_IPAIRS_PROXY);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
+    new_cache_table(L);
 
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RULES);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WATCH);
-    lua_newtable(L);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
 
     lua_createtable(L, 0, 2);                          /* setmetatable's guard */
     lua_pushcfunction(L, guard_newindex);
@@ -1717,6 +1881,8 @@ lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen)
     sb->policy = p;
     sb->cur_rule = -1;
     memset(sb->lexmemo, 0, sizeof sb->lexmemo);
+    sb->slots = NULL;
+    sb->slots_cap = sb->slots_used = sb->nslots = 0;
     lua_pushcfunction(L, build_env);
     lua_pushlightuserdata(L, (void *)p);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
@@ -1731,8 +1897,13 @@ lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen)
 
 void gvsb_close(lua_State *L)
 {
-    if (L)
-        lua_close(L);
+    if (!L)
+        return;
+    gvsb *sb = gvsb_get(L);
+    lua_close(L);
+    free(sb->slots);
+    sb->slots = NULL;
+    sb->slots_cap = sb->slots_used = sb->nslots = 0;
 }
 
 static int freeze_globals(lua_State *L)

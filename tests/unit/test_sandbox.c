@@ -623,6 +623,74 @@ static void test_record_iterator_called_directly(void **state)
                         "fired:id,probe");
 }
 
+/* ipairs over a record array reads the items directly (no __index call
+ * per item) and must behave exactly as Lua's ipairs over the proxy did:
+ * it stops at a null, an object has no items, values are the same proxies
+ * as indexing gives, and the iterator called by hand with anything is
+ * still Lua's. */
+static void test_record_ipairs(void **state)
+{
+    (void)state;
+    const char *rec = "{\"id\":\"x\",\"probe\":1,\"xs\":[10,null,30],"
+                      "\"objs\":[{\"a\":1},{\"a\":2}],\"o\":{\"k\":1}}";
+    assert_string_equal(run_limited(
+        "local out = {}\n"
+        "for i, v in ipairs(r.xs) do out[#out + 1] = i .. '=' .. v end\n"
+        "for i, v in ipairs(r.objs) do out[#out + 1] = tostring(v == r.objs[i]) end\n"
+        "for _ in ipairs(r.o) do out[#out + 1] = 'never' end\n"
+        "local it = ipairs(r.objs)\n"
+        "local a, b = it(r.objs, 1)\n"
+        "out[#out + 1] = a .. ':' .. b.a\n"
+        "out[#out + 1] = tostring(it({ 'p', 'q' }, 1)) .. tostring(it(r.objs, 2))\n"
+        "out[#out + 1] = tostring(it('s', 0))\n"
+        "local ok, e = pcall(it, r.objs, 1.5)\n"
+        "out[#out + 1] = tostring(ok) .. ':' .. tostring(e:find('integer') ~= nil)\n"
+        "return true, { v = table.concat(out, ',') }", rec, NULL),
+        "fired:1=10,true,true,2:2,2nil,nil,false:true");
+}
+
+/* The record's cache grows with the record and lets a big one go: a record
+ * of 3,000 objects between small ones, read with ipairs, pairs and
+ * indexing, each record seeing only its own values. The iterator an
+ * ipairs at load time gives is Lua's, and loading does not freeze what
+ * records need. */
+static void test_record_cache_sizes(void **state)
+{
+    (void)state;
+    const char *dir = tu_policy_dir(NULL,
+        "local lua_ipairs_it = ipairs({})\n"
+        "rule 's' { outcome = 'withhold', reason = '{n} {m} {k}',\n"
+        "  when = function(r)\n"
+        "    local n, m, k = 0, 0, 0\n"
+        "    for _, x in ipairs(r.xs) do n = n + x.a end\n"
+        "    for _, x in pairs(r.xs) do m = m + x.a end\n"
+        "    for i = 1, #r.xs do if r.xs[i] == r.xs[i] then k = k + 1 end end\n"
+        "    return lua_ipairs_it({ 1 }, 0) == 1, { n = n, m = m, k = k } end }\n");
+    gavel_policy *p = gavel_policy_load(dir, NULL);
+    tu_rmdir(dir);
+    assert_int_equal(gavel_policy_status(p), GAVEL_OK);
+    gavel_evaluator *ev = gavel_evaluator_new(p);
+    gavel_decision *d = gavel_decision_new();
+    gv_buf big = GV_BUF_INIT;
+    gv_buf_adds(&big, "{\"xs\":[");
+    for (int i = 1; i <= 3000; i++)
+        gv_buf_printf(&big, "%s{\"a\":%d}", i > 1 ? "," : "", i);
+    gv_buf_adds(&big, "]}");
+    for (int round = 0; round < 2; round++) {
+        tu_eval(ev, d, "{\"xs\":[{\"a\":1},{\"a\":2}]}");
+        assert_string_equal(gavel_decision_reason(d, 0)->reason, "3 3 2");
+        tu_eval(ev, d, big.ptr);
+        assert_int_equal(gavel_decision_nerrors(d), 0);
+        assert_string_equal(gavel_decision_reason(d, 0)->reason, "4501500 4501500 3000");
+    }
+    tu_eval(ev, d, "{\"xs\":[{\"a\":5}]}");
+    assert_string_equal(gavel_decision_reason(d, 0)->reason, "5 5 1");
+    gv_buf_free(&big);
+    gavel_decision_free(d);
+    gavel_evaluator_free(ev);
+    gavel_policy_free(p);
+}
+
 static void test_big_objects_charged(void **state)
 {
     (void)state;
@@ -727,6 +795,8 @@ int main(void)
         cmocka_unit_test(test_binary_chunks_refused),
         cmocka_unit_test(test_rule_outside_load),
         cmocka_unit_test(test_stale_proxy),
+        cmocka_unit_test(test_record_ipairs),
+        cmocka_unit_test(test_record_cache_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
