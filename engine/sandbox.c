@@ -1137,11 +1137,26 @@ static int h_days_between(lua_State *L)
 static void slot_put(lua_State *L, gvsb *sb, int ci, const void *key);
 
 typedef struct lexref {
-    const gvlex *lex;
+    uint32_t     magic;     /* LEXREF_MAGIC: see check_lexref */
     int          words;
+    const gvlex *lex;
     const gvlex *uni;       /* its union (gvpol_lexicon), or NULL */
     int          part;
 } lexref;
+
+#define LEXREF_MAGIC 0x6C657866u    /* "lexf" */
+
+/* luaL_checkudata without its registry lookup by name, which cost more
+ * than a remembered find: rules cannot make userdata, so ours are the
+ * only ones, and a lexref is the only one of its size with the magic. */
+static const lexref *check_lexref(lua_State *L)
+{
+    const lexref *ud = lua_touserdata(L, 1);
+    if (!ud || lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof *ud ||
+        ud->magic != LEXREF_MAGIC)
+        luaL_typeerror(L, 1, "lexicon");
+    return ud;
+}
 
 /* What every part of ud's union finds in the text at stack index 2, from
  * the memo of this record's texts, or found now and remembered. */
@@ -1184,7 +1199,7 @@ static const char *const *lex_find_all(lua_State *L, const lexref *ud,
  * words (words.c) and the term comes back with plain spaces. */
 static int lex_find(lua_State *L)
 {
-    const lexref *ud = luaL_checkudata(L, 1, "gavel.lexicon");
+    const lexref *ud = check_lexref(L);
     if (lua_isnoneornil(L, 2)) {
         lua_pushnil(L);
         return 1;
@@ -1246,6 +1261,7 @@ static void push_lexicons(lua_State *L, const gavel_policy *p)
     lua_createtable(L, 0, p ? p->nlexicons : 0);          /* the contents */
     for (int i = 0; p && i < p->nlexicons; i++) {
         lexref *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+        ud->magic = LEXREF_MAGIC;
         ud->lex = p->lexicons[i].lex;
         ud->words = p->lexicons[i].words;
         ud->uni = p->lexicons[i].uni;
