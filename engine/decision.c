@@ -300,35 +300,55 @@ static void json_str_or_null(gv_buf *b, const char *s)
         gv_buf_add(b, "null", 4);
 }
 
-static void json_key(gv_buf *b, const char *key)
+/* Every decision repeats these; they are encoded once per policy. */
+static char *encoded(gv_buf *b)
 {
-    gv_buf_addc(b, '"');
-    gv_buf_adds(b, key);
-    gv_buf_add(b, "\":", 2);
+    return b->oom ? NULL : gv_buf_detach(b, NULL);
+}
+
+int gvdec_encode_policy(gavel_policy *p)
+{
+    gv_buf b = GV_BUF_INIT;
+    gv_buf_adds(&b, ",\"policy\":{\"name\":");
+    json_str_or_null(&b, p->name);
+    gv_buf_adds(&b, ",\"version\":");
+    json_str_or_null(&b, p->version);
+    gv_buf_adds(&b, ",\"digest\":");
+    json_str_or_null(&b, p->digest);
+    gv_buf_addc(&b, '}');
+    if (!(p->json_policy = encoded(&b)))
+        return -1;
+    for (int i = 0; i < p->nrules; i++) {
+        gvpol_rule *r = &p->rules[i];
+        json_str_or_null(&b, r->info.id);
+        if (!(r->json_id = encoded(&b)))
+            return -1;
+        gv_buf_adds(&b, "{\"rule\":");
+        gv_buf_adds(&b, r->json_id);
+        gv_buf_adds(&b, ",\"outcome\":");
+        json_str_or_null(&b, r->info.outcome);
+        if (!(r->json_head = encoded(&b)))
+            return -1;
+        gv_buf_adds(&b, ",\"cites\":");
+        json_str_or_null(&b, r->info.cites);
+        if (!(r->json_cites = encoded(&b)))
+            return -1;
+    }
+    return 0;
 }
 
 static void json_entry(gv_buf *b, const gavel_decision *d, const gvdec_entry *e)
 {
-    const gavel_rule_info *r = &d->policy->rules[e->rule].info;
-    gv_buf_addc(b, '{');
-    json_key(b, "rule");
-    json_str_or_null(b, r->id);
-    gv_buf_addc(b, ',');
-    json_key(b, "outcome");
-    json_str_or_null(b, r->outcome);
+    const gvpol_rule *r = &d->policy->rules[e->rule];
+    gv_buf_adds(b, r->json_head);
     if (e->by >= 0) {
-        gv_buf_addc(b, ',');
-        json_key(b, "by");
-        json_str_or_null(b, rule_id(d, e->by));
+        gv_buf_add(b, ",\"by\":", 6);
+        gv_buf_adds(b, d->policy->rules[e->by].json_id);
     }
-    gv_buf_addc(b, ',');
-    json_key(b, "cites");
-    json_str_or_null(b, r->cites);
-    gv_buf_addc(b, ',');
-    json_key(b, "reason");
+    gv_buf_adds(b, r->json_cites);
+    gv_buf_add(b, ",\"reason\":", 10);
     json_str_or_null(b, e->reason);
-    gv_buf_addc(b, ',');
-    json_key(b, "evidence");
+    gv_buf_add(b, ",\"evidence\":", 12);
     gv_buf_adds(b, e->evidence);    /* already JSON */
     gv_buf_addc(b, '}');
 }
@@ -357,13 +377,8 @@ const char *gavel_decision_json(gavel_decision *d, size_t *len)
         json_str_or_null(b, gavel_decision_outcome(d));
         if (d->is_default)
             gv_buf_adds(b, ",\"default\":true");
-        gv_buf_adds(b, ",\"policy\":{\"name\":");
-        json_str_or_null(b, p->name);
-        gv_buf_adds(b, ",\"version\":");
-        json_str_or_null(b, p->version);
-        gv_buf_adds(b, ",\"digest\":");
-        json_str_or_null(b, p->digest);
-        gv_buf_adds(b, "},\"reasons\":");
+        gv_buf_adds(b, p->json_policy);
+        gv_buf_adds(b, ",\"reasons\":");
         json_entries(b, d, d->reasons, d->nreasons);
         gv_buf_adds(b, ",\"defeated\":");
         json_entries(b, d, d->defeated, d->ndefeated);
@@ -371,7 +386,7 @@ const char *gavel_decision_json(gavel_decision *d, size_t *len)
         for (int i = 0; i < d->nfired; i++) {
             if (i)
                 gv_buf_addc(b, ',');
-            json_str_or_null(b, rule_id(d, d->fired[i].rule));
+            gv_buf_adds(b, p->rules[d->fired[i].rule].json_id);
         }
         gv_buf_adds(b, "],\"missing\":[");
         for (int i = 0; i < d->nmissing; i++) {

@@ -49,6 +49,9 @@ typedef struct gvpol_rule {
     char **patterns;          /* `defeats` as written */
     int   npatterns;
     unsigned pattern_line;
+    char *json_id;            /* the id as a JSON string */
+    char *json_head;          /* {"rule":ID,"outcome":OUTCOME */
+    char *json_cites;         /* ,"cites":CITES */
 } gvpol_rule;
 
 typedef struct gvpol_lexicon {
@@ -81,6 +84,7 @@ struct gavel_policy {
     int           nfiles;
     gvpol_lexicon *lexicons;   /* sorted by name */
     int           nlexicons;
+    char         *json_policy; /* ,"policy":{...} of every decision */
     gvlex        *unions[2];   /* of the plain and of the word lexicons, so
                                   that one pass over a text answers them all */
     gvpol_rule   *rules;       /* policy order */
@@ -275,5 +279,9 @@ int  gvdec_add_error(gavel_decision *d, int rule, const char *fmt, ...)
 /* SPEC §5 over the fired rules: defeats in topological order, then the
  * strongest undefeated outcome, the default, or on_error. */
 int  gvdec_resolve(gavel_decision *d);
+/* Encodes, once per policy, the JSON that every decision repeats: the
+ * policy object and each rule's id, outcome and cites. -1 on out of
+ * memory. */
+int  gvdec_encode_policy(gavel_policy *p);
 
 #endif

@@ -882,6 +882,8 @@ gavel_policy *gavel_policy_load(const char *dir, const gavel_limits *limits)
     p->digest = digest_hex(&sha);
     if (p->status == GAVEL_OK)
         load_rules(p);
+    if (p->status == GAVEL_OK && gvdec_encode_policy(p) < 0)
+        p->status = GAVEL_ENOMEM;
 done:
     free(mtext);
     free(mpath);
@@ -914,6 +916,7 @@ void gavel_policy_free(gavel_policy *p)
         gvlex_free(p->lexicons[i].lex);
     }
     free(p->lexicons);
+    free(p->json_policy);
     gvlex_free(p->unions[0]);
     gvlex_free(p->unions[1]);
     for (int i = 0; i < p->nrules; i++) {
@@ -922,6 +925,9 @@ void gavel_policy_free(gavel_policy *p)
         free((char *)r->info.file);
         free((char *)r->info.cites);
         free((char *)r->info.reason);
+        free(r->json_id);
+        free(r->json_head);
+        free(r->json_cites);
         free((char *)r->info.in_force_from);
         free((char *)r->info.in_force_until);
         free((void *)r->info.defeats);
