@@ -38,6 +38,26 @@ static const char KEY_RULES = 0, KEY_CACHE = 0, KEY_PROXY_MT = 0,
                   KEY_FROZEN_MT = 0, KEY_GLOBALS_MT = 0, KEY_WATCH = 0,
                   KEY_GUARD_MT = 0, KEY_IPAIRS_PROXY = 0;
 
+/* A record value as rules see it (record proxies, below). */
+typedef struct proxy {
+    uint32_t        magic;      /* PROXY_MAGIC: see as_proxy */
+    uint32_t        gen;
+    const gv_value *v;
+    int             in_context;
+} proxy;
+
+#define PROXY_MAGIC 0x70727879u     /* "prxy" */
+
+/* The proxy at idx, or NULL if the value there is not one: rules cannot
+ * make userdata, so a proxy is the only one of its size with the magic
+ * (cheaper than fetching and comparing metatables). */
+static const proxy *as_proxy(lua_State *L, int idx)
+{
+    const proxy *px = lua_touserdata(L, idx);
+    return px && lua_type(L, idx) == LUA_TUSERDATA && lua_rawlen(L, idx) == sizeof *px &&
+           px->magic == PROXY_MAGIC ? px : NULL;
+}
+
 enum { HOOK_EVERY = 1000, PATTERN_MAX = 256, EVIDENCE_DEPTH = 16 };
 #define PATTERN_COST_MAX 1e8     /* ~0.2-0.5 s at worst in Lua 5.4's matcher */
 
@@ -870,15 +890,10 @@ static int sb_sort(lua_State *L)
 static int sb_type(lua_State *L)
 {
     luaL_checkany(L, 1);
-    if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
-        if (lua_rawequal(L, -1, -2)) {
-            lua_pushliteral(L, "table");
-            return 1;
-        }
-        lua_pop(L, 2);
-    }
-    lua_pushstring(L, luaL_typename(L, 1));
+    if (as_proxy(L, 1))
+        lua_pushliteral(L, "table");
+    else
+        lua_pushstring(L, luaL_typename(L, 1));
     return 1;
 }
 
@@ -1410,11 +1425,6 @@ enum {
     CACHE_KEEP = 1024           /* cache slots cleared, not dropped, per record */
 };
 
-typedef struct proxy {
-    const gv_value *v;
-    uint32_t        gen;
-    int             in_context;
-} proxy;
 
 /* The proxy at idx, which must be current. Metamethods get their proxy
  * from the VM as argument 1; functions rule code can call directly (the
@@ -1532,6 +1542,7 @@ static void push_value_at(lua_State *L, const gv_value *v, int in_context, int c
         lua_pushlstring(L, v->u.s, v->len);
     } else {
         proxy *px = lua_newuserdatauv(L, sizeof *px, 0);
+        px->magic = PROXY_MAGIC;
         px->v = v;
         px->gen = sb->gen;
         px->in_context = in_context;
@@ -1651,13 +1662,10 @@ static int ipairs_next(lua_State *L)
  * code can call it with anything; what is not a proxy goes as above. */
 static int ipairs_next_proxy(lua_State *L)
 {
-    if (lua_type(L, 1) != LUA_TUSERDATA || !lua_getmetatable(L, 1))
+    int isint;
+    lua_Integer i = lua_tointegerx(L, 2, &isint);
+    if (!isint || !as_proxy(L, 1))
         return ipairs_next(L);
-    int is_proxy = lua_rawequal(L, -1, MT_UP);
-    lua_pop(L, 1);
-    if (!is_proxy)
-        return ipairs_next(L);
-    lua_Integer i = luaL_checkinteger(L, 2);
     i = luaL_intop(+, i, 1);
     lua_pushinteger(L, i);
     const proxy *px = proxy_at(L, 1);
@@ -1674,13 +1682,7 @@ static int ipairs_next_proxy(lua_State *L)
 static int sb_ipairs(lua_State *L)
 {
     luaL_checkany(L, 1);
-    int is_proxy = 0;
-    if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
-        is_proxy = lua_rawequal(L, -1, -2);
-        lua_pop(L, 2);
-    }
-    if (is_proxy)
+    if (as_proxy(L, 1))
         lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_IPAIRS_PROXY);
     else
         lua_pushcfunction(L, ipairs_next);
@@ -1711,15 +1713,8 @@ static int proxy_tostring(lua_State *L)
 
 const gv_value *gvsb_to_value(lua_State *L, int idx)
 {
-    if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
-        return NULL;
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
-    int is = lua_rawequal(L, -1, -2);
-    lua_pop(L, 2);
-    if (!is)
-        return NULL;
-    const proxy *px = lua_touserdata(L, idx);
-    return px->gen == gvsb_get(L)->gen ? px->v : NULL;
+    const proxy *px = as_proxy(L, idx);
+    return px && px->gen == gvsb_get(L)->gen ? px->v : NULL;
 }
 
 /* A new, empty cache table, in the registry and in upvalue 1 of every
