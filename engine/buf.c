@@ -13,8 +13,12 @@ int gv_buf_grow(gv_buf *b, size_t extra)
 {
     if (b->oom)
         return -1;
-    if (b->len + extra + 1 <= b->cap)
+    if (extra < b->cap - b->len)
         return 0;
+    if (extra >= SIZE_MAX / 2 - b->len) {
+        b->oom = 1;
+        return -1;
+    }
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1) {
         if (cap > SIZE_MAX / 2) {
@@ -31,25 +35,6 @@ int gv_buf_grow(gv_buf *b, size_t extra)
     b->ptr = p;
     b->cap = cap;
     return 0;
-}
-
-void gv_buf_add(gv_buf *b, const void *p, size_t n)
-{
-    if (gv_buf_grow(b, n))
-        return;
-    memcpy(b->ptr + b->len, p, n);
-    b->len += n;
-    b->ptr[b->len] = '\0';
-}
-
-void gv_buf_adds(gv_buf *b, const char *s) { gv_buf_add(b, s, strlen(s)); }
-
-void gv_buf_addc(gv_buf *b, char c)
-{
-    if (gv_buf_grow(b, 1))
-        return;
-    b->ptr[b->len++] = c;
-    b->ptr[b->len] = '\0';
 }
 
 void gv_buf_printf(gv_buf *b, const char *fmt, ...)

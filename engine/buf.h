@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct gv_buf {
     char  *ptr;    /* NUL-terminated when len > 0 or after any append */
@@ -24,9 +25,26 @@ typedef struct gv_buf {
 #define GV_BUF_INIT { NULL, 0, 0, 0 }
 
 int  gv_buf_grow(gv_buf *b, size_t extra);   /* 0 ok, -1 oom */
-void gv_buf_add(gv_buf *b, const void *p, size_t n);
-void gv_buf_adds(gv_buf *b, const char *s);
-void gv_buf_addc(gv_buf *b, char c);
+
+/* Appends; inline, as the writers call them for every piece. */
+static inline void gv_buf_add(gv_buf *b, const void *p, size_t n)
+{
+    if (n >= b->cap - b->len && gv_buf_grow(b, n))
+        return;
+    memcpy(b->ptr + b->len, p, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+}
+
+static inline void gv_buf_adds(gv_buf *b, const char *s) { gv_buf_add(b, s, strlen(s)); }
+
+static inline void gv_buf_addc(gv_buf *b, char c)
+{
+    if (1 >= b->cap - b->len && gv_buf_grow(b, 1))
+        return;
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = '\0';
+}
 void gv_buf_printf(gv_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gv_buf_reset(gv_buf *b);                /* len = 0, keeps memory */
 void gv_buf_free(gv_buf *b);

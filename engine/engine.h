@@ -164,7 +164,8 @@ typedef struct gvsb {
  * the policy's lexicons. NULL with msg set on failure. */
 lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen);
 void       gvsb_close(lua_State *L);
-gvsb      *gvsb_get(lua_State *L);
+/* The sandbox of a state (kept in its extra space). */
+static inline gvsb *gvsb_get(lua_State *L) { return *(gvsb **)lua_getextraspace(L); }
 
 /* Runs every rule file of the policy in L; rule definitions accumulate in
  * a list in the registry (gvsb_rules_push). Then freezes everything the

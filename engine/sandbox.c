@@ -61,7 +61,6 @@ static const proxy *as_proxy(lua_State *L, int idx)
 enum { HOOK_EVERY = 1000, PATTERN_MAX = 256, EVIDENCE_DEPTH = 16 };
 #define PATTERN_COST_MAX 1e8     /* ~0.2-0.5 s at worst in Lua 5.4's matcher */
 
-gvsb *gvsb_get(lua_State *L) { return *(gvsb **)lua_getextraspace(L); }
 
 /* ---- allocator and budgets ------------------------------------------------ */
 

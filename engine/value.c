@@ -11,33 +11,31 @@
 
 struct gv_chunk {
     gv_chunk *next;
-    size_t    size, used;
+    size_t    size;
     /* max_align_t keeps the payload aligned for any value we store */
     _Alignas(16) unsigned char data[];
 };
 
 enum { CHUNK_MIN = 64 * 1024 };
 
-void *gv_arena_alloc(gv_arena *a, size_t size)
+/* gv_arena_alloc's slow path: a new head chunk (what room the old one had
+ * left is not used again until a reset). */
+void *gv_arena_alloc_chunk(gv_arena *a, size_t size)
 {
-    size = (size + 15) & ~(size_t)15;
-    if (a->limit && a->used + size > a->limit)
+    size_t n = (size + 15) & ~(size_t)15;
+    if (n < size || (a->limit && a->used + n > a->limit))
         return NULL;
-    gv_chunk *c = a->head;
-    if (!c || c->size - c->used < size) {
-        size_t want = size > CHUNK_MIN ? size : CHUNK_MIN;
-        c = malloc(sizeof *c + want);
-        if (!c)
-            return NULL;
-        c->size = want;
-        c->used = 0;
-        c->next = a->head;
-        a->head = c;
-    }
-    void *p = c->data + c->used;
-    c->used += size;
-    a->used += size;
-    return p;
+    size_t want = n > CHUNK_MIN ? n : CHUNK_MIN;
+    gv_chunk *c = want <= SIZE_MAX - sizeof *c ? malloc(sizeof *c + want) : NULL;
+    if (!c)
+        return NULL;
+    c->size = want;
+    c->next = a->head;
+    a->head = c;
+    a->next = c->data + n;
+    a->room = want - n;
+    a->used += n;
+    return c->data;
 }
 
 char *gv_arena_strdup(gv_arena *a, const char *s, size_t len)
@@ -66,12 +64,12 @@ void gv_arena_reset(gv_arena *a)
             free(c);
         }
     }
-    if (keep) {
-        keep->used = 0;
+    if (keep)
         keep->next = NULL;
-    }
     a->head = keep;
     a->used = 0;
+    a->next = keep ? keep->data : NULL;
+    a->room = keep ? keep->size : 0;
 }
 
 void gv_arena_free(gv_arena *a)
@@ -82,6 +80,8 @@ void gv_arena_free(gv_arena *a)
     }
     a->head = NULL;
     a->used = 0;
+    a->next = NULL;
+    a->room = 0;
 }
 
 gv_value *gv_copy(gv_arena *a, const gv_value *v, const gv_value *parent, uint32_t index)
