@@ -112,7 +112,7 @@ typedef enum gvsb_trip {
 
 /* Callbacks and per-record state for one Lua state. It lives in the state's
  * extra space so the allocator, hook and proxies reach it in O(1). */
-enum { GVSB_LEXMEMO = 16 };   /* texts a record's rules search, remembered */
+enum { GVSB_LEXMEMO = 32 };   /* texts a record's rules search, remembered */
 
 typedef struct gvsb {
     lua_State *L;                   /* set once lua_newstate returns */
@@ -141,8 +141,9 @@ typedef struct gvsb {
     void *ud;
     /* Lexicon answers for the texts of the current record (lex_find): the
      * rules of a policy often search one text for several lexicons, or
-     * for one twice. Valid for generation `gen`; the text is anchored in
-     * the record's cache, so its address is not reused meanwhile. */
+     * for one twice. Hashed by the text's address; valid for
+     * generation `gen`; the text is anchored in the record's cache, so
+     * its address is not reused meanwhile. */
     struct gvsb_lexmemo {
         const char  *text;
         size_t       len;
@@ -150,7 +151,6 @@ typedef struct gvsb {
         uint32_t     gen;
         const char  *found[GVLEX_UNION_MAX];
     } lexmemo[GVSB_LEXMEMO];
-    unsigned lexmemo_next;
     /* The record's cache (sandbox.c): gv_value address -> slot of the
      * cache table, entries of other generations free. */
     struct gvsb_slot {

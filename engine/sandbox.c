@@ -1178,12 +1178,21 @@ static const char *const *lex_find_all(lua_State *L, const lexref *ud,
                                        const char *text, size_t n)
 {
     gvsb *sb = gvsb_get(L);
-    for (unsigned i = 0; i < GVSB_LEXMEMO; i++) {
-        const struct gvsb_lexmemo *m = &sb->lexmemo[i];
-        if (m->text == text && m->len == n && m->uni == ud->uni && m->gen == sb->gen)
-            return m->found;
+    /* A text has four places from its hash; a clash only costs a scan. */
+    uint64_t h = ((uint64_t)(uintptr_t)text ^ (uint64_t)(uintptr_t)ud->uni) * 0x9E3779B97F4A7C15ull;
+    unsigned home = (unsigned)(h >> 32) % GVSB_LEXMEMO;
+    struct gvsb_lexmemo *m = NULL;
+    for (unsigned k = 0; k < 4; k++) {
+        struct gvsb_lexmemo *e = &sb->lexmemo[(home + k) % GVSB_LEXMEMO];
+        if (e->gen != sb->gen || !e->text) {
+            if (!m)
+                m = e;                  /* free this record */
+        } else if (e->text == text && e->len == n && e->uni == ud->uni) {
+            return e->found;
+        }
     }
-    struct gvsb_lexmemo *m = &sb->lexmemo[sb->lexmemo_next++ % GVSB_LEXMEMO];
+    if (!m)
+        m = &sb->lexmemo[home];
     m->text = NULL;
     /* Anchor the text for the rest of the record (this may raise). */
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
