@@ -53,9 +53,8 @@ typedef struct proxy {
  * (cheaper than fetching and comparing metatables). */
 static const proxy *as_proxy(lua_State *L, int idx)
 {
-    const proxy *px = lua_touserdata(L, idx);
-    return px && lua_type(L, idx) == LUA_TUSERDATA && lua_rawlen(L, idx) == sizeof *px &&
-           px->magic == PROXY_MAGIC ? px : NULL;
+    const proxy *px = lua_touserdata(L, idx);   /* a light one has rawlen 0 */
+    return px && lua_rawlen(L, idx) == sizeof *px && px->magic == PROXY_MAGIC ? px : NULL;
 }
 
 enum { HOOK_EVERY = 1000, PATTERN_MAX = 256, EVIDENCE_DEPTH = 16 };
@@ -1165,9 +1164,8 @@ typedef struct lexref {
  * only ones, and a lexref is the only one of its size with the magic. */
 static const lexref *check_lexref(lua_State *L)
 {
-    const lexref *ud = lua_touserdata(L, 1);
-    if (!ud || lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof *ud ||
-        ud->magic != LEXREF_MAGIC)
+    const lexref *ud = lua_touserdata(L, 1);     /* a light one has rawlen 0 */
+    if (!ud || lua_rawlen(L, 1) != sizeof *ud || ud->magic != LEXREF_MAGIC)
         luaL_typeerror(L, 1, "lexicon");
     return ud;
 }
@@ -1672,11 +1670,13 @@ static int ipairs_next_proxy(lua_State *L)
 {
     int isint;
     lua_Integer i = lua_tointegerx(L, 2, &isint);
-    if (!isint || !as_proxy(L, 1))
+    const proxy *px = isint ? as_proxy(L, 1) : NULL;
+    if (!px)
         return ipairs_next(L);
+    if (px->gen != gvsb_get(L)->gen)
+        proxy_at(L, 1);                 /* raises */
     i = luaL_intop(+, i, 1);
     lua_pushinteger(L, i);
-    const proxy *px = proxy_at(L, 1);
     const gv_value *v = px->v;
     if (v->type == GV_ARR && i >= 1 && (uint64_t)i <= v->len)
         push_value_at(L, v->u.items[i - 1], px->in_context, CACHE_UP, MT_UP);
