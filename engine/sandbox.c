@@ -20,7 +20,12 @@
  * - Records are not copied into Lua tables: a proxy is a small userdata over
  *   the parsed value tree, created lazily when a rule reaches for a field.
  *   That is what lets the evaluator notice reads of absent fields (the
- *   `missing` list) and keeps untouched parts of a record free.
+ *   `missing` list) and keeps untouched parts of a record free. What a
+ *   record hands out (proxies, long strings) is made once per record and
+ *   kept in the record's cache (see "The record's cache" below).
+ * - Lexicons: every find on a text in a record answers for all the
+ *   policy's lexicons of its kind at once (a union, lexicon.h), and the
+ *   answers are remembered for the record (gvsb.lexmemo).
  *
  * Stack effects are noted as [-pop, +push] like the Lua manual.
  */
