@@ -303,7 +303,10 @@ static void json_str_or_null(gv_buf *b, const char *s)
 /* Every decision repeats these; they are encoded once per policy. */
 static char *encoded(gv_buf *b)
 {
-    return b->oom ? NULL : gv_buf_detach(b, NULL);
+    if (!b->oom)
+        return gv_buf_detach(b, NULL);
+    gv_buf_free(b);
+    return NULL;
 }
 
 int gvdec_encode_policy(gavel_policy *p)

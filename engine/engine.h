@@ -142,8 +142,9 @@ typedef struct gvsb {
     /* Lexicon answers for the texts of the current record (lex_find): the
      * rules of a policy often search one text for several lexicons, or
      * for one twice. Hashed by the text's address; valid for
-     * generation `gen`; the text is anchored in the record's cache, so
-     * its address is not reused meanwhile. */
+     * generation `gen`; each entry's text is anchored (a Lua table in the
+     * registry) until the next record, so its address is not reused
+     * meanwhile. */
     struct gvsb_lexmemo {
         const char  *text;
         size_t       len;
@@ -151,8 +152,11 @@ typedef struct gvsb {
         uint32_t     gen;
         const char  *found[GVLEX_UNION_MAX];
     } lexmemo[GVSB_LEXMEMO];
+    uint32_t lexmemo_anchored;      /* entries whose text is anchored */
     /* The record's cache (sandbox.c): gv_value address -> slot of the
-     * cache table, entries of other generations free. */
+     * cache table, entries of other generations free. Plain malloc, not
+     * the Lua allocator: at most twice the values a record hands out, 16
+     * bytes each, kept at the largest record's size. */
     struct gvsb_slot {
         const void *key;
         uint32_t    slot, gen;

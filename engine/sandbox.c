@@ -41,7 +41,7 @@
 /* Registry keys: addresses of these constants, never their contents. */
 static const char KEY_RULES = 0, KEY_CACHE = 0, KEY_PROXY_MT = 0,
                   KEY_FROZEN_MT = 0, KEY_GLOBALS_MT = 0, KEY_WATCH = 0,
-                  KEY_GUARD_MT = 0, KEY_IPAIRS_PROXY = 0;
+                  KEY_GUARD_MT = 0, KEY_IPAIRS_PROXY = 0, KEY_LEXANCHOR = 0;
 
 /* A record value as rules see it (record proxies, below). */
 typedef struct proxy {
@@ -1152,8 +1152,6 @@ static int h_days_between(lua_State *L)
 
 /* ---- lexicons ----------------------------------------------------------------- */
 
-static void slot_put(lua_State *L, gvsb *sb, int ci, const void *key);
-
 typedef struct lexref {
     uint32_t     magic;     /* LEXREF_MAGIC: see check_lexref */
     int          words;
@@ -1197,11 +1195,14 @@ static const char *const *lex_find_all(lua_State *L, const lexref *ud,
     if (!m)
         m = &sb->lexmemo[home];
     m->text = NULL;
-    /* Anchor the text for the rest of the record (this may raise). */
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CACHE);
+    /* Anchor the text while the entry holds it (this may raise): one
+     * anchor per entry, dropped at the next record (gvsb_new_record). */
+    unsigned at = (unsigned)(m - sb->lexmemo);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_LEXANCHOR);
     lua_pushvalue(L, 2);
-    slot_put(L, sb, lua_gettop(L) - 1, NULL);
-    lua_pop(L, 2);
+    lua_rawseti(L, -2, at + 1);
+    lua_pop(L, 1);
+    sb->lexmemo_anchored |= (uint32_t)1 << at;
     if (ud->words) {
         gv_buf b = GV_BUF_INIT;
         gv_words(&b, text, n);
@@ -1496,11 +1497,11 @@ static void slot_insert(struct gvsb_slot *tab, uint32_t cap, uint32_t gen,
 }
 
 /* Keeps the value on the stack top in a new slot of the cache table at
- * ci (an absolute or upvalue index), findable under key if key is not
- * NULL. The value stays on the stack. Raises on out of memory. */
+ * ci (an absolute or upvalue index), findable under key. The value stays
+ * on the stack. Raises on out of memory. */
 static void slot_put(lua_State *L, gvsb *sb, int ci, const void *key)
 {
-    if (key && (sb->slots_used + 1) * 2 > sb->slots_cap) {
+    if ((sb->slots_used + 1) * 2 > sb->slots_cap) {
         uint32_t cap = sb->slots_cap ? sb->slots_cap * 2 : 64;
         struct gvsb_slot *tab = cap > sb->slots_cap ? calloc(cap, sizeof *tab) : NULL;
         if (!tab)
@@ -1515,10 +1516,8 @@ static void slot_put(lua_State *L, gvsb *sb, int ci, const void *key)
     uint32_t slot = ++sb->nslots;
     lua_pushvalue(L, -1);
     lua_rawseti(L, ci, slot);       /* may raise: before the hash knows it */
-    if (key) {
-        slot_insert(sb->slots, sb->slots_cap, sb->gen, key, slot);
-        sb->slots_used++;
-    }
+    slot_insert(sb->slots, sb->slots_cap, sb->gen, key, slot);
+    sb->slots_used++;
 }
 
 /* Pushes what rules see for v: nil, a boolean, a number, a string, or a
@@ -1764,9 +1763,25 @@ void gvsb_new_record(lua_State *L)
         }
         lua_pop(L, 1);
     }
+    if (sb->lexmemo_anchored) {     /* no text outlives its record */
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_LEXANCHOR);
+        for (unsigned i = 0; i < GVSB_LEXMEMO; i++) {
+            if (sb->lexmemo_anchored >> i & 1) {
+                lua_pushnil(L);
+                lua_rawseti(L, -2, i + 1);
+            }
+        }
+        lua_pop(L, 1);
+        sb->lexmemo_anchored = 0;
+    }
     sb->nslots = 0;
     sb->slots_used = 0;
-    sb->gen++;                      /* every entry of sb->slots is stale */
+    if (++sb->gen == 0) {           /* wrapped: old entries would look current */
+        if (sb->slots)
+            memset(sb->slots, 0, sb->slots_cap * sizeof *sb->slots);
+        memset(sb->lexmemo, 0, sizeof sb->lexmemo);
+        sb->gen = 1;
+    }
 }
 
 /* ---- building the state ---------------------------------------------------------- */
@@ -1853,6 +1868,8 @@ static int build_env(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_IPAIRS_PROXY);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_PROXY_MT);
     new_cache_table(L);
+    lua_createtable(L, GVSB_LEXMEMO, 0);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_LEXANCHOR);
 
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RULES);
@@ -1905,6 +1922,7 @@ lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen)
     sb->policy = p;
     sb->cur_rule = -1;
     memset(sb->lexmemo, 0, sizeof sb->lexmemo);
+    sb->lexmemo_anchored = 0;
     sb->slots = NULL;
     sb->slots_cap = sb->slots_used = sb->nslots = 0;
     lua_pushcfunction(L, build_env);

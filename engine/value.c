@@ -22,7 +22,7 @@ enum { CHUNK_MIN = 64 * 1024 };
  * left is not used again until a reset). */
 void *gv_arena_alloc_chunk(gv_arena *a, size_t size)
 {
-    size_t n = (size + 15) & ~(size_t)15;
+    size_t n = size ? (size + 15) & ~(size_t)15 : 16;
     if (n < size || (a->limit && a->used + n > a->limit))
         return NULL;
     size_t want = n > CHUNK_MIN ? n : CHUNK_MIN;

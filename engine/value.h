@@ -36,7 +36,7 @@ void *gv_arena_alloc_chunk(gv_arena *a, size_t size);
  * limit. Inline: the JSON reader calls it for every value. */
 static inline void *gv_arena_alloc(gv_arena *a, size_t size)
 {
-    size_t n = (size + 15) & ~(size_t)15;
+    size_t n = size ? (size + 15) & ~(size_t)15 : 16;   /* 0 bytes: a real block */
     if (n >= size && n <= a->room && (!a->limit || a->used + n <= a->limit)) {
         void *p = a->next;
         a->next += n;

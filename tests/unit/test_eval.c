@@ -433,6 +433,31 @@ static void test_lexicons_share_a_scan(void **state)
     tu_rmdir(dir);
 }
 
+/* The memo holds 32 texts; a rule that cycles through more misses on
+ * every find. Each miss must not leave something behind for the rest of
+ * the record: 60,000 finds over 200 texts stay within a 1 MiB heap. */
+static void test_lexicon_memo_misses_stay_small(void **state)
+{
+    (void)state;
+    const char *dir = tu_policy_dir(
+        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
+        "on_error: withhold\nrules: [rules.lua]\nlexicons: { a: a.txt }\n"
+        "limits: { memory: 1048576 }\n",
+        "rule 'x' { outcome = 'withhold', reason = '{n}',\n"
+        "  when = function(r)\n"
+        "    local texts, n = {}, 0\n"
+        "    for i = 1, 200 do texts[i] = string.rep('x', 60) .. i .. (i % 4 == 0 and ' kill' or '') end\n"
+        "    for k = 0, 59999 do if lexicon.a:find(texts[k % 200 + 1]) then n = n + 1 end end\n"
+        "    return true, { n = n } end }\n");
+    tu_write(dir, "a.txt", "kill\n");
+    fixture f = fx_dir(dir);
+    tu_eval(f.ev, f.d, "{}");
+    assert_int_equal(gavel_decision_nerrors(f.d), 0);
+    assert_string_equal(gavel_decision_reason(f.d, 0)->reason, "15000");
+    fx_free(&f);
+    tu_rmdir(dir);
+}
+
 static void test_helpers(void **state)
 {
     (void)state;
@@ -470,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_context_and_as_of),
         cmocka_unit_test(test_lexicon_in_rules),
         cmocka_unit_test(test_lexicons_share_a_scan),
+        cmocka_unit_test(test_lexicon_memo_misses_stay_small),
         cmocka_unit_test(test_lexicon_words),
         cmocka_unit_test(test_helpers),
     };

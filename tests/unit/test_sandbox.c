@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 #include "engine.h"
+#include "json.h"
 
 #include <lauxlib.h>
 
@@ -568,18 +569,26 @@ static void test_no_addresses(void **state)
     assert_string_equal(run("return true, { v = tostring(r.posts) }"), "fired:record posts");
 }
 
+/* A sandboxed state of a one-rule policy, without an evaluator. */
+static lua_State *bare_state(gvsb *sb, gavel_policy **p)
+{
+    *p = tu_load("rule 'r' { outcome = 'keep', when = function() end }\n");
+    memset(sb, 0, sizeof *sb);
+    char msg[256];
+    lua_State *L = gvsb_new(*p, sb, msg, sizeof msg);
+    assert_non_null(L);
+    return L;
+}
+
 static void test_registry_globals_are_the_sandbox(void **state)
 {
     (void)state;
     /* HARDENING 3 and 5, checked on the state itself: the registry's
      * globals (what a stray load() would bind to) are the sandbox, and the
      * string metatable is locked. */
-    gavel_policy *p = tu_load("rule 'r' { outcome = 'keep', when = function() end }\n");
     gvsb sb;
-    memset(&sb, 0, sizeof sb);
-    char msg[256];
-    lua_State *L = gvsb_new(p, &sb, msg, sizeof msg);
-    assert_non_null(L);
+    gavel_policy *p;
+    lua_State *L = bare_state(&sb, &p);
     static const char *const gone[] = { "io", "os", "load", "require", "debug", "print", NULL };
     for (int i = 0; gone[i]; i++) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
@@ -597,6 +606,38 @@ static void test_registry_globals_are_the_sandbox(void **state)
     assert_int_equal(lua_getfield(L, -1, "__metatable"), LUA_TBOOLEAN);
     assert_false(lua_toboolean(L, -1));
     lua_pop(L, 3);
+    gvsb_close(L);
+    gavel_policy_free(p);
+}
+
+/* The record cache and the lexicon memo are valid for one generation, a
+ * 32-bit count of records: when it wraps, entries 2^32 records old must
+ * not look current again (they would hand rules the wrong value, or nil). */
+static void test_generation_wraps(void **state)
+{
+    (void)state;
+    gvsb sb;
+    gavel_policy *p;
+    lua_State *L = bare_state(&sb, &p);
+    gv_arena a = GV_ARENA_INIT;
+    gv_error e = { 0 };
+    const char *json = "{\"posts\":[1]}";
+    gv_value *v = gvjson_parse(json, strlen(json), 1, &a, NULL, &e);
+    assert_non_null(v);
+    sb.gen = 4;
+    gvsb_new_record(L);                         /* generation 5 */
+    gvsb_push_value(L, v, 0);
+    assert_int_equal(lua_type(L, -1), LUA_TUSERDATA);
+    lua_pop(L, 1);
+    sb.gen = UINT32_MAX;
+    gvsb_new_record(L);                         /* wraps */
+    for (int i = 0; i < 5; i++)
+        gvsb_new_record(L);                     /* generation 5 again, or past it */
+    gvsb_push_value(L, v, 0);
+    assert_int_equal(lua_type(L, -1), LUA_TUSERDATA);
+    assert_ptr_equal(gvsb_to_value(L, -1), v);
+    lua_pop(L, 1);
+    gv_arena_free(&a);
     gvsb_close(L);
     gavel_policy_free(p);
 }
@@ -797,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_stale_proxy),
         cmocka_unit_test(test_record_ipairs),
         cmocka_unit_test(test_record_cache_sizes),
+        cmocka_unit_test(test_generation_wraps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
