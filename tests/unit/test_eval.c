@@ -458,6 +458,30 @@ static void test_lexicon_memo_misses_stay_small(void **state)
     tu_rmdir(dir);
 }
 
+/* A find answered from the memo is charged like a scan, so the budget
+ * does not depend on what was remembered: 1,000 finds on one 1 MB text
+ * (125,000 units each) run out of a 1,000,000-instruction budget. */
+static void test_lexicon_memo_hits_are_charged(void **state)
+{
+    (void)state;
+    const char *dir = tu_policy_dir(
+        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
+        "on_error: withhold\nrules: [rules.lua]\nlexicons: { a: a.txt }\n"
+        "limits: { instructions: 1000000 }\n",
+        "rule 'x' { outcome = 'keep', reason = '{n}',\n"
+        "  when = function(r)\n"
+        "    local t, n = string.rep('x', 1000000), 0\n"
+        "    for k = 1, 1000 do if not lexicon.a:find(t) then n = n + 1 end end\n"
+        "    return true, { n = n } end }\n");
+    tu_write(dir, "a.txt", "kill\n");
+    fixture f = fx_dir(dir);
+    tu_eval(f.ev, f.d, "{}");
+    assert_int_equal(gavel_decision_nerrors(f.d), 1);
+    assert_non_null(strstr(gavel_decision_error(f.d, 0)->message, "instruction budget"));
+    fx_free(&f);
+    tu_rmdir(dir);
+}
+
 static void test_helpers(void **state)
 {
     (void)state;
@@ -496,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_lexicon_in_rules),
         cmocka_unit_test(test_lexicons_share_a_scan),
         cmocka_unit_test(test_lexicon_memo_misses_stay_small),
+        cmocka_unit_test(test_lexicon_memo_hits_are_charged),
         cmocka_unit_test(test_lexicon_words),
         cmocka_unit_test(test_helpers),
     };
