@@ -58,7 +58,7 @@ typedef struct gvpol_lexicon {
     char  *name;
     gvlex *lex;
     int    words;          /* match: words (whole words only) */
-    const gvlex *uni;      /* the union it is part `part` of, or NULL */
+    const gvlex *uni;      /* the union it is part `part` of */
     int    part;
 } gvpol_lexicon;
 
@@ -85,8 +85,9 @@ struct gavel_policy {
     gvpol_lexicon *lexicons;   /* sorted by name */
     int           nlexicons;
     char         *json_policy; /* ,"policy":{...} of every decision */
-    gvlex        *unions[2];   /* of the plain and of the word lexicons, so
-                                  that one pass over a text answers them all */
+    gvlex       **unions;      /* every lexicon is part of one, so that one
+                                  pass over a text answers them all */
+    int           nunions;
     gvpol_rule   *rules;       /* policy order */
     int           nrules;
     int          *topo;        /* rule indexes, every defeater before what it defeats */

@@ -364,32 +364,55 @@ static int lexicon_cmp(const void *a, const void *b)
     return strcmp(((const gvpol_lexicon *)a)->name, ((const gvpol_lexicon *)b)->name);
 }
 
-/* Lexicon files in name order go into the digest after the rule files. */
-/* Joins the plain lexicons in one union, and the word lexicons in another
- * (they match different text), up to GVLEX_UNION_MAX each: rules tend to
- * look for several lexicons in the same text, and one pass answers all.
- * A lexicon left out (or any, if memory runs out) is searched alone. */
-static void join_lexicons(gavel_policy *p)
+/* One union of the lexicons idx[0..n), recorded in each; -1 on out of
+ * memory. */
+static int add_union(gavel_policy *p, const int *idx, size_t n)
 {
-    for (int words = 0; words < 2; words++) {
-        const gvlex *parts[GVLEX_UNION_MAX];
-        int idx[GVLEX_UNION_MAX];
-        size_t n = 0;
-        for (int i = 0; i < p->nlexicons && n < GVLEX_UNION_MAX; i++) {
-            if (p->lexicons[i].lex && p->lexicons[i].words == words) {
-                idx[n] = i;
-                parts[n++] = p->lexicons[i].lex;
-            }
-        }
-        gv_error ge = { 0 };
-        p->unions[words] = n ? gvlex_union(parts, n, &ge) : NULL;
-        for (size_t k = 0; p->unions[words] && k < n; k++) {
-            p->lexicons[idx[k]].uni = p->unions[words];
-            p->lexicons[idx[k]].part = (int)k;
-        }
+    const gvlex *parts[GVLEX_UNION_MAX];
+    for (size_t k = 0; k < n; k++)
+        parts[k] = p->lexicons[idx[k]].lex;
+    gv_error ge = { 0 };
+    gvlex *u = gvlex_union(parts, n, &ge);
+    if (!u)
+        return -1;
+    p->unions[p->nunions++] = u;
+    for (size_t k = 0; k < n; k++) {
+        p->lexicons[idx[k]].uni = u;
+        p->lexicons[idx[k]].part = (int)k;
     }
+    return 0;
 }
 
+/* Puts every lexicon in a union, the plain ones and the word ones apart
+ * (they match different text), GVLEX_UNION_MAX to a union: rules tend to
+ * look for several lexicons in the same text, and one pass answers all.
+ * -1 on out of memory. */
+static int join_lexicons(gavel_policy *p)
+{
+    /* ceil(plain / MAX) + ceil(words / MAX) <= all / MAX + 2 */
+    p->unions = calloc((size_t)(p->nlexicons / GVLEX_UNION_MAX + 2), sizeof *p->unions);
+    if (!p->unions)
+        return -1;
+    for (int words = 0; words < 2; words++) {
+        int idx[GVLEX_UNION_MAX];
+        size_t n = 0;
+        for (int i = 0; i < p->nlexicons; i++) {
+            if (p->lexicons[i].words != words)
+                continue;
+            idx[n++] = i;
+            if (n == GVLEX_UNION_MAX) {
+                if (add_union(p, idx, n) < 0)
+                    return -1;
+                n = 0;
+            }
+        }
+        if (n && add_union(p, idx, n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Lexicon files in name order go into the digest after the rule files. */
 static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
 {
     gavel_policy *p = ld->p;
@@ -466,7 +489,8 @@ static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
         free(text);
         free(path);
     }
-    join_lexicons(p);
+    if (p->status == GAVEL_OK && join_lexicons(p) < 0)
+        gvpol_diag(p, GAVEL_ERROR, p->dir, 0, 0, "out of memory joining the lexicons");
 }
 
 static void read_limits(loader *ld, const gv_value *m, const gavel_limits *given)
@@ -917,8 +941,9 @@ void gavel_policy_free(gavel_policy *p)
     }
     free(p->lexicons);
     free(p->json_policy);
-    gvlex_free(p->unions[0]);
-    gvlex_free(p->unions[1]);
+    for (int i = 0; i < p->nunions; i++)
+        gvlex_free(p->unions[i]);
+    free(p->unions);
     for (int i = 0; i < p->nrules; i++) {
         gvpol_rule *r = &p->rules[i];
         free((char *)r->info.id);

@@ -1155,8 +1155,7 @@ static int h_days_between(lua_State *L)
 typedef struct lexref {
     uint32_t     magic;     /* LEXREF_MAGIC: see check_lexref */
     int          words;
-    const gvlex *lex;
-    const gvlex *uni;       /* its union (gvpol_lexicon), or NULL */
+    const gvlex *uni;       /* its union (gvpol_lexicon) */
     int          part;
 } lexref;
 
@@ -1173,8 +1172,9 @@ static const lexref *check_lexref(lua_State *L)
     return ud;
 }
 
-/* What every part of ud's union finds in the text at stack index 2, from
- * the memo of this record's texts, or found now and remembered. */
+/* What every part of ud's union finds in the text at stack index 2 (in
+ * word mode, in its words: words.c), from the memo of this record's
+ * texts, or found now and remembered. */
 static const char *const *lex_find_all(lua_State *L, const lexref *ud,
                                        const char *text, size_t n)
 {
@@ -1227,27 +1227,14 @@ static const char *const *lex_find_all(lua_State *L, const lexref *ud,
 static int lex_find(lua_State *L)
 {
     const lexref *ud = check_lexref(L);
-    if (lua_isnoneornil(L, 2)) {
+    if (lua_isnoneornil(L, 2) || !ud->uni) {    /* no union: its file failed */
         lua_pushnil(L);
         return 1;
     }
     size_t n;
     const char *text = luaL_checklstring(L, 2, &n);
     charge(L, n / 8);               /* memo or not: budgets do not vary */
-    const char *term;
-    if (ud->uni) {
-        term = lex_find_all(L, ud, text, n)[ud->part];
-    } else if (!ud->words) {
-        term = gvlex_find(ud->lex, text, n);
-    } else {
-        gv_buf b = GV_BUF_INIT;
-        gv_words(&b, text, n);
-        term = b.oom ? NULL : gvlex_find(ud->lex, b.ptr, b.len);
-        int oom = b.oom;
-        gv_buf_free(&b);
-        if (oom)
-            return luaL_error(L, "lexicon find: out of memory");
-    }
+    const char *term = lex_find_all(L, ud, text, n)[ud->part];
     if (!term) {
         lua_pushnil(L);
     } else if (!ud->words) {
@@ -1289,7 +1276,6 @@ static void push_lexicons(lua_State *L, const gavel_policy *p)
     for (int i = 0; p && i < p->nlexicons; i++) {
         lexref *ud = lua_newuserdatauv(L, sizeof *ud, 0);
         ud->magic = LEXREF_MAGIC;
-        ud->lex = p->lexicons[i].lex;
         ud->words = p->lexicons[i].words;
         ud->uni = p->lexicons[i].uni;
         ud->part = p->lexicons[i].part;

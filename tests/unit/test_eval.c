@@ -4,6 +4,7 @@
  * evidence and reasons, missing facts, in_force, context and as_of.
  */
 #include "testutil.h"
+#include "buf.h"
 
 /* A ground, an exemption that defeats every ground, and an exception that
  * defeats every exemption: the exception revives the ground. */
@@ -332,12 +333,17 @@ static void test_context_and_as_of(void **state)
     fx_free(&f);
 }
 
+/* The start of the manifest the lexicon tests share; each adds its own
+ * `lexicons:` (and limits). */
+#define LEXICON_MANIFEST \
+    "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n" \
+    "on_error: withhold\nrules: [rules.lua]\n"
+
 static void test_lexicon_in_rules(void **state)
 {
     (void)state;
     const char *dir = tu_policy_dir(
-        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
-        "on_error: withhold\nrules: [rules.lua]\nlexicons: { words: words.txt }\n",
+        LEXICON_MANIFEST "lexicons: { words: words.txt }\n",
         "rule 'w' { outcome = 'withhold', reason = '{t}',\n"
         "  when = function(r) local t = lexicon.words:find(r.text)\n"
         "    return t ~= nil, { t = t } end }\n");
@@ -360,8 +366,7 @@ static void test_lexicon_words(void **state)
 {
     (void)state;
     const char *dir = tu_policy_dir(
-        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
-        "on_error: withhold\nrules: [rules.lua]\n"
+        LEXICON_MANIFEST ""
         "lexicons: { words: {file: words.txt, match: words}, sub: sub.txt }\n",
         "rule 'w' { outcome = 'withhold', reason = '{t}/{u}',\n"
         "  when = function(r) local t = lexicon.words:find(r.text)\n"
@@ -396,8 +401,7 @@ static void test_lexicons_share_a_scan(void **state)
 {
     (void)state;
     const char *dir = tu_policy_dir(
-        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
-        "on_error: withhold\nrules: [rules.lua]\n"
+        LEXICON_MANIFEST ""
         "lexicons: { a: a.txt, b: b.txt, w: {file: w.txt, match: words} }\n",
         "local function f(lex, t) return lex:find(t) or '-' end\n"
         "rule 'x' { outcome = 'withhold', reason = '{s} {n}',\n"
@@ -436,12 +440,43 @@ static void test_lexicons_share_a_scan(void **state)
 /* The memo holds 32 texts; a rule that cycles through more misses on
  * every find. Each miss must not leave something behind for the rest of
  * the record: 60,000 finds over 200 texts stay within a 1 MiB heap. */
+/* A union holds GVLEX_UNION_MAX (32) lexicons; a policy with more gets
+ * more than one, and each lexicon still answers for itself. */
+static void test_lexicons_past_one_union(void **state)
+{
+    (void)state;
+    enum { N = 70 };
+    gv_buf m = GV_BUF_INIT;
+    gv_buf_adds(&m, LEXICON_MANIFEST "lexicons:\n");
+    for (int i = 0; i < N; i++)
+        gv_buf_printf(&m, "  l%02d: %s\n", i, i % 3 == 2 ? "{file: w.txt, match: words}" : "t.txt");
+    const char *dir = tu_policy_dir(m.ptr,
+        "rule 'x' { outcome = 'withhold', reason = '{s}',\n"
+        "  when = function(r)\n"
+        "    local out = {}\n"
+        "    for i = 0, 69 do\n"
+        "      out[#out + 1] = lexicon[string.format('l%02d', i)]:find(r.text) or '-'\n"
+        "    end\n"
+        "    return true, { s = table.concat(out, ',') } end }\n");
+    gv_buf_free(&m);
+    tu_write(dir, "t.txt", "kill\n");
+    tu_write(dir, "w.txt", "kill\n");
+    fixture f = fx_dir(dir);
+    tu_eval(f.ev, f.d, "{\"text\":\"skill\"}");
+    gv_buf want = GV_BUF_INIT;
+    for (int i = 0; i < N; i++)
+        gv_buf_printf(&want, "%s%s", i ? "," : "", i % 3 == 2 ? "-" : "kill");
+    assert_string_equal(gavel_decision_reason(f.d, 0)->reason, want.ptr);
+    gv_buf_free(&want);
+    fx_free(&f);
+    tu_rmdir(dir);
+}
+
 static void test_lexicon_memo_misses_stay_small(void **state)
 {
     (void)state;
     const char *dir = tu_policy_dir(
-        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
-        "on_error: withhold\nrules: [rules.lua]\nlexicons: { a: a.txt }\n"
+        LEXICON_MANIFEST "lexicons: { a: a.txt }\n"
         "limits: { memory: 1048576 }\n",
         "rule 'x' { outcome = 'withhold', reason = '{n}',\n"
         "  when = function(r)\n"
@@ -465,8 +500,7 @@ static void test_lexicon_memo_hits_are_charged(void **state)
 {
     (void)state;
     const char *dir = tu_policy_dir(
-        "name: t\nversion: \"1\"\noutcomes: [withhold, keep]\ndefault: keep\n"
-        "on_error: withhold\nrules: [rules.lua]\nlexicons: { a: a.txt }\n"
+        LEXICON_MANIFEST "lexicons: { a: a.txt }\n"
         "limits: { instructions: 1000000 }\n",
         "rule 'x' { outcome = 'keep', reason = '{n}',\n"
         "  when = function(r)\n"
@@ -519,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_context_and_as_of),
         cmocka_unit_test(test_lexicon_in_rules),
         cmocka_unit_test(test_lexicons_share_a_scan),
+        cmocka_unit_test(test_lexicons_past_one_union),
         cmocka_unit_test(test_lexicon_memo_misses_stay_small),
         cmocka_unit_test(test_lexicon_memo_hits_are_charged),
         cmocka_unit_test(test_lexicon_words),
