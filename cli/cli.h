@@ -85,4 +85,26 @@ int cmd_diff(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 
+/* ---- reading values back (value.c) --------------------------------------- */
+
+/* One line of a stream, without its newline. Returns the length, or -1 at
+ * the end. *buf grows as needed (free it when done). */
+long cli_getline(char **buf, size_t *cap, FILE *f);
+/* One decision line (JSON) parsed into rec, whose value it returns. NULL
+ * when it is not JSON, with "col N: why" in err. */
+const gavel_value *cli_parse_line(gavel_record *rec, const char *line, size_t len,
+                                  char *err, size_t errsz);
+/* A member's string (gavel_value_string of gavel_value_get), or NULL. */
+const char *cli_str(const gavel_value *obj, const char *key);
+/* Where a and b first differ (numbers by value, objects by key), as a path
+ * ("reasons[0].cites") appended to `path`. Returns 1 when they differ. */
+int cli_value_first_diff(const gavel_value *a, const gavel_value *b, char *path,
+                         size_t pathsz);
+const gavel_value *cli_value_at_path(const gavel_value *v, const char *path);
+/* Malloc'd text, NULL when out of memory: compact JSON; a string as itself
+ * and anything else as JSON; the same with a list of strings as "a, b". */
+char *cli_value_json(const gavel_value *v);
+char *cli_value_text(const gavel_value *v);
+char *cli_value_plain(const gavel_value *v);
+
 #endif

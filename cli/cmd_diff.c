@@ -15,7 +15,6 @@
  * Exit status like diff(1): 0 nothing changed, 1 something did, 2 trouble.
  */
 #include "cli.h"
-#include "jsonread.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +60,8 @@ typedef struct group {
     char *what;                   /* same decision: what changed; NULL otherwise */
     unsigned long long count;
     size_t first;                 /* order of first appearance */
-    char *examples[MAX_EXAMPLES]; /* ids, JSON text */
+    char *examples[MAX_EXAMPLES]; /* ids, plain text */
+    char *examples_json[MAX_EXAMPLES]; /* the same as JSON */
     size_t nex;
     char *old_why, *new_why;      /* the first example, before and after */
     char *because;                /* the first example: what moved, rule by rule */
@@ -280,8 +280,15 @@ static void group_add(grouplist *l, const gavel_decision *a, const gavel_decisio
         g->because = because(a, b, po, pn);
     }
     g->count++;
-    if (g->nex < nexamples)
+    if (g->nex < nexamples) {
+        char *json = cli_value_json(gavel_decision_id_value(a));
+        if (!json) {
+            cli_error("out of memory");
+            exit(EXIT_TROUBLE);
+        }
+        g->examples_json[g->nex] = json;
         g->examples[g->nex++] = cli_strdup(gavel_decision_id(a));
+    }
 }
 
 static int group_cmp(const void *x, const void *y)
@@ -304,8 +311,10 @@ static void groups_free(grouplist *l)
         free(g->old_why);
         free(g->new_why);
         free(g->because);
-        for (size_t k = 0; k < g->nex; k++)
+        for (size_t k = 0; k < g->nex; k++) {
             free(g->examples[k]);
+            free(g->examples_json[k]);
+        }
     }
     free(l->g);
 }
@@ -473,9 +482,7 @@ static void text_ids(const group *g)
 {
     fputs("      e.g. ", stdout);
     for (size_t k = 0; k < g->nex; k++) {
-        char id[256];
-        cli_id_plain(g->examples[k], id, sizeof id);
-        printf("%s%s", k ? ", " : "", id);
+        printf("%s%.255s", k ? ", " : "", g->examples[k]);
     }
     if (g->count > g->nex)
         printf(" (and %llu more)", g->count - g->nex);
@@ -512,8 +519,8 @@ static void text_groups(const grouplist *l, int same)
             printf("      by   %s\n", g->old_rules);
         }
         text_ids(g);
-        char id[256];
-        cli_id_plain(g->examples[0], id, sizeof id);
+        char id[256];                   /* a long id cut to 255 bytes */
+        snprintf(id, sizeof id, "%s", g->examples[0]);
         print_lines(id, "was", g->old_why);
         print_lines("", "now", g->new_why);
         if (*g->because)
@@ -668,7 +675,7 @@ static void json_groups(const grouplist *l, int same)
         json_rules(g->new_rules);
         printf(",\"count\":%llu,\"examples\":[", g->count);
         for (size_t k = 0; k < g->nex; k++)
-            printf("%s%s", k ? "," : "", g->examples[k]);
+            printf("%s%s", k ? "," : "", g->examples_json[k]);
         fputs("],\"example_old\":", stdout);
         json_lines(g->old_why);
         fputs(",\"example_new\":", stdout);
@@ -840,9 +847,9 @@ int cmd_diff(int argc, char **argv)
             gavel_reader_free(rd);
             continue;
         }
+        gavel_reader_set_position(rd, position);    /* numbered on across the inputs */
         int got;
         while ((got = gavel_reader_next(rd, rec)) == 1) {
-            gavel_record_set_position(rec, ++position);
             gavel_status sa = gavel_evaluate(eo, rec, da);
             gavel_status sb = gavel_evaluate(en, rec, db);
             if (sa == GAVEL_ENOMEM || sa == GAVEL_EARG || sb == GAVEL_ENOMEM || sb == GAVEL_EARG) {
@@ -871,6 +878,7 @@ int cmd_diff(int argc, char **argv)
             cli_error("%s", gavel_reader_errmsg(rd));
             trouble = 1;
         }
+        position = gavel_reader_position(rd);
         gavel_reader_free(rd);
     }
     if (r.changes.n)

@@ -265,10 +265,12 @@ static void show_error(const gavel_decision *d)
     if (atomic_fetch_add(&errors_shown, 1) >= ERRORS_SHOWN)
         return;
     const gavel_error_entry *e = gavel_decision_error(d, 0);
+    char *id = cli_value_json(gavel_decision_id_value(d));    /* "acc001", 7 */
     if (e->rule)
-        cli_warn("record %s: rule '%s' failed: %s", gavel_decision_id(d), e->rule, e->message);
+        cli_warn("record %s: rule '%s' failed: %s", id ? id : "?", e->rule, e->message);
     else
-        cli_warn("record %s: %s", gavel_decision_id(d), e->message);
+        cli_warn("record %s: %s", id ? id : "?", e->message);
+    free(id);
 }
 
 /* One run of `gavel eval`: the inputs in order, the output, the tallies. */
@@ -279,7 +281,7 @@ typedef struct run {
     char *const     *inputs;
     int              ninputs, cur;
     gavel_reader    *rd;
-    uint64_t         position;       /* records read, all inputs */
+    uint64_t         position;       /* records in the inputs finished */
     uint64_t         done_bytes;     /* size of the inputs finished */
     uint64_t         total_bytes;    /* 0 when unknown (stdin, a pipe) */
     int              unreadable, broken;
@@ -315,17 +317,17 @@ static int next_record(run *r, gavel_record *rec)
                 r->rd = NULL;
                 continue;
             }
+            gavel_reader_set_position(r->rd, r->position);  /* numbered on across the inputs */
         }
         int st = gavel_reader_next(r->rd, rec);
-        if (st == 1) {
-            gavel_record_set_position(rec, ++r->position);
+        if (st == 1)
             return 1;
-        }
         if (st < 0) {
             cli_error("%s", gavel_reader_errmsg(r->rd));
             r->unreadable = 1;
         }
         r->done_bytes += gavel_reader_offset(r->rd);
+        r->position = gavel_reader_position(r->rd);
         gavel_reader_free(r->rd);
         r->rd = NULL;
     }

@@ -28,10 +28,7 @@ static int find_record(gavel_reader *rd, gavel_evaluator *ev, gavel_record *rec,
         gavel_evaluate(ev, rec, d);
         if (!id)
             return 1;
-        const char *got = gavel_decision_id(d);
-        size_t n = strlen(got);
-        if (!strcmp(got, id) || (n >= 2 && got[0] == '"' && n - 2 == strlen(id) &&
-                                 !strncmp(got + 1, id, n - 2)))
+        if (!strcmp(gavel_decision_id(d), id))
             return 1;
     }
     return 0;
@@ -79,12 +76,7 @@ static void print_determining(const gavel_decision *d)
 
 static void explain_text(const gavel_policy *p, gavel_decision *d, gavel_decision *cf)
 {
-    const char *id = gavel_decision_id(d);
-    size_t n = strlen(id);
-    if (n >= 2 && id[0] == '"')
-        printf("%.*s: %s\n", (int)(n - 2), id + 1, gavel_decision_outcome(d));
-    else
-        printf("%s: %s\n", id, gavel_decision_outcome(d));
+    printf("%s: %s\n", gavel_decision_id(d), gavel_decision_outcome(d));
     printf("policy %s %s (%s), as of %s\n\n", gavel_policy_name(p), gavel_policy_version(p),
            gavel_policy_digest(p), gavel_decision_as_of(d));
     if (gavel_decision_nerrors(d)) {

@@ -14,7 +14,6 @@
  * again exactly, 2 when the replay could not run.
  */
 #include "cli.h"
-#include "jsonread.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -54,6 +53,7 @@ typedef struct replay_opts {
 typedef struct entry {
     char  *line;      /* the logged text */
     char  *key;       /* its id, compact JSON */
+    char  *id;        /* its id for a person */
     long   lineno;
     size_t next;      /* next entry with the same key + 1; 0 for none */
     int    matched;
@@ -133,6 +133,7 @@ typedef struct replay_state {
     size_t nfields;
     unsigned long long logged, reproduced, differ, missing_record, not_logged, bad_lines;
     unsigned long long policy_only;   /* records that differ only in the policy */
+    gavel_record *logged_rec, *made_rec;  /* a logged line, a new decision, parsed */
 } replay_state;
 
 static void count_field(replay_state *s, const char *field)
@@ -155,13 +156,13 @@ static void count_field(replay_state *s, const char *field)
 }
 
 /* A value, short enough for a line. */
-static void put_value(const jv *v)
+static void put_value(const gavel_value *v)
 {
     if (!v) {
         fputs("(absent)", stdout);
         return;
     }
-    char *t = jv_text(v);
+    char *t = cli_value_json(v);
     if (!t)
         return;
     if (strlen(t) > 160)
@@ -172,7 +173,7 @@ static void put_value(const jv *v)
 }
 
 static void report(replay_state *s, const char *id, long lineno, const char *field,
-                   const jv *logged, const jv *now, const char *note)
+                   const gavel_value *logged, const gavel_value *now, const char *note)
 {
     if (s->shown++ >= s->show)
         return;
@@ -192,18 +193,18 @@ static void report(replay_state *s, const char *id, long lineno, const char *fie
 }
 
 /* Compares a logged decision with the one made now. Returns differences. */
-static int compare(replay_state *s, const char *id, long lineno, const jv *l, const jv *n)
+static int compare(replay_state *s, const char *id, long lineno, const gavel_value *l, const gavel_value *n)
 {
     int diffs = 0, others = 0;
     for (int pass = 0; pass < 2; pass++) {
-        const jv *a = pass ? n : l, *b = pass ? l : n;
-        for (size_t i = 0; i < a->n; i++) {
-            const char *key = a->keys[i];
-            if (pass && jv_get(b, key))
+        const gavel_value *a = pass ? n : l, *b = pass ? l : n;
+        for (size_t i = 0; i < gavel_value_len(a); i++) {
+            const char *key = gavel_value_key(a, i, NULL);
+            if (pass && gavel_value_get(b, key))
                 continue;           /* compared on the first pass */
             char path[512];
             snprintf(path, sizeof path, "%s", key);
-            if (!jv_first_diff(jv_get(l, key), jv_get(n, key), path, sizeof path))
+            if (!cli_value_first_diff(gavel_value_get(l, key), gavel_value_get(n, key), path, sizeof path))
                 continue;
             diffs++;
             others += strcmp(key, "policy") != 0;
@@ -217,7 +218,7 @@ static int compare(replay_state *s, const char *id, long lineno, const jv *l, co
             if (!strcmp(key, "policy")) {
                 /* A policy difference is the same on every line it touches:
                  * print it once, count it always. */
-                char *pair = NULL, *a = jv_text(jv_get(l, key)), *b = jv_text(jv_get(n, key));
+                char *pair = NULL, *a = cli_value_json(gavel_value_get(l, key)), *b = cli_value_json(gavel_value_get(n, key));
                 if (a && b && (pair = malloc(strlen(a) + strlen(b) + 2)))
                     sprintf(pair, "%s\t%s", a, b);
                 free(a);
@@ -228,12 +229,12 @@ static int compare(replay_state *s, const char *id, long lineno, const jv *l, co
                 }
                 free(s->policy_shown);
                 s->policy_shown = pair;
-                report(s, id, lineno, path, jv_at_path(l, path), jv_at_path(n, path), NULL);
+                report(s, id, lineno, path, cli_value_at_path(l, path), cli_value_at_path(n, path), NULL);
                 if (s->shown <= s->show)
                     printf("  (not repeated below for the lines with the same %s)\n", path);
                 continue;
             }
-            report(s, id, lineno, path, jv_at_path(l, path), jv_at_path(n, path), NULL);
+            report(s, id, lineno, path, cli_value_at_path(l, path), cli_value_at_path(n, path), NULL);
         }
     }
     s->policy_only += diffs && !others;
@@ -328,10 +329,10 @@ static int read_log(const char *path, logbook *b, replay_state *s)
         memset(e, 0, sizeof *e);
         e->lineno = lineno;
         char err[200];
-        jv *v = jv_parse(buf, (size_t)len, err, sizeof err);
-        const jv *id = jv_get(v, "id");
+        const gavel_value *v = cli_parse_line(s->logged_rec, buf, (size_t)len, err, sizeof err);
+        const gavel_value *id = gavel_value_get(v, "id");
         s->logged++;
-        if (!v || v->type != JV_OBJ || !id) {
+        if (!id) {
             char note[300];
             snprintf(note, sizeof note, "not a decision (%s)",
                      !v ? err : "no \"id\"");
@@ -339,14 +340,14 @@ static int read_log(const char *path, logbook *b, replay_state *s)
             s->bad_lines++;
             s->differ++;
             report(s, NULL, lineno, "line", NULL, NULL, note);
-            jv_free(v);
             continue;
         }
-        e->key = jv_text(id);
+        e->key = cli_value_json(id);
+        e->id = cli_value_text(id);
         e->line = strdup(buf);
-        jv_free(v);
-        if (!e->key || !e->line) {
+        if (!e->key || !e->id || !e->line) {
             free(e->key);
+            free(e->id);
             free(e->line);
             rc = -1;
             break;
@@ -372,9 +373,7 @@ static int replay_one(replay_state *s, gavel_evaluator *ev, const gavel_record *
     if (gavel_evaluate(ev, rec, d) == GAVEL_ENOMEM)
         return -1;
     char err[200], id[256];
-    jv *idv = jv_parse(gavel_decision_id(d), strlen(gavel_decision_id(d)), err, sizeof err);
-    char *key = idv ? jv_text(idv) : NULL;
-    jv_free(idv);
+    char *key = cli_value_json(gavel_decision_id_value(d));
     entry *e = key ? log_find(b, key) : NULL;
     free(key);
     if (!e) {
@@ -382,37 +381,30 @@ static int replay_one(replay_state *s, gavel_evaluator *ev, const gavel_record *
         return 0;
     }
     e->matched = 1;
-    cli_id_plain(gavel_decision_id(d), id, sizeof id);
-    jv *l = jv_parse(e->line, strlen(e->line), err, sizeof err);
+    snprintf(id, sizeof id, "%s", gavel_decision_id(d));
+    const gavel_value *l = cli_parse_line(s->logged_rec, e->line, strlen(e->line), err, sizeof err);
     if (!l)
         return -1;
-    const char *as_of = jv_get_str(l, "as_of");
+    const char *as_of = cli_str(l, "as_of");
     if (as_of && strcmp(as_of, gavel_evaluator_as_of(ev))) {
         if (gavel_evaluator_set_as_of(ev, as_of) != GAVEL_OK) {
             count_field(s, "as_of");
             s->differ++;
             report(s, id, e->lineno, "as_of", NULL, NULL, gavel_evaluator_errmsg(ev));
-            jv_free(l);
             return 0;
         }
-        if (gavel_evaluate(ev, rec, d) == GAVEL_ENOMEM) {
-            jv_free(l);
+        if (gavel_evaluate(ev, rec, d) == GAVEL_ENOMEM)
             return -1;
-        }
     }
     size_t len;
     const char *json = gavel_decision_json(d, &len);
-    jv *n = json ? jv_parse(json, len, err, sizeof err) : NULL;
-    if (!n) {
-        jv_free(l);
+    const gavel_value *n = json ? cli_parse_line(s->made_rec, json, len, err, sizeof err) : NULL;
+    if (!n)
         return -1;
-    }
     if (compare(s, id, e->lineno, l, n))
         s->differ++;
     else
         s->reproduced++;
-    jv_free(l);
-    jv_free(n);
     return 0;
 }
 
@@ -433,7 +425,9 @@ int cmd_replay(int argc, char **argv)
     gavel_evaluator *ev = NULL;
     gavel_record *rec = gavel_record_new();
     gavel_decision *d = gavel_decision_new();
-    if (!rec || !d)
+    s.logged_rec = gavel_record_new();
+    s.made_rec = gavel_record_new();
+    if (!rec || !d || !s.logged_rec || !s.made_rec)
         goto done;
     if (!(p = cli_load_policy(o.policy, &o.limits)))
         goto done;
@@ -454,9 +448,9 @@ int cmd_replay(int argc, char **argv)
             gavel_reader_free(rd);
             continue;
         }
+        gavel_reader_set_position(rd, position);    /* numbered on across the inputs */
         int got;
         while ((got = gavel_reader_next(rd, rec)) == 1) {
-            gavel_record_set_position(rec, ++position);
             if (replay_one(&s, ev, rec, d, &b) != 0) {
                 cli_error("out of memory");
                 trouble = 1;
@@ -467,13 +461,14 @@ int cmd_replay(int argc, char **argv)
             cli_error("%s", gavel_reader_errmsg(rd));
             trouble = 1;
         }
+        position = gavel_reader_position(rd);
         gavel_reader_free(rd);
     }
     for (size_t i = 0; i < b.n && !trouble; i++) {
         if (b.e[i].matched)
             continue;
         char id[256];
-        cli_id_plain(b.e[i].key, id, sizeof id);
+        snprintf(id, sizeof id, "%s", b.e[i].id);
         s.missing_record++;
         s.differ++;
         count_field(&s, "record");
@@ -513,6 +508,7 @@ done:
     for (size_t i = 0; i < b.n; i++) {
         free(b.e[i].line);
         free(b.e[i].key);
+        free(b.e[i].id);
     }
     free(b.e);
     free(b.slot);
@@ -522,6 +518,8 @@ done:
     free(s.policy_shown);
     gavel_decision_free(d);
     gavel_record_free(rec);
+    gavel_record_free(s.logged_rec);
+    gavel_record_free(s.made_rec);
     gavel_evaluator_free(ev);
     gavel_policy_free(p);
     free(o.inputs);

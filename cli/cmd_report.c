@@ -13,7 +13,6 @@
  * (notices.c).
  */
 #include "cli.h"
-#include "jsonread.h"
 #include "notices.h"
 
 #include <errno.h>
@@ -144,8 +143,9 @@ static void extra_add(char **extra, const char *word)
 typedef struct report {
     unsigned long long records, defaults, errors, with_missing, bad_lines;
     tally outcomes, rules, cites, setaside, missing, policies, as_of;
-    jv  **rows;
+    char **rows;           /* decision lines for the table, parsed again there */
     size_t nrows;
+    gavel_record *scratch; /* holds one parsed line at a time */
     const gavel_policy *policy;
 } report;
 
@@ -170,34 +170,34 @@ static void normalize_path(const char *in, char *out, size_t sz)
     out[o] = '\0';
 }
 
-static void report_add(report *r, const jv *d)
+static void report_add(report *r, const gavel_value *d)
 {
-    const char *outcome = jv_get_str(d, "decision");
+    const char *outcome = cli_str(d, "decision");
     r->records++;
     tally_add(&r->outcomes, outcome ? outcome : "(none)", 1);
-    const jv *def = jv_get(d, "default");
-    r->defaults += def && def->type == JV_BOOL && def->b;
-    r->errors += jv_len(jv_get(d, "errors")) > 0;
-    const jv *pol = jv_get(d, "policy");
+    const gavel_value *def = gavel_value_get(d, "default");
+    r->defaults += gavel_value_bool(def);
+    r->errors += gavel_value_len(gavel_value_get(d, "errors")) > 0;
+    const gavel_value *pol = gavel_value_get(d, "policy");
     if (pol) {
         char key[1024];
-        snprintf(key, sizeof key, "%s\t%s\t%s", jv_get_str(pol, "name") ? jv_get_str(pol, "name") : "?",
-                 jv_get_str(pol, "version") ? jv_get_str(pol, "version") : "?",
-                 jv_get_str(pol, "digest") ? jv_get_str(pol, "digest") : "?");
+        snprintf(key, sizeof key, "%s\t%s\t%s", cli_str(pol, "name") ? cli_str(pol, "name") : "?",
+                 cli_str(pol, "version") ? cli_str(pol, "version") : "?",
+                 cli_str(pol, "digest") ? cli_str(pol, "digest") : "?");
         tally_add(&r->policies, key, 1);
     }
-    const char *as_of = jv_get_str(d, "as_of");
+    const char *as_of = cli_str(d, "as_of");
     tally_add(&r->as_of, as_of ? as_of : "(none)", 1);
 
-    const jv *reasons = jv_get(d, "reasons");
+    const gavel_value *reasons = gavel_value_get(d, "reasons");
     tally seen = { 0 };
-    for (size_t i = 0; i < jv_len(reasons); i++) {
-        const jv *x = jv_at(reasons, i);
-        const char *rule = jv_get_str(x, "rule"), *cites = jv_get_str(x, "cites");
+    for (size_t i = 0; i < gavel_value_len(reasons); i++) {
+        const gavel_value *x = gavel_value_at(reasons, i);
+        const char *rule = cli_str(x, "rule"), *cites = cli_str(x, "cites");
         if (rule) {
             item *it = tally_add(&r->rules, rule, 1);
-            if (!it->extra && jv_get_str(x, "outcome"))
-                it->extra = cli_strdup(jv_get_str(x, "outcome"));
+            if (!it->extra && cli_str(x, "outcome"))
+                it->extra = cli_strdup(cli_str(x, "outcome"));
         }
         if (cites && !tally_find(&seen, cites)) {      /* once per record */
             tally_add(&seen, cites, 1);
@@ -205,23 +205,23 @@ static void report_add(report *r, const jv *d)
         }
     }
     tally_free(&seen);
-    const jv *defeated = jv_get(d, "defeated");
-    for (size_t i = 0; i < jv_len(defeated); i++) {
-        const jv *x = jv_at(defeated, i);
+    const gavel_value *defeated = gavel_value_get(d, "defeated");
+    for (size_t i = 0; i < gavel_value_len(defeated); i++) {
+        const gavel_value *x = gavel_value_at(defeated, i);
         char key[512];
-        snprintf(key, sizeof key, "%s\t%s", jv_get_str(x, "rule") ? jv_get_str(x, "rule") : "?",
-                 jv_get_str(x, "by") ? jv_get_str(x, "by") : "?");
+        snprintf(key, sizeof key, "%s\t%s", cli_str(x, "rule") ? cli_str(x, "rule") : "?",
+                 cli_str(x, "by") ? cli_str(x, "by") : "?");
         item *it = tally_add(&r->setaside, key, 1);
-        if (!it->extra && jv_get_str(x, "outcome"))
-            it->extra = cli_strdup(jv_get_str(x, "outcome"));
+        if (!it->extra && cli_str(x, "outcome"))
+            it->extra = cli_strdup(cli_str(x, "outcome"));
     }
-    const jv *missing = jv_get(d, "missing");
-    r->with_missing += jv_len(missing) > 0;
+    const gavel_value *missing = gavel_value_get(d, "missing");
+    r->with_missing += gavel_value_len(missing) > 0;
     tally mseen = { 0 };
-    for (size_t i = 0; i < jv_len(missing); i++) {
-        const jv *m = jv_at(missing, i);
+    for (size_t i = 0; i < gavel_value_len(missing); i++) {
+        const gavel_value *m = gavel_value_at(missing, i);
         char path[512];
-        normalize_path(jv_get_str(m, "path") ? jv_get_str(m, "path") : "?", path, sizeof path);
+        normalize_path(cli_str(m, "path") ? cli_str(m, "path") : "?", path, sizeof path);
         item *it;
         if (!tally_find(&mseen, path)) {
             tally_add(&mseen, path, 1);
@@ -229,10 +229,10 @@ static void report_add(report *r, const jv *d)
         } else {
             it = tally_find(&r->missing, path);
         }
-        const jv *rules = jv_get(m, "rules");
-        for (size_t k = 0; k < jv_len(rules); k++)
-            if (jv_str(jv_at(rules, k)))
-                extra_add(&it->extra, jv_str(jv_at(rules, k)));
+        const gavel_value *rules = gavel_value_get(m, "rules");
+        for (size_t k = 0; k < gavel_value_len(rules); k++)
+            if (gavel_value_string(gavel_value_at(rules, k), NULL))
+                extra_add(&it->extra, gavel_value_string(gavel_value_at(rules, k), NULL));
     }
     tally_free(&mseen);
 }
@@ -540,14 +540,13 @@ static void card(FILE *f, const char *color, unsigned long long n, const char *l
     fputs("</div>\n", f);
 }
 
-static void row_html(FILE *f, const report *r, const jv *d)
+static void row_html(FILE *f, const report *r, const gavel_value *d)
 {
     char id[256];
-    const jv *idv = jv_get(d, "id");
-    char *idt = jv_text(idv);
-    cli_id_plain(idt, id, sizeof id);
+    char *idt = cli_value_text(gavel_value_get(d, "id"));
+    snprintf(id, sizeof id, "%s", idt ? idt : "?");
     free(idt);
-    const char *dec = jv_get_str(d, "decision");
+    const char *dec = cli_str(d, "decision");
     fputs("<tr data-decision=\"", f);
     h(f, dec);
     fputs("\"><td class=\"id\">", f);
@@ -561,59 +560,58 @@ static void row_html(FILE *f, const report *r, const jv *d)
             outcome_color(r, dec));
     h(f, dec ? dec : "?");
     fputs("</span>", f);
-    const jv *def = jv_get(d, "default");
-    if (def && def->type == JV_BOOL && def->b)
+    if (gavel_value_bool(gavel_value_get(d, "default")))
         fputs("<span class=\"dflt\">default</span>", f);
     fputs("</td><td>", f);
-    const jv *errors = jv_get(d, "errors");
-    for (size_t i = 0; i < jv_len(errors); i++) {
-        const jv *e = jv_at(errors, i);
+    const gavel_value *errors = gavel_value_get(d, "errors");
+    for (size_t i = 0; i < gavel_value_len(errors); i++) {
+        const gavel_value *e = gavel_value_at(errors, i);
         fputs("<div class=\"err\">error", f);
-        if (jv_get_str(e, "rule")) {
+        if (cli_str(e, "rule")) {
             fputs(" in ", f);
-            h(f, jv_get_str(e, "rule"));
+            h(f, cli_str(e, "rule"));
         }
         fputs(": ", f);
-        h(f, jv_get_str(e, "message"));
+        h(f, cli_str(e, "message"));
         fputs("</div>", f);
     }
-    const jv *reasons = jv_get(d, "reasons");
-    if (jv_len(reasons) == 0 && jv_len(errors) == 0)
+    const gavel_value *reasons = gavel_value_get(d, "reasons");
+    if (gavel_value_len(reasons) == 0 && gavel_value_len(errors) == 0)
         fputs("<span class=\"muted\">no rule applied: the policy's default</span>", f);
-    for (size_t i = 0; i < jv_len(reasons); i++) {
-        const jv *x = jv_at(reasons, i);
+    for (size_t i = 0; i < gavel_value_len(reasons); i++) {
+        const gavel_value *x = gavel_value_at(reasons, i);
         fputs("<div class=\"rs\"><span class=\"rule\">", f);
-        h(f, jv_get_str(x, "rule"));
+        h(f, cli_str(x, "rule"));
         fputs("</span>", f);
-        h(f, jv_get_str(x, "reason"));
-        if (jv_get_str(x, "cites")) {
+        h(f, cli_str(x, "reason"));
+        if (cli_str(x, "cites")) {
             fputs("<div class=\"cite\">", f);
-            h(f, jv_get_str(x, "cites"));
+            h(f, cli_str(x, "cites"));
             fputs("</div>", f);
         }
         fputs("</div>", f);
     }
     fputs("</td><td class=\"aside\">", f);
-    const jv *defeated = jv_get(d, "defeated");
-    for (size_t i = 0; i < jv_len(defeated); i++) {
-        const jv *x = jv_at(defeated, i);
+    const gavel_value *defeated = gavel_value_get(d, "defeated");
+    for (size_t i = 0; i < gavel_value_len(defeated); i++) {
+        const gavel_value *x = gavel_value_at(defeated, i);
         fputs("<div><span class=\"rule\">", f);
-        h(f, jv_get_str(x, "rule"));
+        h(f, cli_str(x, "rule"));
         fputs("</span><span class=\"by\">by ", f);
-        h(f, jv_get_str(x, "by"));
+        h(f, cli_str(x, "by"));
         fputs("</span></div>", f);
     }
     fputs("</td><td class=\"miss\">", f);
-    const jv *missing = jv_get(d, "missing");
-    for (size_t i = 0; i < jv_len(missing); i++) {
+    const gavel_value *missing = gavel_value_get(d, "missing");
+    for (size_t i = 0; i < gavel_value_len(missing); i++) {
         fputs("<code>", f);
-        h(f, jv_get_str(jv_at(missing, i), "path"));
+        h(f, cli_str(gavel_value_at(missing, i), "path"));
         fputs("</code>", f);
     }
     fputs("</td></tr>\n", f);
 }
 
-static void write_html(FILE *f, const report *r, const report_opts *o, const jv *ctx)
+static void write_html(FILE *f, const report *r, const report_opts *o, const gavel_value *ctx)
 {
     /* The policy, when the decisions agree on one. */
     const char *name = NULL, *version = NULL, *digest = NULL;
@@ -690,13 +688,13 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const jv 
     fputs("</dd></div>\n<div><dt>Decisions</dt><dd>", f);
     h(f, strcmp(o->input, "-") ? o->input : "standard input");
     fprintf(f, " \xc2\xb7 %llu record%s</dd></div>\n", r->records, r->records == 1 ? "" : "s");
-    const jv *order = notices_order(ctx);
-    if (order && (jv_get_str(order, "id") || jv_get_str(order, "issued_at"))) {
+    const gavel_value *order = notices_order(ctx);
+    if (order && (cli_str(order, "id") || cli_str(order, "issued_at"))) {
         fputs("<div><dt>Order</dt><dd>", f);
-        h(f, jv_get_str(order, "id") ? jv_get_str(order, "id") : "(no id)");
-        if (jv_get_str(order, "issued_at")) {
+        h(f, cli_str(order, "id") ? cli_str(order, "id") : "(no id)");
+        if (cli_str(order, "issued_at")) {
             fputs(" of ", f);
-            h(f, jv_get_str(order, "issued_at"));
+            h(f, cli_str(order, "issued_at"));
         }
         fputs("</dd></div>\n", f);
     }
@@ -796,8 +794,13 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const jv 
           "<table id=\"records\"><thead><tr><th>Id</th><th>Decision</th>"
           "<th>Determining reasons and citations</th><th>Set aside</th><th>Missing facts</th>"
           "</tr></thead>\n<tbody>\n", f);
-    for (size_t i = 0; i < r->nrows; i++)
-        row_html(f, r, r->rows[i]);
+    for (size_t i = 0; i < r->nrows; i++) {
+        char err[8];
+        const gavel_value *d = cli_parse_line(r->scratch, r->rows[i], strlen(r->rows[i]), err,
+                                              sizeof err);
+        if (d)                  /* it parsed when read */
+            row_html(f, r, d);
+    }
     fputs("</tbody></table>\n</section>\n</main>\n", f);
 
     fputs("<footer class=\"wrap\">Made by gavel ", f);
@@ -896,7 +899,8 @@ int cmd_report(int argc, char **argv)
     report r;
     memset(&r, 0, sizeof r);
     gavel_policy *p = NULL;
-    jv *ctx = NULL;
+    gavel_record *ctx_rec = NULL;
+    const gavel_value *ctx = NULL;
     char *jurisdiction = NULL, *tmp = NULL, *buf = NULL;
     FILE *in = NULL, *out = stdout;
     notices ns;
@@ -905,12 +909,19 @@ int cmd_report(int argc, char **argv)
 
     if (o.policy && !(p = cli_load_policy(o.policy, NULL)))
         goto done;
+    if (!(r.scratch = gavel_record_new())) {
+        cli_error("out of memory");
+        goto done;
+    }
     if (o.context) {
-        char err[512];
-        if (!(ctx = jv_parse_file(o.context, err, sizeof err))) {
-            cli_error("%s", err);
+        /* Read as the rules read it: one schema for both. */
+        ctx_rec = gavel_record_new();
+        if (gavel_record_parse_file(ctx_rec, o.context, GAVEL_AUTO,
+                                    p ? gavel_policy_limits(p) : NULL) != GAVEL_OK) {
+            cli_error("%s", ctx_rec ? gavel_record_errmsg(ctx_rec) : "out of memory");
             goto done;
         }
+        ctx = gavel_record_value(ctx_rec);
     }
     in = strcmp(o.input, "-") ? fopen(o.input, "r") : stdin;
     if (!in) {
@@ -918,10 +929,10 @@ int cmd_report(int argc, char **argv)
         goto done;
     }
     if (o.notices) {
-        const jv *order = notices_order(ctx);
-        const char *j = jv_get_str(order, "jurisdiction");
+        const gavel_value *order = notices_order(ctx);
+        const char *j = cli_str(order, "jurisdiction");
         if (!j)
-            j = jv_get_str(ctx, "jurisdiction");
+            j = cli_str(ctx, "jurisdiction");
         if (!j)
             j = o.jurisdiction;
         if (j)
@@ -942,12 +953,11 @@ int cmd_report(int argc, char **argv)
         if (strspn(buf, " \t") == (size_t)len)
             continue;
         char err[200];
-        jv *d = jv_parse(buf, (size_t)len, err, sizeof err);
-        if (!d || d->type != JV_OBJ || !jv_get_str(d, "decision")) {
+        const gavel_value *d = cli_parse_line(r.scratch, buf, (size_t)len, err, sizeof err);
+        if (!d || !cli_str(d, "decision")) {
             cli_warn("%s:%ld: not a decision (%s); skipped", o.input, lineno,
                      d ? "no \"decision\"" : err);
             r.bad_lines++;
-            jv_free(d);
             continue;
         }
         report_add(&r, d);
@@ -960,17 +970,14 @@ int cmd_report(int argc, char **argv)
         if ((long)r.nrows < o.max_rows) {
             if (r.nrows == rows_cap) {
                 rows_cap = rows_cap ? rows_cap * 2 : 256;
-                jv **rows = realloc(r.rows, rows_cap * sizeof *rows);
+                char **rows = realloc(r.rows, rows_cap * sizeof *rows);
                 if (!rows) {
-                    jv_free(d);
                     cli_error("out of memory");
                     goto done;
                 }
                 r.rows = rows;
             }
-            r.rows[r.nrows++] = d;
-        } else {
-            jv_free(d);
+            r.rows[r.nrows++] = cli_strdup(buf);
         }
     }
     if (ferror(in)) {
@@ -1041,7 +1048,7 @@ done:
         fclose(in);
     free(buf);
     for (size_t i = 0; i < r.nrows; i++)
-        jv_free(r.rows[i]);
+        free(r.rows[i]);
     free(r.rows);
     tally_free(&r.outcomes);
     tally_free(&r.rules);
@@ -1051,7 +1058,8 @@ done:
     tally_free(&r.policies);
     tally_free(&r.as_of);
     free(jurisdiction);
-    jv_free(ctx);
+    gavel_record_free(ctx_rec);
+    gavel_record_free(r.scratch);
     gavel_policy_free(p);
     return status;
 }

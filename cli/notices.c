@@ -17,12 +17,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const jv *notices_order(const jv *context)
+const gavel_value *notices_order(const gavel_value *context)
 {
-    const jv *o = jv_get(context, "order");
-    if (o && o->type == JV_OBJ)
+    const gavel_value *o = gavel_value_get(context, "order");
+    if (gavel_value_type(o) == GAVEL_OBJECT)
         return o;
-    return context && context->type == JV_OBJ ? context : NULL;
+    return gavel_value_type(context) == GAVEL_OBJECT ? context : NULL;
 }
 
 const char *notices_place(const char *code)
@@ -72,9 +72,9 @@ static void code(FILE *f, const char *s)
 }
 
 /* An order's value for a person: lists joined, snake_case words spaced. */
-static void md_words(FILE *f, const jv *v)
+static void md_words(FILE *f, const gavel_value *v)
 {
-    char *t = jv_plain(v);
+    char *t = cli_value_plain(v);
     if (!t)
         return;
     for (char *c = t; *c; c++)
@@ -84,19 +84,19 @@ static void md_words(FILE *f, const jv *v)
     free(t);
 }
 
-static const char *first_str(const jv *o, const char *const *keys)
+static const char *first_str(const gavel_value *o, const char *const *keys)
 {
     for (; *keys; keys++)
-        if (jv_get_str(o, *keys))
-            return jv_get_str(o, *keys);
+        if (cli_str(o, *keys))
+            return cli_str(o, *keys);
     return NULL;
 }
 
-static const jv *first_of(const jv *o, const char *const *keys)
+static const gavel_value *first_of(const gavel_value *o, const char *const *keys)
 {
     for (; *keys; keys++)
-        if (jv_get(o, *keys))
-            return jv_get(o, *keys);
+        if (gavel_value_get(o, *keys))
+            return gavel_value_get(o, *keys);
     return NULL;
 }
 
@@ -141,32 +141,34 @@ static char *file_name(const notices *ns, const char *id, long lineno)
     return strdup(name);
 }
 
-static const jv *reason_of(const jv *list, const char *rule)
+static const gavel_value *reason_of(const gavel_value *list, const char *rule)
 {
-    for (size_t i = 0; i < jv_len(list); i++)
-        if (rule && jv_get_str(jv_at(list, i), "rule") &&
-            !strcmp(jv_get_str(jv_at(list, i), "rule"), rule))
-            return jv_at(list, i);
+    for (size_t i = 0; i < gavel_value_len(list); i++)
+        if (rule && cli_str(gavel_value_at(list, i), "rule") &&
+            !strcmp(cli_str(gavel_value_at(list, i), "rule"), rule))
+            return gavel_value_at(list, i);
     return NULL;
 }
 
-static int in_list(const jv *list, const char *s)
+static int in_list(const gavel_value *list, const char *s)
 {
-    for (size_t i = 0; i < jv_len(list); i++)
-        if (jv_str(jv_at(list, i)) && !strcmp(jv_str(jv_at(list, i)), s))
+    for (size_t i = 0; i < gavel_value_len(list); i++) {
+        const char *item = gavel_value_string(gavel_value_at(list, i), NULL);
+        if (item && !strcmp(item, s))
             return 1;
+    }
     return 0;
 }
 
 /* "post: p5001; term: attack the police". */
-static void evidence(FILE *f, const jv *ev)
+static void evidence(FILE *f, const gavel_value *ev)
 {
-    for (size_t i = 0; i < jv_len(ev); i++) {
-        if (ev->type != JV_OBJ)
+    for (size_t i = 0; i < gavel_value_len(ev); i++) {
+        if (gavel_value_type(ev) != GAVEL_OBJECT)
             break;
-        char *v = jv_plain(ev->items[i]);
+        char *v = cli_value_plain(gavel_value_at(ev, i));
         fprintf(f, "%s", i ? "; " : "");
-        md(f, ev->keys[i]);
+        md(f, gavel_value_key(ev, i, NULL));
         fputs(": ", f);
         md(f, v);
         free(v);
@@ -174,15 +176,15 @@ static void evidence(FILE *f, const jv *ev)
 }
 
 /* The posts the decision rests on, from the evidence ("post", "posts"). */
-static void posts_of(FILE *f, const jv *reasons)
+static void posts_of(FILE *f, const gavel_value *reasons)
 {
     const char *seen[32];
     size_t n = 0;
-    for (size_t i = 0; i < jv_len(reasons); i++) {
-        const jv *ev = jv_get(jv_at(reasons, i), "evidence");
-        const jv *one = jv_get(ev, "post"), *many = jv_get(ev, "posts");
-        for (size_t k = 0; k < 1 + jv_len(many); k++) {
-            const char *p = k == 0 ? jv_str(one) : jv_str(jv_at(many, k - 1));
+    for (size_t i = 0; i < gavel_value_len(reasons); i++) {
+        const gavel_value *ev = gavel_value_get(gavel_value_at(reasons, i), "evidence");
+        const gavel_value *one = gavel_value_get(ev, "post"), *many = gavel_value_get(ev, "posts");
+        for (size_t k = 0; k < 1 + gavel_value_len(many); k++) {
+            const char *p = gavel_value_string(k == 0 ? one : gavel_value_at(many, k - 1), NULL);
             if (!p)
                 continue;
             int dup = 0;
@@ -202,14 +204,14 @@ static void posts_of(FILE *f, const jv *reasons)
     fputc('.', f);
 }
 
-int notices_add(notices *ns, const jv *d, long lineno)
+int notices_add(notices *ns, const gavel_value *d, long lineno)
 {
-    const char *decision = jv_get_str(d, "decision");
+    const char *decision = cli_str(d, "decision");
     if (!decision || strcmp(decision, ns->outcome))
         return 0;
     char id[256];
-    char *idt = jv_text(jv_get(d, "id"));
-    cli_id_plain(idt, id, sizeof id);
+    char *idt = cli_value_text(gavel_value_get(d, "id"));
+    snprintf(id, sizeof id, "%s", idt ? idt : "?");
     free(idt);
     char *name = file_name(ns, id, lineno);
     size_t plen = strlen(ns->dir) + (name ? strlen(name) : 0) + 2;
@@ -229,19 +231,19 @@ int notices_add(notices *ns, const jv *d, long lineno)
         return -1;
     }
 
-    const jv *order = notices_order(ns->context);
+    const gavel_value *order = notices_order(ns->context);
     static const char *const k_issuer[] = { "issuer", "issuer_role", "issuing_authority",
                                             "authority", NULL };
     static const char *const k_grounds[] = { "stated_grounds", "grounds", NULL };
     static const char *const k_reasons[] = { "reasons_text", "reasons", NULL };
-    const char *order_id = jv_get_str(order, "id"), *issued = jv_get_str(order, "issued_at");
+    const char *order_id = cli_str(order, "id"), *issued = cli_str(order, "issued_at");
     const char *issuer = first_str(order, k_issuer);
-    const jv *grounds = first_of(order, k_grounds);
+    const gavel_value *grounds = first_of(order, k_grounds);
     const char *order_reasons = first_str(order, k_reasons);
-    const jv *pol = jv_get(d, "policy");
-    const char *as_of = jv_get_str(d, "as_of");
-    const jv *reasons = jv_get(d, "reasons"), *defeated = jv_get(d, "defeated");
-    const jv *missing = jv_get(d, "missing"), *fired = jv_get(d, "fired");
+    const gavel_value *pol = gavel_value_get(d, "policy");
+    const char *as_of = cli_str(d, "as_of");
+    const gavel_value *reasons = gavel_value_get(d, "reasons"), *defeated = gavel_value_get(d, "defeated");
+    const gavel_value *missing = gavel_value_get(d, "missing"), *fired = gavel_value_get(d, "fired");
     const char *where = ns->jurisdiction ? notices_place(ns->jurisdiction) : NULL;
     char place[160];
     snprintf(place, sizeof place, "%s", where ? where : "");
@@ -287,11 +289,11 @@ int notices_add(notices *ns, const jv *d, long lineno)
     }
     if (pol) {
         fputs("| Policy | ", f);
-        md(f, jv_get_str(pol, "name"));
+        md(f, cli_str(pol, "name"));
         fputc(' ', f);
-        md(f, jv_get_str(pol, "version"));
+        md(f, cli_str(pol, "version"));
         fputs(", ", f);
-        code(f, jv_get_str(pol, "digest"));
+        code(f, cli_str(pol, "digest"));
         fputs(" |\n", f);
     }
     if (as_of) {
@@ -331,25 +333,25 @@ int notices_add(notices *ns, const jv *d, long lineno)
     /* Under which provisions. */
     fputs("\n## Under which provision\n\n", f);
     int any = 0;
-    for (size_t i = 0; i < jv_len(reasons); i++) {
-        const jv *x = jv_at(reasons, i);
-        const char *cites = jv_get_str(x, "cites");
+    for (size_t i = 0; i < gavel_value_len(reasons); i++) {
+        const gavel_value *x = gavel_value_at(reasons, i);
+        const char *cites = cli_str(x, "cites");
         /* Each provision once, with every rule that rests on it. */
         int dup = 0;
         for (size_t k = 0; k < i && cites; k++)
-            dup |= jv_get_str(jv_at(reasons, k), "cites") &&
-                   !strcmp(jv_get_str(jv_at(reasons, k), "cites"), cites);
+            dup |= cli_str(gavel_value_at(reasons, k), "cites") &&
+                   !strcmp(cli_str(gavel_value_at(reasons, k), "cites"), cites);
         if (dup)
             continue;
         fputs("- ", f);
         md(f, cites ? cites : "(the rule cites no provision)");
         fputs(" (", f);
-        for (size_t k = i, m = 0; k < jv_len(reasons); k++) {
-            const char *c2 = jv_get_str(jv_at(reasons, k), "cites");
+        for (size_t k = i, m = 0; k < gavel_value_len(reasons); k++) {
+            const char *c2 = cli_str(gavel_value_at(reasons, k), "cites");
             if (k != i && !(cites && c2 && !strcmp(cites, c2)))
                 continue;
             fputs(m++ ? ", " : "", f);
-            code(f, jv_get_str(jv_at(reasons, k), "rule"));
+            code(f, cli_str(gavel_value_at(reasons, k), "rule"));
         }
         fputs(")\n", f);
         any = 1;
@@ -364,33 +366,33 @@ int notices_add(notices *ns, const jv *d, long lineno)
 
     /* On which facts. */
     fputs("\n## On which facts\n\n", f);
-    for (size_t i = 0; i < jv_len(reasons); i++) {
-        const jv *x = jv_at(reasons, i);
+    for (size_t i = 0; i < gavel_value_len(reasons); i++) {
+        const gavel_value *x = gavel_value_at(reasons, i);
         fprintf(f, "%zu. ", i + 1);
-        md(f, jv_get_str(x, "reason"));
+        md(f, cli_str(x, "reason"));
         fputs(" (", f);
-        code(f, jv_get_str(x, "rule"));
+        code(f, cli_str(x, "rule"));
         fputs(")", f);
-        const jv *ev = jv_get(x, "evidence");
-        if (jv_len(ev)) {
+        const gavel_value *ev = gavel_value_get(x, "evidence");
+        if (gavel_value_len(ev)) {
             fputs("  \n   Evidence: ", f);
             evidence(f, ev);
         }
         fputc('\n', f);
     }
-    if (!jv_len(reasons))
+    if (!gavel_value_len(reasons))
         fputs("No rule found facts that decide this record.\n", f);
-    const jv *errors = jv_get(d, "errors");
-    for (size_t i = 0; i < jv_len(errors); i++) {
-        const jv *e = jv_at(errors, i);
+    const gavel_value *errors = gavel_value_get(d, "errors");
+    for (size_t i = 0; i < gavel_value_len(errors); i++) {
+        const gavel_value *e = gavel_value_at(errors, i);
         fputs("- An error kept the rules from deciding", f);
-        if (jv_get_str(e, "rule")) {
+        if (cli_str(e, "rule")) {
             fputs(" (", f);
-            code(f, jv_get_str(e, "rule"));
+            code(f, cli_str(e, "rule"));
             fputc(')', f);
         }
         fputs(": ", f);
-        md(f, jv_get_str(e, "message"));
+        md(f, cli_str(e, "message"));
         fputc('\n', f);
     }
 
@@ -403,9 +405,9 @@ int notices_add(notices *ns, const jv *d, long lineno)
     for (int pass = 0; pass < 2; pass++) {
         int n = 0;
         fputs(pass ? "" : "\n## Exemptions considered\n\n", f);
-        for (size_t i = 0; i < jv_len(defeated); i++) {
-            const jv *x = jv_at(defeated, i);
-            const char *out = jv_get_str(x, "outcome"), *by = jv_get_str(x, "by");
+        for (size_t i = 0; i < gavel_value_len(defeated); i++) {
+            const gavel_value *x = gavel_value_at(defeated, i);
+            const char *out = cli_str(x, "outcome"), *by = cli_str(x, "by");
             if (out && !strcmp(out, decision))
                 continue;                           /* a ground, below */
             if ((out && !strcmp(out, weak)) == pass)
@@ -414,24 +416,24 @@ int notices_add(notices *ns, const jv *d, long lineno)
                 fputs("\n## Other objections considered\n\n", f);
             n++;
             fputs("- ", f);
-            code(f, jv_get_str(x, "rule"));
-            if (jv_get_str(x, "cites")) {
+            code(f, cli_str(x, "rule"));
+            if (cli_str(x, "cites")) {
                 fputs(" (", f);
-                md(f, jv_get_str(x, "cites"));
+                md(f, cli_str(x, "cites"));
                 fputc(')', f);
             }
             fputs(" applied: ", f);
-            md(f, jv_get_str(x, "reason"));
+            md(f, cli_str(x, "reason"));
             fputs(". It was set aside by ", f);
             code(f, by ? by : "?");
-            const jv *why = reason_of(reasons, by);
-            if (why && jv_get_str(why, "reason")) {
+            const gavel_value *why = reason_of(reasons, by);
+            if (why && cli_str(why, "reason")) {
                 fputs(": ", f);
-                md(f, jv_get_str(why, "reason"));
+                md(f, cli_str(why, "reason"));
             }
-            if (why && jv_get_str(why, "cites")) {
+            if (why && cli_str(why, "cites")) {
                 fputs(" (", f);
-                md(f, jv_get_str(why, "cites"));
+                md(f, cli_str(why, "cites"));
                 fputc(')', f);
             }
             fputs(".\n", f);
@@ -473,44 +475,44 @@ int notices_add(notices *ns, const jv *d, long lineno)
 
     /* Grounds that were set aside: the notice does not rest on them. */
     int ng = 0;
-    for (size_t i = 0; i < jv_len(defeated); i++) {
-        const jv *x = jv_at(defeated, i);
-        const char *out = jv_get_str(x, "outcome"), *by = jv_get_str(x, "by");
+    for (size_t i = 0; i < gavel_value_len(defeated); i++) {
+        const gavel_value *x = gavel_value_at(defeated, i);
+        const char *out = cli_str(x, "outcome"), *by = cli_str(x, "by");
         if (!out || strcmp(out, decision))
             continue;
         if (!ng++)
             fputs("\n## Grounds set aside\n\nThese grounds applied but were set aside; this "
                   "notice does not rest on them.\n\n", f);
         fputs("- ", f);
-        code(f, jv_get_str(x, "rule"));
+        code(f, cli_str(x, "rule"));
         fputs(": ", f);
-        md(f, jv_get_str(x, "reason"));
+        md(f, cli_str(x, "reason"));
         fputs(". Set aside by ", f);
         code(f, by ? by : "?");
-        const jv *why = reason_of(defeated, by);
+        const gavel_value *why = reason_of(defeated, by);
         if (!why)
             why = reason_of(reasons, by);
-        if (why && jv_get_str(why, "reason")) {
+        if (why && cli_str(why, "reason")) {
             fputs(": ", f);
-            md(f, jv_get_str(why, "reason"));
+            md(f, cli_str(why, "reason"));
         }
         fputs(".\n", f);
     }
 
     /* Missing facts. */
-    if (jv_len(missing)) {
+    if (gavel_value_len(missing)) {
         fputs("\n## Facts not in the record\n\nThe rules read these facts and the record does not "
               "have them, so no rule could rely on them:\n\n", f);
-        for (size_t i = 0; i < jv_len(missing); i++) {
-            const jv *m = jv_at(missing, i);
+        for (size_t i = 0; i < gavel_value_len(missing); i++) {
+            const gavel_value *m = gavel_value_at(missing, i);
             fputs("- ", f);
-            code(f, jv_get_str(m, "path"));
-            const jv *rules = jv_get(m, "rules");
-            for (size_t k = 0; k < jv_len(rules); k++) {
+            code(f, cli_str(m, "path"));
+            const gavel_value *rules = gavel_value_get(m, "rules");
+            for (size_t k = 0; k < gavel_value_len(rules); k++) {
                 fputs(k ? ", " : " (read by ", f);
-                code(f, jv_str(jv_at(rules, k)));
+                code(f, gavel_value_string(gavel_value_at(rules, k), NULL));
             }
-            fputs(jv_len(rules) ? ")\n" : "\n", f);
+            fputs(gavel_value_len(rules) ? ")\n" : "\n", f);
         }
     }
 
@@ -541,12 +543,12 @@ int notices_add(notices *ns, const jv *d, long lineno)
     fputs("| ", l);
     code(l, id);
     fputs(" | ", l);
-    for (size_t i = 0, m = 0; i < jv_len(reasons); i++) {
-        const char *c = jv_get_str(jv_at(reasons, i), "cites");
+    for (size_t i = 0, m = 0; i < gavel_value_len(reasons); i++) {
+        const char *c = cli_str(gavel_value_at(reasons, i), "cites");
         int dup = 0;
         for (size_t k = 0; k < i && c; k++)
-            dup |= jv_get_str(jv_at(reasons, k), "cites") &&
-                   !strcmp(jv_get_str(jv_at(reasons, k), "cites"), c);
+            dup |= cli_str(gavel_value_at(reasons, k), "cites") &&
+                   !strcmp(cli_str(gavel_value_at(reasons, k), "cites"), c);
         if (!c || dup)
             continue;
         fputs(m++ ? "<br>" : "", l);
@@ -600,13 +602,13 @@ int notices_close(notices *ns)
         fputs("**, from ", f);
         code(f, ns->source);
         fputs(".\n", f);
-        const jv *order = notices_order(ns->context);
-        if (jv_get_str(order, "id")) {
+        const gavel_value *order = notices_order(ns->context);
+        if (cli_str(order, "id")) {
             fputs("Order: ", f);
-            md(f, jv_get_str(order, "id"));
-            if (jv_get_str(order, "issued_at")) {
+            md(f, cli_str(order, "id"));
+            if (cli_str(order, "issued_at")) {
                 fputs(" of ", f);
-                md(f, jv_get_str(order, "issued_at"));
+                md(f, cli_str(order, "issued_at"));
             }
             fputs(".\n", f);
         }

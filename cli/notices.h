@@ -10,12 +10,11 @@
 #define GAVEL_NOTICES_H
 
 #include "gavel.h"
-#include "jsonread.h"
 
 typedef struct notices {
     const char *dir;            /* where the notices go (created if absent) */
     const char *outcome;        /* decisions that get a notice: "withhold" */
-    const jv   *context;        /* the context file, or NULL */
+    const gavel_value *context; /* the context file, or NULL */
     const char *jurisdiction;   /* where the restriction applies, or NULL */
     const gavel_policy *policy; /* optional: exemptions that did not apply */
     const char *source;         /* the decisions file, for the footer */
@@ -26,14 +25,14 @@ typedef struct notices {
 } notices;
 
 /* The order in a context: ctx.order when it is a mapping, else ctx itself. */
-const jv *notices_order(const jv *context);
+const gavel_value *notices_order(const gavel_value *context);
 /* A country for a code: "India (IN)"; other text as it is. Static buffer. */
 const char *notices_place(const char *code);
 
 int  notices_open(notices *ns);                      /* 0, or -1 with a message */
 /* One decision line; writes a notice when its decision is the outcome.
  * Returns 1 written, 0 not for this decision, -1 could not write. */
-int  notices_add(notices *ns, const jv *decision, long lineno);
+int  notices_add(notices *ns, const gavel_value *decision, long lineno);
 int  notices_close(notices *ns);                     /* writes DIR/index.md */
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int out_format_parse(const char *s, out_format *f)
@@ -86,7 +87,9 @@ static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int 
 
 static void write_yaml(FILE *f, gavel_decision *d)
 {
-    fprintf(f, "- id: %s\n  decision: ", gavel_decision_id(d));
+    char *id = cli_value_json(gavel_decision_id_value(d));   /* JSON is YAML too */
+    fprintf(f, "- id: %s\n  decision: ", id ? id : "null");
+    free(id);
     put_json_string(f, gavel_decision_outcome(d));
     fputc('\n', f);
     if (gavel_decision_is_default(d))
@@ -132,11 +135,7 @@ static void write_yaml(FILE *f, gavel_decision *d)
 static void write_csv(FILE *f, gavel_decision *d)
 {
     const char *id = gavel_decision_id(d);
-    size_t n = strlen(id);
-    if (n >= 2 && id[0] == '"' && !strchr(id, '\\'))
-        put_csv_field(f, id + 1, n - 2);
-    else
-        put_csv_field(f, id, n);
+    put_csv_field(f, id, strlen(id));
     fputc(',', f);
     const char *o = gavel_decision_outcome(d);
     put_csv_field(f, o, strlen(o));
@@ -158,14 +157,7 @@ static void write_csv(FILE *f, gavel_decision *d)
 
 static void write_table(FILE *f, gavel_decision *d)
 {
-    char id[64];
-    const char *raw = gavel_decision_id(d);
-    size_t n = strlen(raw);
-    if (n >= 2 && raw[0] == '"')
-        snprintf(id, sizeof id, "%.*s", (int)(n - 2), raw + 1);
-    else
-        snprintf(id, sizeof id, "%s", raw);
-    fprintf(f, "%-16s %-10s ", id, gavel_decision_outcome(d));
+    fprintf(f, "%-16.63s %-10s ", gavel_decision_id(d), gavel_decision_outcome(d));
     size_t nr = gavel_decision_nreasons(d), ne = gavel_decision_nerrors(d);
     if (ne) {
         const gavel_error_entry *e = gavel_decision_error(d, 0);

@@ -55,6 +55,22 @@ void gvdec_reset(gavel_decision *d, const gavel_policy *p)
     gv_buf_reset(&d->json);
 }
 
+int gvdec_set_id(gavel_decision *d, const gv_value *id)
+{
+    d->idv = (gv_value){ .type = id->type, .u = id->u };
+    if (id->type == GV_STR) {
+        d->id = gv_arena_strdup(&d->arena, id->u.s, id->len);
+        d->idv.len = id->len;
+        d->idv.u.s = d->id;
+        return d->id ? 0 : -1;
+    }
+    gv_buf b = GV_BUF_INIT;       /* a number: its text as JSON writes it */
+    gv_write_json(&b, &d->idv);
+    d->id = b.oom ? NULL : gv_arena_strdup(&d->arena, b.ptr, b.len);
+    gv_buf_free(&b);
+    return d->id ? 0 : -1;
+}
+
 /* Grows an array of `size`-byte items to hold one more. */
 static int grow(void **arr, int *cap, int n, size_t size)
 {
@@ -257,6 +273,10 @@ static int build_views(gavel_decision *dd)
 #define VIEW(d) (build_views((gavel_decision *)(d)) == 0)
 
 const char *gavel_decision_id(const gavel_decision *d) { return d ? d->id : NULL; }
+const gavel_value *gavel_decision_id_value(const gavel_decision *d)
+{
+    return d && d->id ? (const gavel_value *)&d->idv : NULL;
+}
 const char *gavel_decision_outcome(const gavel_decision *d)
 {
     return d && d->policy && d->outcome >= 0 ? d->policy->outcomes[d->outcome] : NULL;
@@ -375,7 +395,10 @@ const char *gavel_decision_json(gavel_decision *d, size_t *len)
     if (b->len == 0) {
         const gavel_policy *p = d->policy;
         gv_buf_add(b, "{\"id\":", 6);
-        gv_buf_adds(b, d->id ? d->id : "null");
+        if (d->id)
+            gv_write_json(b, &d->idv);
+        else
+            gv_buf_add(b, "null", 4);
         gv_buf_add(b, ",\"decision\":", 12);
         json_str_or_null(b, gavel_decision_outcome(d));
         if (d->is_default)
@@ -437,7 +460,8 @@ gavel_status gavel_decision_without(const gavel_decision *d, const char *rule,
     int found = 0;
     gvdec_reset(out, d->policy);
     memcpy(out->as_of, d->as_of, sizeof out->as_of);
-    out->id = gv_arena_strdup(&out->arena, d->id ? d->id : "null", strlen(d->id ? d->id : "null"));
+    if (d->id && gvdec_set_id(out, &d->idv) != 0)
+        return GAVEL_ENOMEM;
     for (int f = 0; f < d->nfired; f++) {
         const gvdec_entry *e = &d->fired[f];
         if (strcmp(d->policy->rules[e->rule].info.id, rule) == 0) {

@@ -219,6 +219,10 @@ struct gavel_record {
     size_t    namelen;     /* where[0..namelen) is the file name */
     gv_limits lim;
 };
+/* One document from text: GAVEL_YAML, GAVEL_JSON, or GAVEL_AUTO as a context
+ * is read (JSON when it starts with '{', else YAML). */
+gv_value *gvrec_parse_doc(const char *text, size_t len, gavel_format format,
+                          gv_arena *a, const gv_limits *lim, gv_error *e);
 
 /* ---- evaluator internals (eval.c) ------------------------------------------ */
 
@@ -254,7 +258,8 @@ typedef struct gvdec_missing {
 struct gavel_decision {
     const gavel_policy *policy;
     gv_arena arena;        /* strings of this decision */
-    char    *id;           /* JSON text */
+    char    *id;           /* plain text (gavel_decision_id), NULL before any */
+    gv_value idv;          /* the id as a value: a string (pointing at id) or a number */
     int      outcome;
     int      is_default;
     char     as_of[16];
@@ -277,6 +282,8 @@ struct gavel_decision {
 };
 
 void gvdec_reset(gavel_decision *d, const gavel_policy *p);
+/* Sets the id from a string or number value (copied). -1 on out of memory. */
+int  gvdec_set_id(gavel_decision *d, const gv_value *id);
 /* Rules are added in policy order; strings are copied into the decision. */
 int  gvdec_add_fired(gavel_decision *d, int rule, const char *reason, const char *evidence);
 int  gvdec_add_missing(gavel_decision *d, const char *path, size_t plen, int rule);

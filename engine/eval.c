@@ -240,12 +240,7 @@ gavel_status gavel_evaluator_set_context(gavel_evaluator *ev, const char *text,
     }
     gv_limits lim = context_limits(ev->p);
     gv_error ge = { 0 };
-    size_t i = 0;
-    while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
-        i++;
-    gv_value *root = i < len && text[i] == '{'
-        ? gvjson_parse(text, len, 1, &ev->ctx_arena, &lim, &ge)
-        : gvyaml_load_buf(text, len, &ev->ctx_arena, &lim, &ge);
+    gv_value *root = gvrec_parse_doc(text, len, GAVEL_AUTO, &ev->ctx_arena, &lim, &ge);
     return adopt_context(ev, root, &ge, name ? name : "context");
 }
 
@@ -510,11 +505,6 @@ static void render_reason(lua_State *L, const char *tpl, int evidence, gv_buf *o
     }
 }
 
-static char *arena_copy(gavel_decision *d, const gv_buf *b)
-{
-    return gv_arena_strdup(&d->arena, b->ptr ? b->ptr : "", b->len);
-}
-
 /* ---- running the rules ------------------------------------------------------------ */
 
 static void note_missing(void *ud, const gv_value *obj, const char *key, size_t klen,
@@ -682,13 +672,10 @@ static void schema_violation(void *ud, const char *msg)
 static void set_id(gavel_evaluator *ev, gavel_decision *d, const gv_value *root, uint64_t pos)
 {
     const gv_value *id = root ? gv_gets(root, ev->id_field) : NULL;
-    gv_buf *b = &ev->scratch;
-    gv_buf_reset(b);
-    if (id && (id->type == GV_STR || id->type == GV_INT || id->type == GV_NUM))
-        gv_write_json(b, id);
-    else
-        gv_buf_printf(b, "%llu", (unsigned long long)pos);
-    d->id = arena_copy(d, b);
+    gv_value position = { .type = GV_INT, .u.i = (int64_t)pos };
+    if (!id || (id->type != GV_STR && id->type != GV_INT && id->type != GV_NUM))
+        id = &position;
+    gvdec_set_id(d, id);
 }
 
 /* One run of the rules over a record on the current state; the trip, if

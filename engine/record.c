@@ -7,7 +7,9 @@
  * JSON Lines are read with a buffered line splitter (a line longer than the
  * record limit is reported and skipped to its end, not read into memory);
  * YAML goes through yaml.c's streaming reader; a .json file is read whole,
- * and an array in it is a list of records.
+ * and an array in it is a list of records. The reader numbers the records
+ * (their position); a file that holds one document (a context, a test
+ * file) is read whole into one record by gavel_record_parse_file.
  */
 #include "engine.h"
 #include "json.h"
@@ -68,6 +70,20 @@ static void record_fail(gavel_record *r, const char *name, const gv_error *e)
              180, e->msg);
 }
 
+gv_value *gvrec_parse_doc(const char *text, size_t len, gavel_format format,
+                          gv_arena *a, const gv_limits *lim, gv_error *e)
+{
+    if (format == GAVEL_AUTO) {
+        size_t i = 0;
+        while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+            i++;
+        format = i < len && text[i] == '{' ? GAVEL_JSON : GAVEL_YAML;
+    }
+    if (format == GAVEL_YAML)
+        return gvyaml_load_buf(text, len, a, lim, e);
+    return gvjson_parse(text, len, 1, a, lim, e);
+}
+
 gavel_status gavel_record_parse(gavel_record *r, const char *text, size_t len,
                                 gavel_format format, const char *name,
                                 const gavel_limits *limits)
@@ -79,15 +95,79 @@ gavel_status gavel_record_parse(gavel_record *r, const char *text, size_t len,
     snprintf(r->where, sizeof r->where, "%s:1", name);
     gv_limits lim = to_gv(limits);
     gv_error e = { 0 };
-    if (format == GAVEL_YAML)
-        r->root = gvyaml_load_buf(text ? text : "", len, &r->arena, &lim, &e);
-    else
-        r->root = gvjson_parse(text ? text : "", len, 1, &r->arena, &lim, &e);
+    r->root = gvrec_parse_doc(text ? text : "", len, format == GAVEL_YAML ? GAVEL_YAML : GAVEL_JSON,
+                              &r->arena, &lim, &e);
     if (!r->root) {
         record_fail(r, name, &e);
         return GAVEL_EINPUT;
     }
     return GAVEL_OK;
+}
+
+/* Reads all of fd into b: 0, -1 on a read error, 1 past `cap` bytes.
+ * *count, when given, grows by the bytes read. */
+static int read_fd(int fd, gv_buf *b, size_t cap, uint64_t *count)
+{
+    char tmp[READ_CHUNK];
+    ssize_t n;
+    while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        gv_buf_add(b, tmp, (size_t)n);
+        if (count)
+            *count += (uint64_t)n;
+        if (b->oom)
+            return -1;
+        if (b->len > cap)
+            return 1;
+    }
+    return 0;
+}
+
+gavel_status gavel_record_parse_file(gavel_record *r, const char *path,
+                                     gavel_format format, const gavel_limits *limits)
+{
+    if (!r || !path)
+        return GAVEL_EARG;
+    record_clear(r);
+    snprintf(r->where, sizeof r->where, "%s:1", path);
+    gv_limits lim = to_gv(limits);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(r->err, sizeof r->err, "%.200s: cannot open: %s", path, strerror(errno));
+        return GAVEL_EIO;
+    }
+    gv_buf b = GV_BUF_INIT;
+    int st = read_fd(fd, &b, lim.max_bytes, NULL);
+    int read_errno = errno;
+    close(fd);
+    if (st != 0) {
+        if (st > 0)
+            snprintf(r->err, sizeof r->err, "%.200s: longer than %zu bytes (--max-record-bytes)",
+                     path, lim.max_bytes);
+        else
+            snprintf(r->err, sizeof r->err, "%.200s: read error: %s", path,
+                     b.oom ? "out of memory" : strerror(read_errno));
+        gv_buf_free(&b);
+        return st > 0 ? GAVEL_EINPUT : GAVEL_EIO;
+    }
+    gv_error e = { 0 };
+    r->root = gvrec_parse_doc(b.ptr ? b.ptr : "", b.len, format == GAVEL_JSONL ? GAVEL_JSON : format,
+                              &r->arena, &lim, &e);
+    gv_buf_free(&b);
+    if (!r->root) {
+        record_fail(r, path, &e);
+        return GAVEL_EINPUT;
+    }
+    return GAVEL_OK;
+}
+
+const gavel_value *gavel_record_value(const gavel_record *r)
+{
+    return r && r->root && !r->raw ? (const gavel_value *)r->root : NULL;
 }
 
 const char *gavel_record_errmsg(const gavel_record *r)
@@ -113,7 +193,7 @@ struct gavel_reader {
     int          fd;            /* JSON Lines */
     FILE        *file;          /* YAML */
     gvyaml      *yaml;
-    uint64_t     count;         /* records handed out */
+    uint64_t     position;      /* of the last record handed out */
     uint64_t     bytes_read;    /* from the file so far (JSON Lines, .json) */
     int          done;
     int          defer;         /* JSON Lines: hand out lines, parse later */
@@ -155,27 +235,6 @@ static void reader_fail(gavel_reader *rd, gavel_status st, const char *fmt, ...)
     rd->done = 1;
 }
 
-/* Reads the whole file into b: 0, -1 on a read error, 1 past `cap` bytes. */
-static int read_whole(gavel_reader *rd, gv_buf *b, size_t cap)
-{
-    char tmp[READ_CHUNK];
-    ssize_t n;
-    while ((n = read(rd->fd, tmp, sizeof tmp)) != 0) {
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        gv_buf_add(b, tmp, (size_t)n);
-        rd->bytes_read += (uint64_t)n;
-        if (b->oom)
-            return -1;
-        if (b->len > cap)
-            return 1;
-    }
-    return 0;
-}
-
 /* Values in the tree at v, counting at most past `max`. */
 static size_t count_values(const gv_value *v, size_t max)
 {
@@ -188,7 +247,7 @@ static size_t count_values(const gv_value *v, size_t max)
 static void open_json(gavel_reader *rd)
 {
     gv_buf b = GV_BUF_INIT;
-    int st = read_whole(rd, &b, rd->lim.max_bytes);
+    int st = read_fd(rd->fd, &b, rd->lim.max_bytes, &rd->bytes_read);
     if (st < 0) {
         reader_fail(rd, GAVEL_EIO, "%s: read error: %s", rd->name, strerror(errno));
         gv_buf_free(&b);
@@ -475,9 +534,17 @@ int gavel_reader_next(gavel_reader *rd, gavel_record *r)
     default:         st = next_jsonl(rd, r); break;
     }
     if (st == 1)
-        r->position = ++rd->count;
+        r->position = ++rd->position;
     return st;
 }
+
+void gavel_reader_set_position(gavel_reader *rd, uint64_t records_before)
+{
+    if (rd)
+        rd->position = records_before;
+}
+
+uint64_t gavel_reader_position(const gavel_reader *rd) { return rd ? rd->position : 0; }
 
 uint64_t gavel_reader_offset(const gavel_reader *rd)
 {

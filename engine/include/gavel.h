@@ -18,7 +18,9 @@
  * call returns is freed with its own _free function, and every _free accepts
  * NULL. A string returned by an accessor belongs to the handle it came from
  * and stays valid until that handle is freed or next modified (for a
- * decision: the next evaluation into it).
+ * decision: the next evaluation into it). So does a gavel_value: values are
+ * borrowed from the record (or decision) that holds them, never freed on
+ * their own, and valid until it is freed or reads (is parsed) again.
  *
  * Errors: functions that can fail return a gavel_status; the handle keeps a
  * message (gavel_*_errmsg) until the next call on it. Messages about files
@@ -161,8 +163,8 @@ const char   *gavel_reader_errmsg(const gavel_reader *rd);
 
 /* Reads the next record into `r`: 1 a record (which may hold an input
  * error: nothing is ever skipped), 0 end of input, -1 a read error that
- * ends this input (errmsg says why). `position` is the 1-based index of
- * the record in this input. */
+ * ends this input (errmsg says why). The record's position is numbered
+ * by the reader (see gavel_reader_set_position). */
 int gavel_reader_next(gavel_reader *rd, gavel_record *r);
 /* Deferred parsing, for one reading thread feeding several evaluating ones:
  * a JSON Lines reader then only splits lines, and each record is parsed by
@@ -176,10 +178,68 @@ gavel_status gavel_record_finish(gavel_record *r);
 /* Bytes of the input consumed so far (approximate for YAML): for progress. */
 uint64_t gavel_reader_offset(const gavel_reader *rd);
 
-/* Where the record came from: "file:line" and its index in the input. */
+/* Where the record came from: "file:line" and its position, the id of a
+ * record without one. A reader numbers the records it hands out 1, 2, ...;
+ * a run over several inputs numbers on from one input to the next by giving
+ * each new reader the position the one before ended at. Parsing from text
+ * leaves the position as it was (0 for a new record). */
 const char *gavel_record_where(const gavel_record *r);
 uint64_t    gavel_record_position(const gavel_record *r);
 void        gavel_record_set_position(gavel_record *r, uint64_t pos);
+void        gavel_reader_set_position(gavel_reader *rd, uint64_t records_before);
+uint64_t    gavel_reader_position(const gavel_reader *rd);  /* of the last record read */
+
+/* Parses a file that holds one document (a context file, a test file): a
+ * top-level sequence stays one value, where a reader would split it into
+ * records. GAVEL_AUTO reads it as a context file is read: JSON when it
+ * starts with '{', else YAML. The record holds the error otherwise
+ * (GAVEL_EINPUT "file:line:col: ...", GAVEL_EIO "file: cannot open: ..."). */
+gavel_status gavel_record_parse_file(gavel_record *r, const char *path,
+                                     gavel_format format, const gavel_limits *limits);
+
+/* ---- values (read-only) ------------------------------------------------- */
+
+/* A parsed value, in the manner of SQLite's value accessors: the tree a
+ * record was read into (the very tree rules see, JSON or YAML, with YAML's
+ * core schema: 0x1F and 0o17 are integers, 1e3 a float, 2021-02-04 a
+ * string), or a decision's id. Values are read-only and borrowed (see
+ * ownership above). A NULL value stands for "absent": every accessor takes
+ * it (type GAVEL_NULL, length 0, lookups NULL), so lookups chain. */
+typedef struct gavel_value gavel_value;
+
+typedef enum gavel_type {
+    GAVEL_NULL = 0, GAVEL_BOOL, GAVEL_INT, GAVEL_FLOAT, GAVEL_STRING, GAVEL_ARRAY,
+    GAVEL_OBJECT
+} gavel_type;
+
+/* The record's value; NULL when it holds an input error (or was read with
+ * deferred parsing and not yet finished). */
+const gavel_value *gavel_record_value(const gavel_record *r);
+
+gavel_type gavel_value_type(const gavel_value *v);
+/* Items of an array, members of an object; 0 for anything else. */
+size_t     gavel_value_len(const gavel_value *v);
+/* An object's member by key (NUL-terminated); NULL when absent or not an
+ * object. A member that is present and null is a GAVEL_NULL value. */
+const gavel_value *gavel_value_get(const gavel_value *obj, const char *key);
+/* Item i of an array, or the value of member i of an object (in the order
+ * written); NULL past the end. */
+const gavel_value *gavel_value_at(const gavel_value *v, size_t i);
+/* The key of member i of an object (NUL-terminated, valid UTF-8; *len, if
+ * not NULL, its bytes); NULL past the end or for anything else. */
+const char *gavel_value_key(const gavel_value *obj, size_t i, size_t *len);
+/* A string's text: NUL-terminated, valid UTF-8, with no NUL inside (readers
+ * refuse it); *len, if not NULL, its bytes. NULL when not a string. */
+const char *gavel_value_string(const gavel_value *v, size_t *len);
+int64_t     gavel_value_int(const gavel_value *v);     /* GAVEL_INT; else 0 */
+double      gavel_value_float(const gavel_value *v);   /* any number; else 0 */
+int         gavel_value_bool(const gavel_value *v);    /* 1 for true; else 0 */
+/* The value as compact JSON, written as the decisions are (integers exactly,
+ * floats in the shortest form that reads back the same), snprintf-style:
+ * at most `size` bytes with the NUL go to buf (which may be NULL when size
+ * is 0), and the return is the full length, not counting the NUL; 0 when
+ * out of memory (no JSON text is empty). */
+size_t gavel_value_json(const gavel_value *v, char *buf, size_t size);
 
 /* ---- evaluator ---------------------------------------------------------- */
 
@@ -234,7 +294,11 @@ typedef struct gavel_error_entry {
     const char *message;
 } gavel_error_entry;
 
-const char *gavel_decision_id(const gavel_decision *d);       /* JSON text */
+/* The id as plain text: acc001 for the string "acc001", 7 for the number 7
+ * (or the record's position, for a record without an id). The value says
+ * which it was, for writing it back as JSON. */
+const char *gavel_decision_id(const gavel_decision *d);
+const gavel_value *gavel_decision_id_value(const gavel_decision *d);
 const char *gavel_decision_outcome(const gavel_decision *d);
 int         gavel_decision_is_default(const gavel_decision *d);
 const char *gavel_decision_as_of(const gavel_decision *d);

@@ -44,7 +44,7 @@ stdout_has "17 reproduced, 3 differ"
 { head -3 "$LOG"; echo '{"id":"acc999","decision":"keep"}'; echo 'not json'; } >"$W/partial.jsonl"
 gavel replay "$W/partial.jsonl" -p $Q/policy $Q/accounts.jsonl
 status 1
-stdout_has "line 5: not a decision (col 1: unexpected 'n')"
+stdout_has "line 5: not a decision (col 1: invalid literal (expected true, false or null))"
 stdout_has "acc999 (line 4): record: no record with this id in the inputs"
 stdout_has "replay: 5 logged decisions, 3 reproduced, 2 differ (1 with no record in the inputs)"
 stdout_has "17 input records had no logged decision (not a difference)"

@@ -95,7 +95,7 @@ cc -std=c11 -Wall -Wextra -Werror $(PKG_CONFIG_PATH="$LIBDIR/pkgconfig" pkg-conf
 "$TMP/decide" $Q/policy $Q/accounts.jsonl >"$TMP/decide.out" || fail "the docs example exited $?"
 [ "$(wc -l <"$TMP/decide.out")" -eq 20 ] || fail "the docs example printed $(wc -l <"$TMP/decide.out") lines"
 for id in acc001 acc003; do
-  line=$(grep "^\"$id\" " "$TMP/decide.out")
+  line=$(grep "^$id " "$TMP/decide.out")
   grep -qxF -- "$line" docs/embedding.md || fail "docs/embedding.md does not show what the example prints: $line"
 done
 

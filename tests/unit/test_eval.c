@@ -67,7 +67,7 @@ static void test_ground_alone(void **state)
     assert_string_equal(tu_reasons(f.d), "g.a");
     assert_string_equal(gavel_decision_reason(f.d, 0)->cites, "G-A");
     assert_string_equal(tu_defeated(f.d), "");
-    assert_string_equal(gavel_decision_id(f.d), "\"r1\"");
+    assert_string_equal(gavel_decision_id(f.d), "r1");
     fx_free(&f);
 }
 
