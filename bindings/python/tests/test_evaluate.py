@@ -135,6 +135,15 @@ class TestPositionsAndBlankLines(unittest.TestCase):
         self.assertEqual(next(it).id, "acc002")
         self.assertEqual(len(seen), 2)
 
+    def test_ids_keep_their_kind(self):
+        # The library hands out ids as plain text and writes them back as
+        # JSON by kind: the string "7" stays a string, the number 7 a number.
+        for record, want in (({"id": "7"}, "7"), ({"id": 7}, 7), ({"id": 1.5}, 1.5),
+                             ({"id": 'a"b'}, 'a"b'), ({"id": [1]}, 1)):
+            d = self.policy.evaluate(record, as_of=AS_OF)
+            self.assertEqual(d.id, want)
+            self.assertIs(type(d.id), type(want))
+
     def test_id_field(self):
         p = gavel.Policy(POLICY, id_field="handle")
         self.assertEqual(p.evaluate(records()[0], as_of=AS_OF).id, "caravan_mag")
