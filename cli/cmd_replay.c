@@ -193,7 +193,8 @@ static void report(replay_state *s, const char *id, long lineno, const char *fie
 }
 
 /* Compares a logged decision with the one made now. Returns differences. */
-static int compare(replay_state *s, const char *id, long lineno, const gavel_value *l, const gavel_value *n)
+static int compare(replay_state *s, const char *id, long lineno, const gavel_value *l,
+                   const gavel_value *n)
 {
     int diffs = 0, others = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -204,7 +205,8 @@ static int compare(replay_state *s, const char *id, long lineno, const gavel_val
                 continue;           /* compared on the first pass */
             char path[512];
             snprintf(path, sizeof path, "%s", key);
-            if (!cli_value_first_diff(gavel_value_get(l, key), gavel_value_get(n, key), path, sizeof path))
+            const gavel_value *was = gavel_value_get(l, key), *now = gavel_value_get(n, key);
+            if (!cli_value_first_diff(was, now, path, sizeof path))
                 continue;
             diffs++;
             others += strcmp(key, "policy") != 0;
@@ -218,7 +220,7 @@ static int compare(replay_state *s, const char *id, long lineno, const gavel_val
             if (!strcmp(key, "policy")) {
                 /* A policy difference is the same on every line it touches:
                  * print it once, count it always. */
-                char *pair = NULL, *a = cli_value_json(gavel_value_get(l, key)), *b = cli_value_json(gavel_value_get(n, key));
+                char *pair = NULL, *a = cli_value_json(was), *b = cli_value_json(now);
                 if (a && b && (pair = malloc(strlen(a) + strlen(b) + 2)))
                     sprintf(pair, "%s\t%s", a, b);
                 free(a);
@@ -229,12 +231,14 @@ static int compare(replay_state *s, const char *id, long lineno, const gavel_val
                 }
                 free(s->policy_shown);
                 s->policy_shown = pair;
-                report(s, id, lineno, path, cli_value_at_path(l, path), cli_value_at_path(n, path), NULL);
+                report(s, id, lineno, path, cli_value_at_path(l, path), cli_value_at_path(n, path),
+                       NULL);
                 if (s->shown <= s->show)
                     printf("  (not repeated below for the lines with the same %s)\n", path);
                 continue;
             }
-            report(s, id, lineno, path, cli_value_at_path(l, path), cli_value_at_path(n, path), NULL);
+            report(s, id, lineno, path, cli_value_at_path(l, path), cli_value_at_path(n, path),
+                   NULL);
         }
     }
     s->policy_only += diffs && !others;

@@ -242,8 +242,10 @@ int notices_add(notices *ns, const gavel_value *d, long lineno)
     const char *order_reasons = first_str(order, k_reasons);
     const gavel_value *pol = gavel_value_get(d, "policy");
     const char *as_of = cli_str(d, "as_of");
-    const gavel_value *reasons = gavel_value_get(d, "reasons"), *defeated = gavel_value_get(d, "defeated");
-    const gavel_value *missing = gavel_value_get(d, "missing"), *fired = gavel_value_get(d, "fired");
+    const gavel_value *reasons = gavel_value_get(d, "reasons");
+    const gavel_value *defeated = gavel_value_get(d, "defeated");
+    const gavel_value *missing = gavel_value_get(d, "missing");
+    const gavel_value *fired = gavel_value_get(d, "fired");
     const char *where = ns->jurisdiction ? notices_place(ns->jurisdiction) : NULL;
     char place[160];
     snprintf(place, sizeof place, "%s", where ? where : "");

@@ -155,8 +155,8 @@ gavel_status gavel_record_parse_file(gavel_record *r, const char *path,
         return st > 0 ? GAVEL_EINPUT : GAVEL_EIO;
     }
     gv_error e = { 0 };
-    r->root = gvrec_parse_doc(b.ptr ? b.ptr : "", b.len, format == GAVEL_JSONL ? GAVEL_JSON : format,
-                              &r->arena, &lim, &e);
+    gavel_format f = format == GAVEL_JSONL ? GAVEL_JSON : format;   /* one document */
+    r->root = gvrec_parse_doc(b.ptr ? b.ptr : "", b.len, f, &r->arena, &lim, &e);
     gv_buf_free(&b);
     if (!r->root) {
         record_fail(r, path, &e);
