@@ -64,7 +64,15 @@ int gvdec_set_id(gavel_decision *d, const gv_value *id)
         d->idv.u.s = d->id;
         return d->id ? 0 : -1;
     }
-    gv_buf b = GV_BUF_INIT;       /* a number: its text as JSON writes it */
+    /* A number: its text as JSON writes it (an integer, most often the
+     * position, without a buffer to allocate). */
+    if (id->type == GV_INT) {
+        char num[24];
+        int n = snprintf(num, sizeof num, "%lld", (long long)id->u.i);
+        d->id = gv_arena_strdup(&d->arena, num, (size_t)n);
+        return d->id ? 0 : -1;
+    }
+    gv_buf b = GV_BUF_INIT;
     gv_write_json(&b, &d->idv);
     d->id = b.oom ? NULL : gv_arena_strdup(&d->arena, b.ptr, b.len);
     gv_buf_free(&b);

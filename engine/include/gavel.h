@@ -13,6 +13,8 @@
  *   gavel_reader     a stream of records from a file or stdin.
  *   gavel_decision   the outcome for one record, with its reasons. Reused
  *                    from record to record to avoid allocation.
+ *   gavel_value      a read-only view of a parsed value (a record's, a
+ *                    context file's, a decision's id), borrowed, never freed.
  *
  * Ownership, once for the whole API: arguments are borrowed; every handle a
  * call returns is freed with its own _free function, and every _free accepts
@@ -20,7 +22,8 @@
  * and stays valid until that handle is freed or next modified (for a
  * decision: the next evaluation into it). So does a gavel_value: values are
  * borrowed from the record (or decision) that holds them, never freed on
- * their own, and valid until it is freed or reads (is parsed) again.
+ * their own, and valid until that record is freed or read into again
+ * (or that decision is evaluated into again).
  *
  * Errors: functions that can fail return a gavel_status; the handle keeps a
  * message (gavel_*_errmsg) until the next call on it. Messages about files
