@@ -1,7 +1,9 @@
-# Records without an id are decided under their position, numbered once, by
-# the reader, on from one input to the next: JSON Lines (a blank line and a
-# line that is not JSON count as they come), a YAML sequence, a JSON array.
-# eval (one thread or several), diff and replay agree on the numbers.
+# Decision ids. Records without an id are decided under their position,
+# numbered once, by the reader, on from one input to the next: JSON Lines (a
+# blank line and a line that is not JSON count as they come), a YAML
+# sequence, a JSON array; eval (one thread or several), diff and replay
+# agree on the numbers. An id is plain text for a person and for CSV, and
+# keeps its kind (string or number) where JSON or YAML is written.
 Q=examples/quickstart
 W=$(workdir)
 printf '{"category":"news_media"}\n\nnot json\n' >"$W/a.jsonl"
@@ -32,3 +34,15 @@ status 1
 gavel diff -p $Q/policy -p rules/in-it-act-69a --as-of 2021-02-04 -f json \
   "$W/a.jsonl" "$W/b.yaml" "$W/c.json"
 stdout_has '"records":6'
+
+printf '{"id":"a\\"b, c"}\n{"id":7}\n{"id":"7"}\n' >"$W/ids.jsonl"
+gavel eval -p $Q/policy --as-of 2021-02-04 -f csv "$W/ids.jsonl"
+stdout_has '"a""b, c",keep,,'
+gavel eval -p $Q/policy --as-of 2021-02-04 -f table "$W/ids.jsonl"
+stdout_has 'a"b, c           keep'
+gavel eval -p $Q/policy --as-of 2021-02-04 -f yaml "$W/ids.jsonl"
+stdout_has '- id: "a\"b, c"'
+stdout_has '- id: 7'
+stdout_has '- id: "7"'
+gavel explain -p $Q/policy --as-of 2021-02-04 --id 'a"b, c' "$W/ids.jsonl"
+stdout_has 'a"b, c: keep'
