@@ -242,6 +242,41 @@ static int compare(replay_state *s, const char *id, long lineno, const jv *l, co
 
 /* ---- the run ----------------------------------------------------------------------- */
 
+enum { OPT_CONTEXT = 256, OPT_ID_FIELD, OPT_SHOW };
+
+static const cli_option replay_options[] = {
+    { "policy", 'p', OPT_VALUE, 'p', NULL },
+    { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
+    { "id-field", 0, OPT_VALUE, OPT_ID_FIELD, NULL },
+    { "show", 0, OPT_VALUE, OPT_SHOW, NULL },
+    { "help", 'h', OPT_FLAG, 'h', NULL },
+    { NULL, 0, 0, 0, NULL }
+};
+
+/* One option of replay's own: 0, or -1 after saying what was wrong. */
+static int replay_option(replay_opts *o, const cli_opts *args, int id)
+{
+    const char *v = args->value;
+    char *end;
+    switch (id) {
+    case 'p': o->policy = v; break;
+    case OPT_CONTEXT: o->context = v; break;
+    case OPT_ID_FIELD: o->id_field = v; break;
+    case OPT_SHOW:
+        o->show = strtol(v, &end, 10);
+        if (*end || !*v || o->show < 0) {
+            cli_error("--show needs a number");
+            return -1;
+        }
+        break;
+    default:
+        return cli_input_option(args, id, &o->input_format, &o->limits) < 0 ? -1 : 0;
+    }
+    return 0;
+}
+
+/* 0 to run, 1 when --help was shown, -1 after a usage error. The first
+ * operand is the log, the others the inputs. */
 static int parse_opts(int argc, char **argv, replay_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -249,42 +284,20 @@ static int parse_opts(int argc, char **argv, replay_opts *o)
     o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
     if (!o->inputs)
         return -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define TAKE(dst) do { if (!v) { cli_error("%s needs a value", a); return -1; } (dst) = v; i++; } while (0)
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(replay_usage, stdout);
-            fputs(cli_limit_help, stdout);
-            exit(EXIT_DONE);
-        } else if (!strcmp(a, "-p") || !strcmp(a, "--policy")) {
-            TAKE(o->policy);
-        } else if (!strcmp(a, "--context")) {
-            TAKE(o->context);
-        } else if (!strcmp(a, "--id-field")) {
-            TAKE(o->id_field);
-        } else if (!strcmp(a, "--show")) {
-            const char *n;
-            TAKE(n);
-            char *end;
-            o->show = strtol(n, &end, 10);
-            if (*end || !*n || o->show < 0) {
-                cli_error("--show needs a number");
-                return -1;
-            }
-        } else if (!strcmp(a, "--input-format") || !strncmp(a, "--max-", 6)) {
-            if (cli_input_option(a, v, &o->input_format, &o->limits) < 0)
-                return -1;
-            i++;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cli_error("unknown option '%s' (see 'gavel replay --help')", a);
+    cli_opts args;
+    cli_opts_init(&args, "replay", argc, argv, replay_options, cli_input_options);
+    int id;
+    while ((id = cli_opts_next(&args)) != OPT_END) {
+        if (id == OPT_ERROR)
             return -1;
-        } else if (!o->log) {
-            o->log = a;
-        } else {
-            o->inputs[o->ninputs++] = argv[i];
-        }
-#undef TAKE
+        if (id == 'h')
+            return cli_help(replay_usage, cli_limit_help), 1;
+        if (id == OPT_OPERAND && !o->log)
+            o->log = args.value;
+        else if (id == OPT_OPERAND)
+            o->inputs[o->ninputs++] = (char *)args.value;
+        else if (replay_option(o, &args, id) != 0)
+            return -1;
     }
     if (!o->log || !o->policy) {
         cli_error("replay needs the decisions and a policy: gavel replay DECISIONS.jsonl "
@@ -419,9 +432,10 @@ static int replay_one(replay_state *s, gavel_evaluator *ev, const gavel_record *
 int cmd_replay(int argc, char **argv)
 {
     replay_opts o;
-    if (parse_opts(argc, argv, &o) != 0) {
+    int parsed = parse_opts(argc, argv, &o);
+    if (parsed != 0) {
         free(o.inputs);
-        return EXIT_TROUBLE;
+        return parsed > 0 ? EXIT_DONE : EXIT_TROUBLE;
     }
     int status = EXIT_TROUBLE, trouble = 0;
     logbook b;
@@ -442,33 +456,17 @@ int cmd_replay(int argc, char **argv)
     if (read_log(o.log, &b, &s) != 0)
         goto done;
 
-    static char *const stdin_only[] = { "-" };
-    char *const *inputs = o.ninputs ? o.inputs : stdin_only;
-    int ninputs = o.ninputs ? o.ninputs : 1;
-    uint64_t position = 0;
-    for (int i = 0; i < ninputs && !trouble; i++) {
-        gavel_reader *rd = gavel_reader_open(inputs[i], o.input_format, gavel_policy_limits(p));
-        if (!rd || gavel_reader_status(rd) != GAVEL_OK) {
-            cli_error("%s", rd ? gavel_reader_errmsg(rd) : "out of memory");
-            trouble = 1;
-            gavel_reader_free(rd);
-            continue;
-        }
-        int got;
-        while ((got = gavel_reader_next(rd, rec)) == 1) {
-            gavel_record_set_position(rec, ++position);
-            if (replay_one(&s, ev, rec, d, &b) != 0) {
-                cli_error("out of memory");
-                trouble = 1;
-                break;
-            }
-        }
-        if (got < 0) {
-            cli_error("%s", gavel_reader_errmsg(rd));
+    cli_inputs in;
+    cli_inputs_init(&in, o.inputs, o.ninputs, o.input_format, gavel_policy_limits(p));
+    in.stop_on_error = 1;          /* a replay over part of the inputs proves nothing */
+    while (!trouble && cli_inputs_next(&in, rec)) {
+        if (replay_one(&s, ev, rec, d, &b) != 0) {
+            cli_error("out of memory");
             trouble = 1;
         }
-        gavel_reader_free(rd);
     }
+    cli_inputs_close(&in);
+    trouble |= in.unreadable;
     for (size_t i = 0; i < b.n && !trouble; i++) {
         if (b.e[i].matched)
             continue;

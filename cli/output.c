@@ -1,6 +1,7 @@
 /*
- * output.c: the decision writers, one per format (SPEC §6), each working
- * from the decision alone through the public accessors.
+ * output.c: the decision writers, one per format (docs/man/gavel.1, eval
+ * --format), each working from the decision alone through the public
+ * accessors.
  *
  *   jsonl  one JSON object per line (the library's own writer)
  *   json   the same objects in one array
@@ -23,27 +24,17 @@ int out_format_parse(const char *s, out_format *f)
     return -1;
 }
 
-/* A JSON string body is also a valid YAML double-quoted scalar. */
-static void put_json_string(FILE *f, const char *s)
+/* A YAML flow sequence of strings, [a, b]: a JSON string literal is also a
+ * valid YAML double-quoted scalar. */
+static void put_yaml_list(FILE *f, const char *const *items, size_t n)
 {
-    if (!s) {
-        fputs("null", f);
-        return;
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", f);
+        cli_json_string(f, items[i]);
     }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
+    fputc(']', f);
 }
 
 static void put_csv_field(FILE *f, const char *s, size_t n)
@@ -69,17 +60,17 @@ static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int 
         const gavel_reason *r = defeated ? gavel_decision_defeated(d, i)
                                          : gavel_decision_reason(d, i);
         fputs("    - rule: ", f);
-        put_json_string(f, r->rule);
+        cli_json_string(f, r->rule);
         fputs("\n      outcome: ", f);
-        put_json_string(f, r->outcome);
+        cli_json_string(f, r->outcome);
         if (defeated) {
             fputs("\n      by: ", f);
-            put_json_string(f, r->by);
+            cli_json_string(f, r->by);
         }
         fputs("\n      cites: ", f);
-        put_json_string(f, r->cites);
+        cli_json_string(f, r->cites);
         fputs("\n      reason: ", f);
-        put_json_string(f, r->reason);
+        cli_json_string(f, r->reason);
         fprintf(f, "\n      evidence: %s\n", r->evidence);
     }
 }
@@ -87,7 +78,7 @@ static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int 
 static void write_yaml(FILE *f, gavel_decision *d)
 {
     fprintf(f, "- id: %s\n  decision: ", gavel_decision_id(d));
-    put_json_string(f, gavel_decision_outcome(d));
+    cli_json_string(f, gavel_decision_outcome(d));
     fputc('\n', f);
     if (gavel_decision_is_default(d))
         fputs("  default: true\n", f);
@@ -98,7 +89,7 @@ static void write_yaml(FILE *f, gavel_decision *d)
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputs(", ", f);
-        put_json_string(f, gavel_decision_fired(d, i));
+        cli_json_string(f, gavel_decision_fired(d, i));
     }
     fputs("]\n", f);
     n = gavel_decision_nmissing(d);
@@ -106,23 +97,19 @@ static void write_yaml(FILE *f, gavel_decision *d)
     for (size_t i = 0; i < n; i++) {
         const gavel_missing *m = gavel_decision_missing(d, i);
         fputs("    - path: ", f);
-        put_json_string(f, m->path);
-        fputs("\n      rules: [", f);
-        for (size_t k = 0; k < m->nrules; k++) {
-            if (k)
-                fputs(", ", f);
-            put_json_string(f, m->rules[k]);
-        }
-        fputs("]\n", f);
+        cli_json_string(f, m->path);
+        fputs("\n      rules: ", f);
+        put_yaml_list(f, m->rules, m->nrules);
+        fputc('\n', f);
     }
     n = gavel_decision_nerrors(d);
     fprintf(f, "  errors:%s\n", n ? "" : " []");
     for (size_t i = 0; i < n; i++) {
         const gavel_error_entry *e = gavel_decision_error(d, i);
         fputs("    - rule: ", f);
-        put_json_string(f, e->rule);
+        cli_json_string(f, e->rule);
         fputs("\n      message: ", f);
-        put_json_string(f, e->message);
+        cli_json_string(f, e->message);
         fputc('\n', f);
     }
     fprintf(f, "  as_of: \"%s\"\n", gavel_decision_as_of(d));
