@@ -718,8 +718,9 @@ static const cli_option diff_options[] = {
 };
 
 /* One option of diff's own: 0, or -1 after saying what was wrong. */
-static int diff_option(diff_opts *o, const cli_opts *args, int id)
+static int diff_option(void *ctx, const cli_opts *args, int id)
 {
+    diff_opts *o = ctx;
     const char *v = args->value;
     char *end;
     long k;
@@ -750,6 +751,10 @@ static int diff_option(diff_opts *o, const cli_opts *args, int id)
             return -1;
         }
         break;
+    case 'h':
+        cli_help(diff_usage, cli_limit_help);
+        return 1;
+    case OPT_OPERAND: o->inputs[o->ninputs++] = (char *)v; break;
     default:
         return cli_input_option(args, id, &o->input_format, &o->limits) < 0 ? -1 : 0;
     }
@@ -766,17 +771,9 @@ static int parse_opts(int argc, char **argv, diff_opts *o)
         return -1;
     cli_opts args;
     cli_opts_init(&args, "diff", argc, argv, diff_options, cli_input_options);
-    int id;
-    while ((id = cli_opts_next(&args)) != OPT_END) {
-        if (id == OPT_ERROR)
-            return -1;
-        if (id == 'h')
-            return cli_help(diff_usage, cli_limit_help), 1;
-        if (id == OPT_OPERAND)
-            o->inputs[o->ninputs++] = (char *)args.value;
-        else if (diff_option(o, &args, id) != 0)
-            return -1;
-    }
+    int st = cli_opts_parse(&args, diff_option, o);
+    if (st != 0)
+        return st;
     if (o->npolicies != 2) {
         cli_error("diff needs two policies: -p OLD -p NEW (see 'gavel diff --help')");
         return -1;

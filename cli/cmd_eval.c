@@ -170,8 +170,9 @@ static const cli_option eval_options[] = {
 };
 
 /* One option of eval's own: 0, or -1 after saying what was wrong. */
-static int eval_option(eval_opts *o, const cli_opts *args, int id)
+static int eval_option(void *ctx, const cli_opts *args, int id)
 {
+    eval_opts *o = ctx;
     const char *v = args->value;
     char *end;
     long n;
@@ -203,6 +204,10 @@ static int eval_option(eval_opts *o, const cli_opts *args, int id)
         }
         o->jobs = (int)n;
         break;
+    case 'h':
+        cli_help(eval_usage, cli_limit_help);
+        return 1;
+    case OPT_OPERAND: o->inputs[o->ninputs++] = (char *)v; break;
     default:
         return cli_input_option(args, id, &o->input_format, &o->limits) < 0 ? -1 : 0;
     }
@@ -218,17 +223,9 @@ static int parse_opts(int argc, char **argv, eval_opts *o)
         return -1;
     cli_opts args;
     cli_opts_init(&args, "eval", argc, argv, eval_options, cli_input_options);
-    int id;
-    while ((id = cli_opts_next(&args)) != OPT_END) {
-        if (id == OPT_ERROR)
-            return -1;
-        if (id == 'h')
-            return cli_help(eval_usage, cli_limit_help), 1;
-        if (id == OPT_OPERAND)
-            o->inputs[o->ninputs++] = (char *)args.value;
-        else if (eval_option(o, &args, id) != 0)
-            return -1;
-    }
+    int st = cli_opts_parse(&args, eval_option, o);
+    if (st != 0)
+        return st;
     if (!o->policy) {
         cli_error("eval needs a policy: -p DIR (see 'gavel eval --help')");
         return -1;

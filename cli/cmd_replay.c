@@ -254,8 +254,9 @@ static const cli_option replay_options[] = {
 };
 
 /* One option of replay's own: 0, or -1 after saying what was wrong. */
-static int replay_option(replay_opts *o, const cli_opts *args, int id)
+static int replay_option(void *ctx, const cli_opts *args, int id)
 {
+    replay_opts *o = ctx;
     const char *v = args->value;
     char *end;
     switch (id) {
@@ -268,6 +269,15 @@ static int replay_option(replay_opts *o, const cli_opts *args, int id)
             cli_error("--show needs a number");
             return -1;
         }
+        break;
+    case 'h':
+        cli_help(replay_usage, cli_limit_help);
+        return 1;
+    case OPT_OPERAND:
+        if (!o->log)
+            o->log = v;
+        else
+            o->inputs[o->ninputs++] = (char *)v;
         break;
     default:
         return cli_input_option(args, id, &o->input_format, &o->limits) < 0 ? -1 : 0;
@@ -286,19 +296,9 @@ static int parse_opts(int argc, char **argv, replay_opts *o)
         return -1;
     cli_opts args;
     cli_opts_init(&args, "replay", argc, argv, replay_options, cli_input_options);
-    int id;
-    while ((id = cli_opts_next(&args)) != OPT_END) {
-        if (id == OPT_ERROR)
-            return -1;
-        if (id == 'h')
-            return cli_help(replay_usage, cli_limit_help), 1;
-        if (id == OPT_OPERAND && !o->log)
-            o->log = args.value;
-        else if (id == OPT_OPERAND)
-            o->inputs[o->ninputs++] = (char *)args.value;
-        else if (replay_option(o, &args, id) != 0)
-            return -1;
-    }
+    int st = cli_opts_parse(&args, replay_option, o);
+    if (st != 0)
+        return st;
     if (!o->log || !o->policy) {
         cli_error("replay needs the decisions and a policy: gavel replay DECISIONS.jsonl "
                   "-p POLICY INPUT... (see 'gavel replay --help')");
@@ -429,6 +429,34 @@ static int replay_one(replay_state *s, gavel_evaluator *ev, const gavel_record *
     return 0;
 }
 
+/* The closing lines: how many were reproduced, the differences by field. */
+static void print_summary(const replay_state *s, const gavel_policy *p)
+{
+    if (s->shown > s->show)
+        printf("... and %ld more difference%s\n", s->shown - s->show, s->shown - s->show == 1 ? "" : "s");
+    printf("replay: %llu logged decision%s, %llu reproduced, %llu differ", s->logged,
+           s->logged == 1 ? "" : "s", s->reproduced, s->differ);
+    if (s->missing_record)
+        printf(" (%llu with no record in the inputs)", s->missing_record);
+    if (s->policy_only)
+        printf(" (%llu only in the policy)", s->policy_only);
+    printf("; policy %s %s %s\n", gavel_policy_name(p), gavel_policy_version(p),
+           gavel_policy_digest(p));
+    if (s->nfields) {
+        fputs("differences by field:", stdout);
+        for (size_t i = 0; i < s->nfields; i++)
+            printf("%s %s %llu", i ? "," : "", s->fields[i].field, s->fields[i].n);
+        putchar('\n');
+    }
+    for (size_t i = 0; i < s->nfields; i++)
+        if (!strcmp(s->fields[i].field, "policy.digest"))
+            puts("the policy's digest is not the logged one: these decisions were made with "
+                 "other rules, lexicons or manifest");
+    if (s->not_logged)
+        printf("%llu input record%s had no logged decision (not a difference)\n", s->not_logged,
+               s->not_logged == 1 ? "" : "s");
+}
+
 int cmd_replay(int argc, char **argv)
 {
     replay_opts o;
@@ -479,29 +507,7 @@ int cmd_replay(int argc, char **argv)
     }
     if (trouble)
         goto done;
-    if (s.shown > s.show)
-        printf("... and %ld more difference%s\n", s.shown - s.show, s.shown - s.show == 1 ? "" : "s");
-    printf("replay: %llu logged decision%s, %llu reproduced, %llu differ", s.logged,
-           s.logged == 1 ? "" : "s", s.reproduced, s.differ);
-    if (s.missing_record)
-        printf(" (%llu with no record in the inputs)", s.missing_record);
-    if (s.policy_only)
-        printf(" (%llu only in the policy)", s.policy_only);
-    printf("; policy %s %s %s\n", gavel_policy_name(p), gavel_policy_version(p),
-           gavel_policy_digest(p));
-    if (s.nfields) {
-        fputs("differences by field:", stdout);
-        for (size_t i = 0; i < s.nfields; i++)
-            printf("%s %s %llu", i ? "," : "", s.fields[i].field, s.fields[i].n);
-        putchar('\n');
-    }
-    for (size_t i = 0; i < s.nfields; i++)
-        if (!strcmp(s.fields[i].field, "policy.digest"))
-            puts("the policy's digest is not the logged one: these decisions were made with "
-                 "other rules, lexicons or manifest");
-    if (s.not_logged)
-        printf("%llu input record%s had no logged decision (not a difference)\n", s.not_logged,
-               s.not_logged == 1 ? "" : "s");
+    print_summary(&s, p);
     if (fflush(stdout) != 0) {
         cli_error("<stdout>: write error");
         goto done;

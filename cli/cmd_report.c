@@ -836,8 +836,9 @@ static const cli_option report_options[] = {
 };
 
 /* One option or operand: 0, or -1 after saying what was wrong. */
-static int report_option(report_opts *o, const cli_opts *args, int id)
+static int report_option(void *ctx, const cli_opts *args, int id)
 {
+    report_opts *o = ctx;
     const char *v = args->value;
     char *end;
     switch (id) {
@@ -863,6 +864,9 @@ static int report_option(report_opts *o, const cli_opts *args, int id)
         }
         o->input = v;
         break;
+    case 'h':
+        cli_help(report_usage, NULL);
+        return 1;
     default:
         return -1;
     }
@@ -877,12 +881,9 @@ static int parse_opts(int argc, char **argv, report_opts *o)
     o->notice_outcome = "withhold";
     cli_opts args;
     cli_opts_init(&args, "report", argc, argv, report_options, NULL);
-    for (int id; (id = cli_opts_next(&args)) != OPT_END; ) {
-        if (id == 'h')
-            return cli_help(report_usage, NULL), 1;
-        if (report_option(o, &args, id) != 0)
-            return -1;
-    }
+    int st = cli_opts_parse(&args, report_option, o);
+    if (st != 0)
+        return st;
     if (!o->input) {
         cli_error("report needs the decisions: gavel report DECISIONS.jsonl [-o report.html]");
         return -1;

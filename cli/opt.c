@@ -124,3 +124,13 @@ int cli_opts_next(cli_opts *p)
     p->cluster = arg + 1;
     return short_option(p);
 }
+
+int cli_opts_parse(cli_opts *p, cli_opt_handler *on, void *ctx)
+{
+    for (int id; (id = cli_opts_next(p)) != OPT_END; ) {
+        int st = id == OPT_ERROR ? -1 : on(ctx, p, id);
+        if (st != 0)
+            return st;
+    }
+    return 0;
+}

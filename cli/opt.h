@@ -41,6 +41,13 @@ void cli_opts_init(cli_opts *p, const char *cmd, int argc, char **argv,
  * p->value), OPT_END, or OPT_ERROR after saying what was wrong. */
 int cli_opts_next(cli_opts *p);
 
+/* Hands every option and operand, in argv order, to on(ctx, p, id), which
+ * returns 0 to go on, 1 to stop (--help was shown) or -1 after saying what
+ * was wrong. Returns 0 at the end, 1 or -1 as the handler did, and -1 after
+ * a usage error the parser found. */
+typedef int cli_opt_handler(void *ctx, const cli_opts *p, int id);
+int cli_opts_parse(cli_opts *p, cli_opt_handler *on, void *ctx);
+
 /* "unknown option 'ARG' (see 'gavel CMD --help')": for an operand a command
  * does not take, worded as before the parser existed. Returns OPT_ERROR. */
 int cli_opts_unknown(const cli_opts *p, const char *arg);

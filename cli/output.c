@@ -24,17 +24,28 @@ int out_format_parse(const char *s, out_format *f)
     return -1;
 }
 
-/* A YAML flow sequence of strings, [a, b]: a JSON string literal is also a
- * valid YAML double-quoted scalar. */
-static void put_yaml_list(FILE *f, const char *const *items, size_t n)
+/* A YAML flow sequence of n strings, [a, b], item i being at(list, i): a
+ * JSON string literal is also a valid YAML double-quoted scalar. */
+static void put_yaml_list(FILE *f, const void *list, size_t n,
+                          const char *(*at)(const void *list, size_t i))
 {
     fputc('[', f);
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputs(", ", f);
-        cli_json_string(f, items[i]);
+        cli_json_string(f, at(list, i));
     }
     fputc(']', f);
+}
+
+static const char *fired_at(const void *d, size_t i)
+{
+    return gavel_decision_fired(d, i);
+}
+
+static const char *missing_rule_at(const void *m, size_t i)
+{
+    return ((const gavel_missing *)m)->rules[i];
 }
 
 static void put_csv_field(FILE *f, const char *s, size_t n)
@@ -85,13 +96,9 @@ static void write_yaml(FILE *f, gavel_decision *d)
     write_yaml_reasons(f, "reasons", d, 0);
     write_yaml_reasons(f, "defeated", d, 1);
     size_t n = gavel_decision_nfired(d);
-    fputs("  fired: [", f);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            fputs(", ", f);
-        cli_json_string(f, gavel_decision_fired(d, i));
-    }
-    fputs("]\n", f);
+    fputs("  fired: ", f);
+    put_yaml_list(f, d, n, fired_at);
+    fputc('\n', f);
     n = gavel_decision_nmissing(d);
     fprintf(f, "  missing:%s\n", n ? "" : " []");
     for (size_t i = 0; i < n; i++) {
@@ -99,7 +106,7 @@ static void write_yaml(FILE *f, gavel_decision *d)
         fputs("    - path: ", f);
         cli_json_string(f, m->path);
         fputs("\n      rules: ", f);
-        put_yaml_list(f, m->rules, m->nrules);
+        put_yaml_list(f, m, m->nrules, missing_rule_at);
         fputc('\n', f);
     }
     n = gavel_decision_nerrors(d);
