@@ -2,6 +2,8 @@
  * cmd_check.c: `gavel check`: load a policy and lint it. One diagnostic a
  * line, "file:line:col: error|warning: message", sorted; or --format json
  * for editors and CI.
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers).
  */
 #include "cli.h"
 

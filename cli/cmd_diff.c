@@ -13,6 +13,8 @@
  *     other citations, grouped the same way.
  *
  * Exit status like diff(1): 0 nothing changed, 1 something did, 2 trouble.
+ *
+ * Calls gavel.h, the shared pieces of cli.h and jsonread.h.
  */
 #include "cli.h"
 #include "jsonread.h"

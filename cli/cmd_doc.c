@@ -3,6 +3,8 @@
  * rules grouped by the provision they cite (each with its outcome, reason,
  * what it sets aside and what sets it aside), and the defeat graph as DOT,
  * or drawn as inline SVG in the HTML page.
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers).
  */
 #include "cli.h"
 

@@ -7,6 +7,8 @@
  * Output to -o FILE goes to FILE.tmp.XXXXXX and is renamed into place only
  * when the run completes, so a file under the final name is always whole.
  * A closed stdout pipe (gavel eval ... | head) ends the run quietly.
+ *
+ * Calls gavel.h, the shared pieces of cli.h and the batch ring (ring.h).
  */
 #include "cli.h"
 #include "ring.h"
@@ -191,7 +193,7 @@ static int eval_option(void *ctx, const cli_opts *args, int id)
         break;
     case OPT_SUMMARY:
         if (v && strcmp(v, "json")) {
-            cli_opts_unknown(args, args->argv[args->next - 1]);
+            cli_opts_unknown(args, args->arg);
             return -1;
         }
         o->summary = v ? 2 : 1;

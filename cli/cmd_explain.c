@@ -3,6 +3,8 @@
  * decided it, with citations and evidence; what was set aside and by what;
  * the facts that were missing; and counterfactuals: the decision without
  * each rule that decided it or set another aside.
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers).
  */
 #include "cli.h"
 

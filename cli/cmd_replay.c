@@ -12,6 +12,8 @@
  * record is a difference; a record with no logged decision is only
  * counted. Exit 1 on any difference, 0 when every logged line is made
  * again exactly, 2 when the replay could not run.
+ *
+ * Calls gavel.h, the shared pieces of cli.h and jsonread.h.
  */
 #include "cli.h"
 #include "jsonread.h"

@@ -11,6 +11,8 @@
  *
  * --notices DIR also writes a reasoned notice per withheld record
  * (notices.c).
+ *
+ * Calls gavel.h, the shared pieces of cli.h, jsonread.h and notices.h.
  */
 #include "cli.h"
 #include "jsonread.h"

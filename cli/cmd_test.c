@@ -2,6 +2,8 @@
  * cmd_test.c: `gavel test`: run a policy's test cases, show each failure
  * with where the case is and what differed, then coverage, then the
  * closing line "N passed, N failed".
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers).
  */
 #include "cli.h"
 

@@ -111,6 +111,7 @@ int cli_opts_next(cli_opts *p)
     if (p->next >= p->argc)
         return OPT_END;
     const char *arg = p->argv[p->next++];
+    p->arg = arg;
     if (!p->operands_only && !strcmp(arg, "--")) {
         p->operands_only = 1;
         return cli_opts_next(p);

@@ -30,7 +30,8 @@ typedef struct cli_opts {
     const char       *cluster;      /* the rest of "-qj2" still to read */
     int               operands_only;/* after "--" */
     const char       *value;        /* the option's value (NULL if none), or the operand */
-    char              name[64];     /* the option as written, "--format" or "-f" */
+    const char       *arg;          /* the argument it came in, "--summary=xml" or "-qj2" */
+    char              name[64];     /* the option's name, "--format" or "-f", for messages */
 } cli_opts;
 
 /* argv[0] is the command's name and is skipped. `shared` may be NULL. */

@@ -8,6 +8,8 @@
  *   yaml   a sequence of mappings; strings in JSON-compatible double quotes
  *   csv    id, decision, determining rules, cites (RFC 4180 quoting)
  *   table  aligned columns for a terminal
+ *
+ * Calls gavel.h and escape.c.
  */
 #include "cli.h"
 
