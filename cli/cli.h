@@ -1,24 +1,33 @@
 /*
- * cli.h: what the gavel command's files share: exit statuses, the output
- * writers, option helpers. Only the CLI prints or exits; the library never
- * does.
+ * cli.h: what the gavel command's files share: exit statuses, the shared
+ * infrastructure (common.c), the option parser (opt.h), the input loop
+ * (inputs.c), the escapers (escape.c), the output writers (output.c),
+ * reading values back (value.c) and the commands. Only the CLI prints or
+ * exits; the library never does.
  */
 #ifndef GAVEL_CLI_H
 #define GAVEL_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "gavel.h"
+#include "opt.h"
 
-/* Exit statuses, defined once (SPEC §7). */
+/* Exit statuses, defined once (docs/man/gavel.1, EXIT STATUS). */
 enum {
     EXIT_DONE = 0,     /* done, no errors */
     EXIT_FAILED = 1,   /* done, but records or tests failed, or a diff found changes */
     EXIT_TROUBLE = 2   /* could not run: usage, policy load, unreadable input */
 };
 
+/* ---- common.c ------------------------------------------------------------ */
+
 /* "gavel: message" on stderr, GNU style. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A command's --help: usage, then `more` (may be NULL), on stdout. */
+int cli_help(const char *usage, const char *more);
 
 /* strdup for the CLI's own bookkeeping: out of memory ends the command
  * (exit 2) with a message; NULL becomes "". */
@@ -39,19 +48,66 @@ FILE *cli_open_temp(const char *final, char **tmp_path);
  * it does not fit in 64 bits. */
 int cli_parse_size(const char *s, unsigned long long *out);
 
-/* Shared option: a limit flag (--max-*) given as `name` with `value`.
- * Returns 1 when it was one, 0 when not, -1 when the value is bad, -2
- * when it is too large for the limit. */
-int cli_limit_option(const char *name, const char *value, gavel_limits *l);
-extern const char cli_limit_help[];
-
 /* The options every command that reads records shares: --input-format F
- * and the --max-* limits. 1 when `name` was one (its value is used), 0 when
- * it is not, -1 after saying what was wrong. */
-int cli_input_option(const char *name, const char *value, gavel_format *format,
-                     gavel_limits *limits);
+ * and the --max-* limits (see docs/policy.md, Limits). A command passes
+ * cli_input_options as the parser's shared table, and each id it gets back
+ * to cli_input_option: 1 when it was one of them (and is now set), 0 when
+ * it is not, -1 after saying what was wrong with the value. */
+enum {
+    OPT_INPUT_FORMAT = 0x1000, OPT_MAX_INSTRUCTIONS, OPT_MAX_MILLIS, OPT_MAX_MEMORY,
+    OPT_MAX_RECORD_BYTES, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING_BYTES
+};
+extern const cli_option cli_input_options[];
+extern const char cli_limit_help[];
+int cli_input_option(const cli_opts *p, int id, gavel_format *format, gavel_limits *limits);
 
-/* ---- output writers (output.c) ------------------------------------------ */
+/* Loads a policy, printing every error diagnostic; NULL when it failed. */
+gavel_policy *cli_load_policy(const char *dir, const gavel_limits *limits);
+
+/* An evaluator with the run's context, date and id field (each may be
+ * NULL), or NULL after saying why not. */
+gavel_evaluator *cli_evaluator(const gavel_policy *p, const char *context,
+                               const char *as_of, const char *id_field);
+
+/* ---- inputs.c: the records of INPUT..., stdin when none ------------------- */
+
+typedef struct cli_inputs {
+    char *const        *paths;
+    int                 npaths, cur;
+    gavel_format        format;
+    const gavel_limits *limits;
+    int                 defer;          /* set before the first next: workers parse */
+    int                 stop_on_error;  /* set to end at the first unreadable input */
+    gavel_reader       *rd;             /* the input being read, or NULL */
+    uint64_t            position;       /* records in the inputs finished */
+    uint64_t            done_bytes;     /* size of the inputs finished */
+    int                 unreadable;     /* an input could not be opened or read (said) */
+} cli_inputs;
+
+void cli_inputs_init(cli_inputs *in, char *const *paths, int n, gavel_format format,
+                     const gavel_limits *limits);
+/* The next record, numbered by its position over all inputs: 1, or 0 at
+ * the end. An input that cannot be read is named on stderr and skipped. */
+int  cli_inputs_next(cli_inputs *in, gavel_record *rec);
+/* Drops the rest of the input being read; the next record is the next input's. */
+void cli_inputs_skip(cli_inputs *in);
+/* Input bytes consumed so far, over all inputs. */
+uint64_t cli_inputs_offset(const cli_inputs *in);
+void cli_inputs_close(cli_inputs *in);
+
+/* ---- escape.c: one escaper per language ---------------------------------- */
+
+/* A JSON string literal (also a YAML double-quoted scalar); NULL is null. */
+void cli_json_string(FILE *f, const char *s);
+/* HTML text or attribute value: < > & " ' escaped. */
+void cli_html(FILE *f, const char *s);
+/* Markdown text: what would start markup is backslash-escaped. With
+ * CLI_MD_PROSE an underscore inside a word (frontier_herald) stays as it is
+ * and a newline becomes a space, for running text. */
+enum { CLI_MD_PROSE = 1 };
+void cli_markdown(FILE *f, const char *s, int flags);
+
+/* ---- output.c: decision writers ------------------------------------------ */
 
 typedef enum out_format { OUT_JSONL, OUT_JSON, OUT_YAML, OUT_CSV, OUT_TABLE } out_format;
 
@@ -67,15 +123,8 @@ void out_begin(out_writer *w);
 void out_decision(out_writer *w, gavel_decision *d);
 void out_end(out_writer *w);
 
-/* Loads a policy, printing every error diagnostic; NULL when it failed. */
-gavel_policy *cli_load_policy(const char *dir, const gavel_limits *limits);
+/* ---- commands ------------------------------------------------------------- */
 
-/* An evaluator with the run's context, date and id field (each may be
- * NULL), or NULL after saying why not. */
-gavel_evaluator *cli_evaluator(const gavel_policy *p, const char *context,
-                               const char *as_of, const char *id_field);
-
-/* Commands. */
 int cmd_eval(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

@@ -2,6 +2,8 @@
  * cmd_check.c: `gavel check`: load a policy and lint it. One diagnostic a
  * line, "file:line:col: error|warning: message", sorted; or --format json
  * for editors and CI.
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers).
  */
 #include "cli.h"
 
@@ -18,39 +20,31 @@ static const char check_usage[] =
     "\n"
     "exit status: 0 no errors (warnings allowed); 1 errors; 2 could not run.\n";
 
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
+static const cli_option check_options[] = {
+    { "policy", 'p', OPT_VALUE, 'p', NULL },
+    { "format", 'f', OPT_VALUE, 'f', NULL },
+    { "help", 'h', OPT_FLAG, 'h', NULL },
+    { NULL, 0, 0, 0, NULL }
+};
 
 int cmd_check(int argc, char **argv)
 {
     const char *policy = NULL, *format = "text";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(check_usage, stdout);
-            return EXIT_DONE;
-        } else if ((!strcmp(a, "-p") || !strcmp(a, "--policy")) && i + 1 < argc) {
-            policy = argv[++i];
-        } else if ((!strcmp(a, "--format") || !strcmp(a, "-f")) && i + 1 < argc) {
-            format = argv[++i];
-        } else if (!policy && a[0] != '-') {
-            policy = a;
-        } else {
-            cli_error("unknown option '%s' (see 'gavel check --help')", a);
+    cli_opts args;
+    cli_opts_init(&args, "check", argc, argv, check_options, NULL);
+    for (int id; (id = cli_opts_next(&args)) != OPT_END; ) {
+        if (id == 'h')
+            return cli_help(check_usage, NULL);
+        else if (id == 'p')
+            policy = args.value;
+        else if (id == 'f')
+            format = args.value;
+        else if (id == OPT_OPERAND && !policy)
+            policy = args.value;           /* gavel check DIR */
+        else if (id == OPT_OPERAND)
+            return cli_opts_unknown(&args, args.value), EXIT_TROUBLE;
+        else
             return EXIT_TROUBLE;
-        }
     }
     int json = !strcmp(format, "json");
     if (!policy || (!json && strcmp(format, "text"))) {
@@ -75,10 +69,10 @@ int cmd_check(int argc, char **argv)
             warnings++;
         if (json) {
             printf("%s{\"file\":", i ? ",\n " : "");
-            json_string(d->file);
+            cli_json_string(stdout, d->file);
             printf(",\"line\":%u,\"col\":%u,\"severity\":\"%s\",\"message\":", d->line,
                    d->col, sev);
-            json_string(d->message);
+            cli_json_string(stdout, d->message);
             putchar('}');
         } else if (d->line) {
             printf("%s:%u:%u: %s: %s\n", d->file, d->line, d->col ? d->col : 1, sev, d->message);

@@ -13,6 +13,8 @@
  *     other citations, grouped the same way.
  *
  * Exit status like diff(1): 0 nothing changed, 1 something did, 2 trouble.
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, values).
  */
 #include "cli.h"
 
@@ -352,6 +354,19 @@ static void put_quoted(FILE *f, const char *s)
         fputs("none", f);
 }
 
+/* "; cites "old" -> "new"" when a text field of a rule changed. */
+static void put_text_change(FILE *f, const char **sep, const char *what, const char *a,
+                            const char *b)
+{
+    if (streq(a, b))
+        return;
+    fprintf(f, "%s%s ", *sep, what);
+    put_quoted(f, a);
+    fputs(" -> ", f);
+    put_quoted(f, b);
+    *sep = "; ";
+}
+
 /* What changed in one rule, or NULL. Defeats are compared only over rules
  * both policies have: a ground that was removed is reported once, not as a
  * change in every exemption whose glob matched it. */
@@ -366,20 +381,8 @@ static char *rule_detail(const gavel_policy *po, const gavel_policy *pn,
                 b->outcome ? b->outcome : "none");
         sep = "; ";
     }
-    if (!streq(a->cites, b->cites)) {
-        fprintf(s.f, "%scites ", sep);
-        put_quoted(s.f, a->cites);
-        fputs(" -> ", s.f);
-        put_quoted(s.f, b->cites);
-        sep = "; ";
-    }
-    if (!streq(a->reason, b->reason)) {
-        fprintf(s.f, "%sreason ", sep);
-        put_quoted(s.f, a->reason);
-        fputs(" -> ", s.f);
-        put_quoted(s.f, b->reason);
-        sep = "; ";
-    }
+    put_text_change(s.f, &sep, "cites", a->cites, b->cites);
+    put_text_change(s.f, &sep, "reason", a->reason, b->reason);
     const char *lead = "no longer defeats ";
     for (size_t i = 0; i < a->ndefeats; i++)
         if (find_rule(pn, a->defeats[i]) && !defeats_has(b, a->defeats[i])) {
@@ -582,36 +585,16 @@ static void print_text(const diff_result *r)
     }
 }
 
-static void json_str(const char *s)
-{
-    if (!s) {
-        fputs("null", stdout);
-        return;
-    }
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", stdout);
-        else if (*p < 0x20 || *p == 0x7f)
-            printf("\\u%04x", *p);
-        else
-            putchar(*p);
-    }
-    putchar('"');
-}
-
 static void json_policy(const char *key, const gavel_policy *p)
 {
     printf("\"%s\":{\"name\":", key);
-    json_str(gavel_policy_name(p));
+    cli_json_string(stdout, gavel_policy_name(p));
     fputs(",\"version\":", stdout);
-    json_str(gavel_policy_version(p));
+    cli_json_string(stdout, gavel_policy_version(p));
     fputs(",\"digest\":", stdout);
-    json_str(gavel_policy_digest(p));
+    cli_json_string(stdout, gavel_policy_digest(p));
     fputs(",\"dir\":", stdout);
-    json_str(gavel_policy_dir(p));
+    cli_json_string(stdout, gavel_policy_dir(p));
     putchar('}');
 }
 
@@ -624,7 +607,7 @@ static void json_lines(const char *text)
         char *line = strndup(s, n);
         if (s != text)
             putchar(',');
-        json_str(line ? line : "");
+        cli_json_string(stdout, line ? line : "");
         free(line);
         s += n;
         if (*s)
@@ -637,7 +620,7 @@ static void json_lines(const char *text)
 static void json_rules(const char *list)
 {
     if (list[0] == '(') {
-        json_str(list);
+        cli_json_string(stdout, list);
         return;
     }
     putchar('[');
@@ -660,14 +643,14 @@ static void json_groups(const grouplist *l, int same)
         printf("%s\n {", i ? "," : "");
         if (same) {
             fputs("\"decision\":", stdout);
-            json_str(g->from);
+            cli_json_string(stdout, g->from);
             fputs(",\"what\":", stdout);
-            json_str(g->what);
+            cli_json_string(stdout, g->what);
         } else {
             fputs("\"old\":", stdout);
-            json_str(g->from);
+            cli_json_string(stdout, g->from);
             fputs(",\"new\":", stdout);
-            json_str(g->to);
+            cli_json_string(stdout, g->to);
         }
         fputs(",\"old_rules\":", stdout);
         json_rules(g->old_rules);
@@ -681,7 +664,7 @@ static void json_groups(const grouplist *l, int same)
         fputs(",\"example_new\":", stdout);
         json_lines(g->new_why);
         fputs(",\"because\":", stdout);
-        json_str(g->because);
+        cli_json_string(stdout, g->because);
         putchar('}');
     }
     fputs(l->n ? "\n]" : "]", stdout);
@@ -694,25 +677,25 @@ static void print_json(const diff_result *r)
     putchar(',');
     json_policy("new", r->new_);
     fputs(",\"as_of\":", stdout);
-    json_str(r->as_of);
+    cli_json_string(stdout, r->as_of);
     printf(",\"records\":%llu,\"changed\":%llu,\"reasons_changed\":%llu,\"unchanged\":%llu",
            r->records, r->changed, r->reasons_changed, r->unchanged);
     fputs(",\n\"rules\":[", stdout);
     for (size_t i = 0; i < r->nrc; i++) {
         const rule_change *c = &r->rc[i];
         printf("%s{\"rule\":", i ? "," : "");
-        json_str(c->id);
+        cli_json_string(stdout, c->id);
         printf(",\"change\":\"%s\"", c->sign == '+' ? "added" : c->sign == '-' ? "removed" : "changed");
         if (c->detail) {
             fputs(",\"detail\":", stdout);
-            json_str(c->detail);
+            cli_json_string(stdout, c->detail);
         }
         putchar('}');
     }
     fputs("],\n\"outcomes\":[", stdout);
     for (size_t i = 0; i < r->m.n; i++) {
         printf("%s", i ? "," : "");
-        json_str(r->m.names[i]);
+        cli_json_string(stdout, r->m.names[i]);
     }
     fputs("],\n\"matrix\":[", stdout);
     for (size_t i = 0; i < r->m.n; i++) {
@@ -730,6 +713,64 @@ static void print_json(const diff_result *r)
 
 /* ---- the run --------------------------------------------------------------------- */
 
+enum { OPT_CONTEXT = 256, OPT_AS_OF, OPT_ID_FIELD, OPT_EXAMPLES };
+
+static const cli_option diff_options[] = {
+    { "policy", 'p', OPT_VALUE, 'p', NULL },
+    { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
+    { "as-of", 0, OPT_VALUE, OPT_AS_OF, NULL },
+    { "id-field", 0, OPT_VALUE, OPT_ID_FIELD, NULL },
+    { "format", 'f', OPT_VALUE, 'f', NULL },
+    { "examples", 0, OPT_VALUE, OPT_EXAMPLES, NULL },
+    { "help", 'h', OPT_FLAG, 'h', NULL },
+    { NULL, 0, 0, 0, NULL }
+};
+
+/* One option of diff's own: 0, or -1 after saying what was wrong. */
+static int diff_option(void *ctx, const cli_opts *args, int id)
+{
+    diff_opts *o = ctx;
+    const char *v = args->value;
+    char *end;
+    long k;
+    switch (id) {
+    case 'p':
+        if (o->npolicies == 2) {
+            cli_error("diff takes two policies, OLD and NEW; -p was given a third time");
+            return -1;
+        }
+        o->policy[o->npolicies++] = v;
+        break;
+    case OPT_CONTEXT: o->context = v; break;
+    case OPT_AS_OF: o->as_of = v; break;
+    case OPT_ID_FIELD: o->id_field = v; break;
+    case OPT_EXAMPLES:
+        k = strtol(v, &end, 10);
+        if (*end || k < 1 || k > MAX_EXAMPLES) {
+            cli_error("--examples needs a number from 1 to %d", MAX_EXAMPLES);
+            return -1;
+        }
+        o->nexamples = (size_t)k;
+        break;
+    case 'f':
+        if (!strcmp(v, "json"))
+            o->json = 1;
+        else if (strcmp(v, "text")) {
+            cli_error("unknown format '%s' (text, json)", v);
+            return -1;
+        }
+        break;
+    case 'h':
+        cli_help(diff_usage, cli_limit_help);
+        return 1;
+    case OPT_OPERAND: o->inputs[o->ninputs++] = (char *)v; break;
+    default:
+        return cli_input_option(args, id, &o->input_format, &o->limits) < 0 ? -1 : 0;
+    }
+    return 0;
+}
+
+/* 0 to run, 1 when --help was shown, -1 after a usage error. */
 static int parse_opts(int argc, char **argv, diff_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -737,58 +778,11 @@ static int parse_opts(int argc, char **argv, diff_opts *o)
     o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
     if (!o->inputs)
         return -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define TAKE(dst) do { if (!v) { cli_error("%s needs a value", a); return -1; } (dst) = v; i++; } while (0)
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(diff_usage, stdout);
-            fputs(cli_limit_help, stdout);
-            exit(EXIT_DONE);
-        } else if (!strcmp(a, "-p") || !strcmp(a, "--policy")) {
-            if (o->npolicies == 2) {
-                cli_error("diff takes two policies, OLD and NEW; -p was given a third time");
-                return -1;
-            }
-            TAKE(o->policy[o->npolicies]);
-            o->npolicies++;
-        } else if (!strcmp(a, "--context")) {
-            TAKE(o->context);
-        } else if (!strcmp(a, "--as-of")) {
-            TAKE(o->as_of);
-        } else if (!strcmp(a, "--id-field")) {
-            TAKE(o->id_field);
-        } else if (!strcmp(a, "--examples")) {
-            const char *n;
-            TAKE(n);
-            char *end;
-            long k = strtol(n, &end, 10);
-            if (*end || k < 1 || k > MAX_EXAMPLES) {
-                cli_error("--examples needs a number from 1 to %d", MAX_EXAMPLES);
-                return -1;
-            }
-            o->nexamples = (size_t)k;
-        } else if (!strcmp(a, "-f") || !strcmp(a, "--format")) {
-            const char *f;
-            TAKE(f);
-            if (!strcmp(f, "json"))
-                o->json = 1;
-            else if (strcmp(f, "text")) {
-                cli_error("unknown format '%s' (text, json)", f);
-                return -1;
-            }
-        } else if (!strcmp(a, "--input-format") || !strncmp(a, "--max-", 6)) {
-            if (cli_input_option(a, v, &o->input_format, &o->limits) < 0)
-                return -1;
-            i++;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cli_error("unknown option '%s' (see 'gavel diff --help')", a);
-            return -1;
-        } else {
-            o->inputs[o->ninputs++] = argv[i];
-        }
-#undef TAKE
-    }
+    cli_opts args;
+    cli_opts_init(&args, "diff", argc, argv, diff_options, cli_input_options);
+    int st = cli_opts_parse(&args, diff_option, o);
+    if (st != 0)
+        return st;
     if (o->npolicies != 2) {
         cli_error("diff needs two policies: -p OLD -p NEW (see 'gavel diff --help')");
         return -1;
@@ -796,12 +790,59 @@ static int parse_opts(int argc, char **argv, diff_opts *o)
     return 0;
 }
 
+/* Both decisions of one record, counted in the matrix and grouped. */
+static void diff_one(diff_result *r, const diff_opts *o, const gavel_decision *da,
+                     const gavel_decision *db)
+{
+    r->records++;
+    const char *a = gavel_decision_outcome(da), *b = gavel_decision_outcome(db);
+    size_t ia = outcome_index(&r->m, a), ib = outcome_index(&r->m, b);
+    r->m.cell[ia * r->m.cap + ib]++;
+    why_kind kind = WHY_REASON;
+    char *what;
+    if (strcmp(a, b)) {
+        r->changed++;
+        group_add(&r->changes, da, db, NULL, WHY_REASON, o->nexamples, r->old, r->new_);
+    } else if ((what = reasons_what(da, db, &kind))) {
+        r->reasons_changed++;
+        group_add(&r->reasons, da, db, what, kind, o->nexamples, r->old, r->new_);
+    } else {
+        r->unchanged++;
+    }
+}
+
+/* Every record under both policies. 0, or -1 when something could not be
+ * read or evaluated (said). */
+static int diff_inputs(diff_result *r, const diff_opts *o, gavel_evaluator *eo,
+                       gavel_evaluator *en, gavel_record *rec, gavel_decision *da,
+                       gavel_decision *db)
+{
+    int trouble = 0;
+    cli_inputs in;
+    cli_inputs_init(&in, o->inputs, o->ninputs, o->input_format, gavel_policy_limits(r->old));
+    while (cli_inputs_next(&in, rec)) {
+        gavel_status sa = gavel_evaluate(eo, rec, da);
+        gavel_status sb = gavel_evaluate(en, rec, db);
+        if (sa == GAVEL_ENOMEM || sa == GAVEL_EARG || sb == GAVEL_ENOMEM || sb == GAVEL_EARG) {
+            cli_error("%s", gavel_evaluator_errmsg(sa == GAVEL_OK || sa == GAVEL_ERULE ||
+                                                   sa == GAVEL_EINPUT ? en : eo));
+            trouble = 1;
+            cli_inputs_skip(&in);      /* the rest of this input; the next one still runs */
+            continue;
+        }
+        diff_one(r, o, da, db);
+    }
+    cli_inputs_close(&in);
+    return trouble || in.unreadable ? -1 : 0;
+}
+
 int cmd_diff(int argc, char **argv)
 {
     diff_opts o;
-    if (parse_opts(argc, argv, &o) != 0) {
+    int parsed = parse_opts(argc, argv, &o);
+    if (parsed != 0) {
         free(o.inputs);
-        return EXIT_TROUBLE;
+        return parsed > 0 ? EXIT_DONE : EXIT_TROUBLE;
     }
     int status = EXIT_TROUBLE;
     gavel_policy *po = NULL, *pn = NULL;
@@ -834,53 +875,7 @@ int cmd_diff(int argc, char **argv)
         outcome_index(&r.m, gavel_policy_outcome(pn, i));
     r.nrc = rule_changes(po, pn, &r.rc);
 
-    static char *const stdin_only[] = { "-" };
-    char *const *inputs = o.ninputs ? o.inputs : stdin_only;
-    int ninputs = o.ninputs ? o.ninputs : 1;
-    int trouble = 0;
-    uint64_t position = 0;
-    for (int i = 0; i < ninputs; i++) {
-        gavel_reader *rd = gavel_reader_open(inputs[i], o.input_format, gavel_policy_limits(po));
-        if (!rd || gavel_reader_status(rd) != GAVEL_OK) {
-            cli_error("%s", rd ? gavel_reader_errmsg(rd) : "out of memory");
-            trouble = 1;
-            gavel_reader_free(rd);
-            continue;
-        }
-        gavel_reader_set_position(rd, position);    /* numbered on across the inputs */
-        int got;
-        while ((got = gavel_reader_next(rd, rec)) == 1) {
-            gavel_status sa = gavel_evaluate(eo, rec, da);
-            gavel_status sb = gavel_evaluate(en, rec, db);
-            if (sa == GAVEL_ENOMEM || sa == GAVEL_EARG || sb == GAVEL_ENOMEM || sb == GAVEL_EARG) {
-                cli_error("%s", gavel_evaluator_errmsg(sa == GAVEL_OK || sa == GAVEL_ERULE ||
-                                                       sa == GAVEL_EINPUT ? en : eo));
-                trouble = 1;
-                break;
-            }
-            r.records++;
-            const char *a = gavel_decision_outcome(da), *b = gavel_decision_outcome(db);
-            size_t ia = outcome_index(&r.m, a), ib = outcome_index(&r.m, b);
-            r.m.cell[ia * r.m.cap + ib]++;
-            why_kind kind = WHY_REASON;
-            char *what;
-            if (strcmp(a, b)) {
-                r.changed++;
-                group_add(&r.changes, da, db, NULL, WHY_REASON, o.nexamples, po, pn);
-            } else if ((what = reasons_what(da, db, &kind))) {
-                r.reasons_changed++;
-                group_add(&r.reasons, da, db, what, kind, o.nexamples, po, pn);
-            } else {
-                r.unchanged++;
-            }
-        }
-        if (got < 0) {
-            cli_error("%s", gavel_reader_errmsg(rd));
-            trouble = 1;
-        }
-        position = gavel_reader_position(rd);
-        gavel_reader_free(rd);
-    }
+    int trouble = diff_inputs(&r, &o, eo, en, rec, da, db) != 0;
     if (r.changes.n)
         qsort(r.changes.g, r.changes.n, sizeof *r.changes.g, group_cmp);
     if (r.reasons.n)

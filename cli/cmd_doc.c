@@ -3,6 +3,8 @@
  * rules grouped by the provision they cite (each with its outcome, reason,
  * what it sets aside and what sets it aside), and the defeat graph as DOT,
  * or drawn as inline SVG in the HTML page.
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers).
  */
 #include "cli.h"
 
@@ -14,28 +16,12 @@ static const char doc_usage[] =
 
 typedef enum { DOC_MD, DOC_HTML, DOC_DOT } doc_format;
 
-/* ---- escaping -------------------------------------------------------------- */
+/* ---- escaping (HTML and Markdown in escape.c) ---------------------------------- */
 
-static void html(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default:  fputc(*s, f);
-        }
-    }
-}
-
+/* Markdown as doc has always escaped it: every underscore too. */
 static void md(FILE *f, const char *s)
 {
-    for (; s && *s; s++) {
-        if (strchr("*_`[]<>|", *s))
-            fputc('\\', f);
-        fputc(*s, f);
-    }
+    cli_markdown(f, s, 0);
 }
 
 static void dot_str(FILE *f, const char *s)
@@ -177,17 +163,17 @@ static void write_svg(FILE *f, const gavel_policy *p)
         const gavel_rule_info *r = gavel_policy_rule(p, i);
         int y = layer[i] * ROW_H + 10;
         fprintf(f, "<g><title>");
-        html(f, r->reason);
+        cli_html(f, r->reason);
         fprintf(f, "</title><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"8\" "
                    "fill=\"#fff\" stroke=\"%s\" stroke-width=\"2\"/>"
                    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"13\" "
                    "font-family=\"monospace\">",
                 x[i], y, w[i], BOX_H, outcome_color(p, r->outcome), x[i] + w[i] / 2, y + 18);
-        html(f, r->id);
+        cli_html(f, r->id);
         fprintf(f, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
                    "fill=\"%s\" font-family=\"sans-serif\">",
                 x[i] + w[i] / 2, y + 35, outcome_color(p, r->outcome));
-        html(f, r->outcome ? r->outcome : "defeats only");
+        cli_html(f, r->outcome ? r->outcome : "defeats only");
         fputs("</text></g>\n", f);
     }
     fputs("</svg>\n", f);
@@ -226,7 +212,7 @@ static void write_rule(FILE *f, const gavel_policy *p, size_t i, doc_format fmt)
     const gavel_rule_info *r = gavel_policy_rule(p, i);
     const char *by[256];
     size_t nby = defeaters_of(p, i, by, 256);
-    void (*esc)(FILE *, const char *) = fmt == DOC_HTML ? html : md;
+    void (*esc)(FILE *, const char *) = fmt == DOC_HTML ? cli_html : md;
     fputs(fmt == DOC_HTML ? "<li><code>" : "- `", f);
     fputs(r->id, f);
     fputs(fmt == DOC_HTML ? "</code> → <b>" : "` → **", f);
@@ -266,15 +252,15 @@ static void write_doc(FILE *f, const gavel_policy *p, doc_format fmt)
     int h = fmt == DOC_HTML;
     if (h) {
         fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", f);
-        html(f, gavel_policy_name(p));
+        cli_html(f, gavel_policy_name(p));
         fputs("</title><style>body{font-family:Georgia,serif;max-width:60em;margin:2em auto;"
               "padding:0 1em;color:#222;line-height:1.5}h1,h2,h3{font-family:Helvetica,"
               "sans-serif}code{background:#f3f3f3;padding:0 .2em}li{margin:.6em 0}"
               "small{color:#777}.meta{color:#555}svg{max-width:100%;height:auto}</style>"
               "</head><body>\n<h1>", f);
-        html(f, gavel_policy_name(p));
+        cli_html(f, gavel_policy_name(p));
         fputs(" ", f);
-        html(f, gavel_policy_version(p));
+        cli_html(f, gavel_policy_version(p));
         fprintf(f, "</h1>\n<p class=\"meta\">Digest <code>%s</code></p>\n", gavel_policy_digest(p));
     } else {
         fprintf(f, "# %s %s\n\nDigest `%s`\n\n", gavel_policy_name(p), gavel_policy_version(p),
@@ -288,7 +274,7 @@ static void write_doc(FILE *f, const gavel_policy *p, doc_format fmt)
     fputs(h ? "<h2>Rules by provision</h2>\n" : "## Rules by provision\n\n", f);
     for (size_t k = 0; k < np; k++) {
         fputs(h ? "<h3>" : "### ", f);
-        (h ? html : md)(f, prov[k] ? prov[k] : "Rules that cite no provision");
+        (h ? cli_html : md)(f, prov[k] ? prov[k] : "Rules that cite no provision");
         fputs(h ? "</h3>\n<ul>\n" : "\n\n", f);
         for (size_t i = 0; i < n; i++) {
             const char *c = gavel_policy_rule(p, i)->cites;
@@ -309,23 +295,27 @@ static void write_doc(FILE *f, const gavel_policy *p, doc_format fmt)
     free(prov);
 }
 
+static const cli_option doc_options[] = {
+    { "policy", 'p', OPT_VALUE, 'p', NULL },
+    { "format", 'f', OPT_VALUE, 'f', NULL },
+    { "output", 'o', OPT_VALUE, 'o', NULL },
+    { "help", 'h', OPT_FLAG, 'h', NULL },
+    { NULL, 0, 0, 0, NULL }
+};
+
 int cmd_doc(int argc, char **argv)
 {
     const char *policy = NULL, *format = "md", *output = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(doc_usage, stdout);
-            return EXIT_DONE;
-        } else if ((!strcmp(a, "-p") || !strcmp(a, "--policy")) && i + 1 < argc) {
-            policy = argv[++i];
-        } else if ((!strcmp(a, "-f") || !strcmp(a, "--format")) && i + 1 < argc) {
-            format = argv[++i];
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
-            output = argv[++i];
-        } else {
-            cli_error("unknown option '%s' (see 'gavel doc --help')", a);
-            return EXIT_TROUBLE;
+    cli_opts args;
+    cli_opts_init(&args, "doc", argc, argv, doc_options, NULL);
+    for (int id; (id = cli_opts_next(&args)) != OPT_END; ) {
+        switch (id) {
+        case 'h': return cli_help(doc_usage, NULL);
+        case 'p': policy = args.value; break;
+        case 'f': format = args.value; break;
+        case 'o': output = args.value; break;
+        case OPT_OPERAND: return cli_opts_unknown(&args, args.value), EXIT_TROUBLE;
+        default: return EXIT_TROUBLE;
         }
     }
     doc_format fmt = !strcmp(format, "md") ? DOC_MD : !strcmp(format, "html") ? DOC_HTML

@@ -1,16 +1,19 @@
 /*
  * cmd_eval.c: `gavel eval`: evaluate records from files or stdin against a
- * policy and write one decision per record, in input order.
+ * policy and write one decision per record, in input order: its options,
+ * the --summary tallies, the progress line, and the run, on one thread or
+ * on the batch ring of -j N (ring.c).
  *
  * Output to -o FILE goes to FILE.tmp.XXXXXX and is renamed into place only
  * when the run completes, so a file under the final name is always whole.
  * A closed stdout pipe (gavel eval ... | head) ends the run quietly.
+ *
+ * Calls gavel.h, the shared pieces of cli.h and the batch ring (ring.h).
  */
-#define _GNU_SOURCE 1   /* fopencookie */
 #include "cli.h"
+#include "ring.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -152,65 +155,79 @@ static void summary_print(summary *s)
 
 /* ---- options ------------------------------------------------------------------ */
 
+enum { OPT_CONTEXT = 256, OPT_AS_OF, OPT_ID_FIELD, OPT_SUMMARY };
+
+static const cli_option eval_options[] = {
+    { "policy", 'p', OPT_VALUE, 'p', NULL },
+    { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
+    { "as-of", 0, OPT_VALUE, OPT_AS_OF, NULL },
+    { "id-field", 0, OPT_VALUE, OPT_ID_FIELD, NULL },
+    { "output", 'o', OPT_VALUE, 'o', NULL },
+    { "format", 'f', OPT_VALUE, 'f', NULL },
+    { "jobs", 'j', OPT_VALUE, 'j', NULL },
+    { "summary", 0, OPT_OPTIONAL, OPT_SUMMARY, NULL },
+    { "quiet", 'q', OPT_FLAG, 'q', NULL },
+    { "help", 'h', OPT_FLAG, 'h', NULL },
+    { NULL, 0, 0, 0, NULL }
+};
+
+/* One option of eval's own: 0, or -1 after saying what was wrong. */
+static int eval_option(void *ctx, const cli_opts *args, int id)
+{
+    eval_opts *o = ctx;
+    const char *v = args->value;
+    char *end;
+    long n;
+    switch (id) {
+    case 'p': o->policy = v; break;
+    case OPT_CONTEXT: o->context = v; break;
+    case OPT_AS_OF: o->as_of = v; break;
+    case OPT_ID_FIELD: o->id_field = v; break;
+    case 'o': o->output = v; break;
+    case 'q': o->quiet = 1; break;
+    case 'f':
+        if (out_format_parse(v, &o->format)) {
+            cli_error("unknown format '%s' (jsonl, json, yaml, csv, table)", v);
+            return -1;
+        }
+        break;
+    case OPT_SUMMARY:
+        if (v && strcmp(v, "json")) {
+            cli_opts_unknown(args, args->arg);
+            return -1;
+        }
+        o->summary = v ? 2 : 1;
+        break;
+    case 'j':
+        n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > 256) {
+            cli_error("-j needs a number of jobs from 1 to 256");
+            return -1;
+        }
+        o->jobs = (int)n;
+        break;
+    case 'h':
+        cli_help(eval_usage, cli_limit_help);
+        return 1;
+    case OPT_OPERAND: o->inputs[o->ninputs++] = (char *)v; break;
+    default:
+        return cli_input_option(args, id, &o->input_format, &o->limits) < 0 ? -1 : 0;
+    }
+    return 0;
+}
+
+/* 0 to run, 1 when --help was shown, -1 after a usage error. */
 static int parse_opts(int argc, char **argv, eval_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
     if (!o->inputs)
         return -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define TAKE(dst) do { if (!v) { cli_error("%s needs a value", a); return -1; } (dst) = v; i++; } while (0)
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(eval_usage, stdout);
-            fputs(cli_limit_help, stdout);
-            exit(EXIT_DONE);
-        } else if (!strcmp(a, "-p") || !strcmp(a, "--policy")) {
-            TAKE(o->policy);
-        } else if (!strcmp(a, "--context")) {
-            TAKE(o->context);
-        } else if (!strcmp(a, "--as-of")) {
-            TAKE(o->as_of);
-        } else if (!strcmp(a, "--id-field")) {
-            TAKE(o->id_field);
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            TAKE(o->output);
-        } else if (!strcmp(a, "-f") || !strcmp(a, "--format")) {
-            const char *f;
-            TAKE(f);
-            if (out_format_parse(f, &o->format)) {
-                cli_error("unknown format '%s' (jsonl, json, yaml, csv, table)", f);
-                return -1;
-            }
-        } else if (!strcmp(a, "--summary")) {
-            o->summary = 1;
-        } else if (!strcmp(a, "--summary=json")) {
-            o->summary = 2;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            o->quiet = 1;
-        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            const char *j;
-            TAKE(j);
-            char *end;
-            long n = strtol(j, &end, 10);
-            if (*end || n < 1 || n > 256) {
-                cli_error("-j needs a number of jobs from 1 to 256");
-                return -1;
-            }
-            o->jobs = (int)n;
-        } else if (!strcmp(a, "--input-format") || !strncmp(a, "--max-", 6)) {
-            if (cli_input_option(a, v, &o->input_format, &o->limits) < 0)
-                return -1;
-            i++;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cli_error("unknown option '%s' (see 'gavel eval --help')", a);
-            return -1;
-        } else {
-            o->inputs[o->ninputs++] = argv[i];
-        }
-#undef TAKE
-    }
+    cli_opts args;
+    cli_opts_init(&args, "eval", argc, argv, eval_options, cli_input_options);
+    int st = cli_opts_parse(&args, eval_option, o);
+    if (st != 0)
+        return st;
     if (!o->policy) {
         cli_error("eval needs a policy: -p DIR (see 'gavel eval --help')");
         return -1;
@@ -219,35 +236,6 @@ static int parse_opts(int argc, char **argv, eval_opts *o)
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
-
-/* Loads the policy or says why not, every diagnostic with its place. */
-gavel_policy *cli_load_policy(const char *dir, const gavel_limits *limits)
-{
-    gavel_policy *p = gavel_policy_load(dir, limits);
-    if (!p) {
-        cli_error("out of memory loading the policy");
-        return NULL;
-    }
-    if (gavel_policy_status(p) == GAVEL_OK)
-        return p;
-    size_t n = gavel_policy_ndiags(p);
-    for (size_t i = 0; i < n; i++) {
-        const gavel_diag *d = gavel_policy_diag(p, i);
-        if (d->severity != GAVEL_ERROR)
-            continue;
-        if (d->line)
-            fprintf(stderr, "%s:%u:%u: error: %s\n", d->file, d->line, d->col ? d->col : 1,
-                    d->message);
-        else
-            fprintf(stderr, "%s: error: %s\n", d->file, d->message);
-    }
-    if (n == 0)
-        cli_error("%s", gavel_policy_errmsg(p));
-    gavel_policy_free(p);
-    return NULL;
-}
-
-/* ---- inputs ------------------------------------------------------------------------ */
 
 typedef struct tallies {
     summary sum;
@@ -273,19 +261,22 @@ static void show_error(const gavel_decision *d)
     free(id);
 }
 
-/* One run of `gavel eval`: the inputs in order, the output, the tallies. */
+/* What one thread of the run decides with, and what it counted. */
+typedef struct decider {
+    gavel_evaluator *ev;
+    gavel_decision  *d;
+    tallies          t;
+} decider;
+
+/* One run of `gavel eval`: the inputs, the output, the tallies. */
 typedef struct run {
     const eval_opts *o;
     gavel_policy    *p;
     FILE            *out;
-    char *const     *inputs;
-    int              ninputs, cur;
-    gavel_reader    *rd;
-    uint64_t         position;       /* records in the inputs finished */
-    uint64_t         done_bytes;     /* size of the inputs finished */
+    cli_inputs       in;
     uint64_t         total_bytes;    /* 0 when unknown (stdin, a pipe) */
-    int              unreadable, broken;
-    int              defer;          /* workers parse (parallel runs) */
+    int              broken;
+    decider         *deciders;       /* one per job */
     tallies          t;
     /* progress */
     int              progress;
@@ -300,45 +291,6 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The next record from the inputs, opening each in turn. 1, or 0 at the end. */
-static int next_record(run *r, gavel_record *rec)
-{
-    for (;;) {
-        if (!r->rd) {
-            if (r->cur >= r->ninputs)
-                return 0;
-            const char *path = r->inputs[r->cur++];
-            r->rd = gavel_reader_open(path, r->o->input_format, gavel_policy_limits(r->p));
-            gavel_reader_defer_parsing(r->rd, r->defer);
-            if (!r->rd || gavel_reader_status(r->rd) != GAVEL_OK) {
-                cli_error("%s", r->rd ? gavel_reader_errmsg(r->rd) : "out of memory");
-                r->unreadable = 1;
-                gavel_reader_free(r->rd);
-                r->rd = NULL;
-                continue;
-            }
-            gavel_reader_set_position(r->rd, r->position);  /* numbered on across the inputs */
-        }
-        int st = gavel_reader_next(r->rd, rec);
-        if (st == 1)
-            return 1;
-        if (st < 0) {
-            cli_error("%s", gavel_reader_errmsg(r->rd));
-            r->unreadable = 1;
-        }
-        r->done_bytes += gavel_reader_offset(r->rd);
-        r->position = gavel_reader_position(r->rd);
-        gavel_reader_free(r->rd);
-        r->rd = NULL;
-    }
-}
-
-/* Input bytes consumed so far, over all inputs. */
-static uint64_t bytes_read(const run *r)
-{
-    return r->done_bytes + (r->rd ? gavel_reader_offset(r->rd) : 0);
-}
-
 static void show_progress(run *r, int final)
 {
     if (!r->progress)
@@ -349,7 +301,7 @@ static void show_progress(run *r, int final)
     r->last_shown = t;
     double rate = r->written / (t - r->started > 1e-9 ? t - r->started : 1e-9);
     fprintf(stderr, "\r\033[K%llu records, %.0f/s", (unsigned long long)r->written, rate);
-    uint64_t at = bytes_read(r);
+    uint64_t at = cli_inputs_offset(&r->in);
     if (r->total_bytes && at <= r->total_bytes && at > 0) {
         double frac = (double)at / (double)r->total_bytes;
         fprintf(stderr, ", %.0f%%, ETA %.0fs", frac * 100,
@@ -378,228 +330,68 @@ static void decide(const eval_opts *o, gavel_evaluator *ev, gavel_record *rec,
         summary_add(&t->sum, d);
 }
 
-static void run_sequential(run *r, gavel_evaluator *ev)
+static void run_sequential(run *r)
 {
     gavel_record *rec = gavel_record_new();
-    gavel_decision *d = gavel_decision_new();
+    decider *dc = &r->deciders[0];
     out_writer w = { .f = r->out, .format = r->o->format, .count = 0 };
-    while (rec && d && !r->broken && next_record(r, rec)) {
-        decide(r->o, ev, rec, d, &w, &r->t);
+    while (rec && dc->d && !r->broken && cli_inputs_next(&r->in, rec)) {
+        decide(r->o, dc->ev, rec, dc->d, &w, &r->t);
         r->written++;
         if (ferror(r->out))
             r->broken = 1;
         show_progress(r, 0);
     }
-    gavel_decision_free(d);
     gavel_record_free(rec);
 }
 
-/* ---- parallel evaluation ------------------------------------------------------------ */
+/* ---- the batch ring's side of the run (ring.h) -------------------------------------- */
 
-/* Batches of records go round a ring: the main thread reads into batch
- * seq % NB, workers (one evaluator each) decide and format a batch into
- * memory, and the main thread writes batches back in seq order. At most
- * NB batches are in flight, so memory stays flat whatever the input. */
-enum { BATCH = 256, BATCH_BYTES = 4 << 20, STACK_BYTES = 16 << 20 };
-
-typedef struct batch {
-    gavel_record *recs[BATCH];
-    int           n;
-    uint64_t      first;       /* index of its first record in the output */
-    char         *text;        /* its decisions, formatted; kept, not freed, */
-    size_t        len, cap;    /* between rounds of the ring */
-    int           lost;        /* out of memory: some decisions are not in text */
-    int           done;
-} batch;
-
-typedef struct pool {
-    run            *r;
-    batch          *b;
-    int             nb;
-    uint64_t        filled, taken, written;   /* batch sequence numbers */
-    int             stop;
-    pthread_mutex_t mu;
-    pthread_cond_t  work, done;
-} pool;
-
-typedef struct worker {
-    pool            *pl;
-    gavel_evaluator *ev;
-    tallies          t;
-    pthread_t        tid;
-    batch           *cur;      /* where its output stream writes */
-    int              oom;
-} worker;
-
-/* The worker's output stream appends to the text of its current batch.
- * One stream per worker and one buffer per batch, both reused: a fresh
- * open_memstream per batch grew by realloc past the mmap threshold and
- * cost about 70 page faults a batch (10% more CPU at -j 2 than -j 1). */
-static ssize_t batch_write(void *cookie, const char *buf, size_t n)
+static int ring_read(void *ctx, gavel_record *rec)
 {
-    worker *wk = cookie;
-    batch *b = wk->cur;
-    if (n > b->cap - b->len) {
-        size_t cap = b->cap ? b->cap : 64 << 10;
-        while (n > cap - b->len)
-            cap *= 2;
-        char *t = realloc(b->text, cap);
-        if (!t) {
-            wk->oom = 1;
-            return -1;
-        }
-        b->text = t;
-        b->cap = cap;
-    }
-    memcpy(b->text + b->len, buf, n);
-    b->len += n;
-    return (ssize_t)n;
+    return cli_inputs_next(&((run *)ctx)->in, rec);
 }
 
-static void *work(void *arg)
+static uint64_t ring_offset(void *ctx)
 {
-    worker *wk = arg;
-    pool *pl = wk->pl;
-    gavel_decision *d = gavel_decision_new();
-    FILE *out = fopencookie(wk, "w", (cookie_io_functions_t){ .write = batch_write });
-    for (;;) {
-        pthread_mutex_lock(&pl->mu);
-        while (pl->taken == pl->filled && !pl->stop)
-            pthread_cond_wait(&pl->work, &pl->mu);
-        if (pl->taken == pl->filled) {
-            pthread_mutex_unlock(&pl->mu);
-            break;
-        }
-        batch *b = &pl->b[pl->taken++ % (uint64_t)pl->nb];
-        pthread_mutex_unlock(&pl->mu);
-        wk->cur = b;
-        b->len = 0;
-        out_writer w = { .f = out, .format = pl->r->o->format, .count = b->first };
-        for (int i = 0; out && d && i < b->n; i++) {
-            gavel_record_finish(b->recs[i]);     /* parse here, not in the reader */
-            decide(pl->r->o, wk->ev, b->recs[i], d, &w, &wk->t);
-        }
-        b->lost = !out || !d || fflush(out) != 0 || wk->oom;
-        pthread_mutex_lock(&pl->mu);
-        b->done = 1;
-        pthread_cond_broadcast(&pl->done);
-        pthread_mutex_unlock(&pl->mu);
-    }
-    if (out)
-        fclose(out);
-    gavel_decision_free(d);
-    return NULL;
+    return cli_inputs_offset(&((run *)ctx)->in);
 }
 
-/* Writes finished batches in order; waits for the oldest when `wait`. */
-static void drain(pool *pl, int wait)
+static int ring_decide(void *ctx, int worker, gavel_record *const *recs, int n,
+                       uint64_t first, FILE *out)
 {
-    for (;;) {
-        pthread_mutex_lock(&pl->mu);
-        batch *b = &pl->b[pl->written % (uint64_t)pl->nb];
-        while (wait && pl->written < pl->filled && !b->done)
-            pthread_cond_wait(&pl->done, &pl->mu);
-        int ready = pl->written < pl->filled && b->done;
-        pthread_mutex_unlock(&pl->mu);
-        if (!ready)
-            return;
-        if (b->lost) {              /* reported as a write error: exit 2, no file */
-            errno = ENOMEM;
-            pl->r->broken = 1;
-        } else if (b->len && fwrite(b->text, 1, b->len, pl->r->out) != b->len) {
-            pl->r->broken = 1;
-        }
-        b->done = 0;
-        pl->r->written += (uint64_t)b->n;
-        pl->written++;
-        show_progress(pl->r, 0);
-        wait = 0;
+    run *r = ctx;
+    decider *dc = &r->deciders[worker];
+    out_writer w = { .f = out, .format = r->o->format, .count = first };
+    for (int i = 0; dc->d && i < n; i++) {
+        gavel_record_finish(recs[i]);     /* parse here, not in the reader */
+        decide(r->o, dc->ev, recs[i], dc->d, &w, &dc->t);
     }
+    return dc->d ? 0 : -1;
 }
 
-static int run_parallel(run *r, gavel_evaluator **evs, int jobs)
+static void ring_wrote(void *ctx, int n)
 {
-    pool pl = { .r = r, .nb = 2 * jobs + 2 };
-    worker *wk = calloc((size_t)jobs, sizeof *wk);
-    pl.b = calloc((size_t)pl.nb, sizeof *pl.b);
-    if (!wk || !pl.b) {
-        free(wk);
-        free(pl.b);
-        return -1;
+    run *r = ctx;
+    r->written += (uint64_t)n;
+    show_progress(r, 0);
+}
+
+static int run_parallel(run *r, int jobs)
+{
+    ring_job job = { .ctx = r, .read = ring_read, .offset = ring_offset,
+                     .decide = ring_decide, .wrote = ring_wrote, .out = r->out };
+    for (int i = 0; i < jobs; i++)
+        summary_init(&r->deciders[i].t.sum, r->p);
+    int st = ring_run(&job, jobs, &r->broken);
+    for (int i = 0; i < jobs; i++) {
+        tallies *t = &r->deciders[i].t;
+        r->t.any_error |= t->any_error;
+        r->t.failed += t->failed;
+        r->t.trouble |= t->trouble;
+        summary_merge(&r->t.sum, &t->sum);
     }
-    for (int i = 0; i < pl.nb; i++)
-        for (int k = 0; k < BATCH; k++)
-            if (!(pl.b[i].recs[k] = gavel_record_new()))
-                r->broken = 1;
-    pthread_mutex_init(&pl.mu, NULL);
-    pthread_cond_init(&pl.work, NULL);
-    pthread_cond_init(&pl.done, NULL);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, STACK_BYTES);   /* Lua wants deep C stacks */
-    int started = 0;
-    for (; started < jobs; started++) {
-        wk[started].pl = &pl;
-        wk[started].ev = evs[started];
-        summary_init(&wk[started].t.sum, r->p);
-        if (pthread_create(&wk[started].tid, &attr, work, &wk[started]) != 0)
-            break;
-    }
-    pthread_attr_destroy(&attr);
-    uint64_t next_index = 0;
-    int input_done = started == 0;
-    while (!input_done && !r->broken) {
-        if (pl.filled - pl.written >= (uint64_t)pl.nb) {
-            drain(&pl, 1);
-            continue;
-        }
-        batch *b = &pl.b[pl.filled % (uint64_t)pl.nb];
-        b->n = 0;
-        b->first = next_index;
-        /* A batch ends at BATCH records or BATCH_BYTES of input, so that
-         * the ring holds little however long the records are. */
-        uint64_t from = bytes_read(r);
-        int more = 1;
-        while (b->n < BATCH && (more = next_record(r, b->recs[b->n]))) {
-            b->n++;
-            if (bytes_read(r) - from >= BATCH_BYTES)
-                break;
-        }
-        next_index += (uint64_t)b->n;
-        input_done = !more;
-        if (b->n > 0) {
-            pthread_mutex_lock(&pl.mu);
-            pl.filled++;
-            pthread_cond_signal(&pl.work);
-            pthread_mutex_unlock(&pl.mu);
-        }
-        drain(&pl, 0);
-    }
-    while (pl.written < pl.filled && !r->broken)
-        drain(&pl, 1);
-    pthread_mutex_lock(&pl.mu);
-    pl.stop = 1;
-    pl.taken = pl.filled;          /* after a write error, drop what is left */
-    pthread_cond_broadcast(&pl.work);
-    pthread_mutex_unlock(&pl.mu);
-    for (int i = 0; i < started; i++) {
-        pthread_join(wk[i].tid, NULL);
-        r->t.any_error |= wk[i].t.any_error;
-        r->t.failed += wk[i].t.failed;
-        r->t.trouble |= wk[i].t.trouble;
-        summary_merge(&r->t.sum, &wk[i].t.sum);
-    }
-    for (int i = 0; i < pl.nb; i++) {
-        for (int k = 0; k < BATCH; k++)
-            gavel_record_free(pl.b[i].recs[k]);
-        free(pl.b[i].text);
-    }
-    pthread_mutex_destroy(&pl.mu);
-    pthread_cond_destroy(&pl.work);
-    pthread_cond_destroy(&pl.done);
-    free(pl.b);
-    free(wk);
-    return started == jobs ? 0 : -1;
+    return st;
 }
 
 /* ---- the command ------------------------------------------------------------------- */
@@ -616,67 +408,106 @@ static uint64_t input_size(char *const *inputs, int n)
     return total;
 }
 
+/* Opens -o FILE as FILE.tmp.XXXXXX; 0, or -1 after saying why not. */
+static int open_output(run *r, char **tmp)
+{
+    if (!r->o->output)
+        return 0;
+    r->out = cli_open_temp(r->o->output, tmp);
+    if (!r->out) {
+        cli_error("%s: cannot write: %s", r->o->output, strerror(errno));
+        r->out = stdout;
+        return -1;
+    }
+    cli_cleanup_on_signal(*tmp);
+    return 0;
+}
+
+/* Renames -o FILE's temporary into place, on disk first; 0, or -1 after
+ * saying why not. */
+static int close_output(run *r, char **tmp)
+{
+    if (r->out == stdout)
+        return 0;
+    FILE *f = r->out;
+    r->out = stdout;
+    int bad = fsync(fileno(f)) != 0;                /* on disk before the rename */
+    bad |= fclose(f) != 0;
+    if (bad) {
+        cli_error("%s: write error: %s", r->o->output, strerror(errno));
+        return -1;
+    }
+    if (rename(*tmp, r->o->output) != 0) {
+        cli_error("%s: cannot rename into place: %s", r->o->output, strerror(errno));
+        return -1;
+    }
+    cli_cleanup_on_signal(NULL);
+    free(*tmp);
+    *tmp = NULL;
+    return 0;
+}
+
+/* Reads, decides and writes every record; then the closing lines. */
+static void evaluate_all(run *r, int jobs)
+{
+    const eval_opts *o = r->o;
+    signal(SIGPIPE, SIG_IGN);
+    r->progress = !o->quiet && isatty(STDERR_FILENO);
+    r->total_bytes = input_size(r->in.paths, r->in.npaths);
+    r->started = now_s();
+    summary_init(&r->t.sum, r->p);
+    out_writer w = { .f = r->out, .format = o->format };
+    out_begin(&w);
+    r->in.defer = jobs > 1;
+    if (jobs == 1)
+        run_sequential(r);
+    else if (run_parallel(r, jobs) != 0)
+        cli_error("could not start %d threads", jobs);
+    w.count = r->written;
+    out_end(&w);
+    show_progress(r, 1);
+    if (fflush(r->out) != 0 || ferror(r->out))
+        r->broken = 1;
+    if (r->t.failed)
+        cli_warn("%llu of %llu records got the on_error decision; their errors[] say why",
+                 r->t.failed, (unsigned long long)r->written);
+    if (o->summary == 2)
+        summary_print_json(&r->t.sum);
+    else if (o->summary)
+        summary_print(&r->t.sum);
+    summary_free(&r->t.sum);
+}
+
 int cmd_eval(int argc, char **argv)
 {
     eval_opts o;
-    if (parse_opts(argc, argv, &o) != 0) {
+    int parsed = parse_opts(argc, argv, &o);
+    if (parsed != 0) {
         free(o.inputs);
-        return EXIT_TROUBLE;
+        return parsed > 0 ? EXIT_DONE : EXIT_TROUBLE;
     }
-    static char *const stdin_only[] = { "-" };
     run r = { .o = &o, .out = stdout };
-    r.inputs = o.ninputs ? o.inputs : stdin_only;
-    r.ninputs = o.ninputs ? o.ninputs : 1;
     int status = EXIT_TROUBLE, jobs = o.jobs;
     char *tmp = NULL;
-    gavel_evaluator **evs = NULL;
     r.p = cli_load_policy(o.policy, &o.limits);
     if (!r.p)
         goto done;
+    cli_inputs_init(&r.in, o.inputs, o.ninputs, o.input_format, gavel_policy_limits(r.p));
     if (jobs <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = n > 0 ? (int)n : 1;
     }
-    evs = calloc((size_t)jobs, sizeof *evs);
-    for (int i = 0; evs && i < jobs; i++)
-        if (!(evs[i] = cli_evaluator(r.p, o.context, o.as_of, o.id_field)))
-            goto done;
-    if (!evs)
+    r.deciders = calloc((size_t)jobs, sizeof *r.deciders);
+    if (!r.deciders)
         goto done;
-    if (o.output) {
-        r.out = cli_open_temp(o.output, &tmp);
-        if (!r.out) {
-            cli_error("%s: cannot write: %s", o.output, strerror(errno));
-            r.out = stdout;
+    for (int i = 0; i < jobs; i++)
+        if (!(r.deciders[i].ev = cli_evaluator(r.p, o.context, o.as_of, o.id_field)))
             goto done;
-        }
-        cli_cleanup_on_signal(tmp);
-    }
-    signal(SIGPIPE, SIG_IGN);
-    r.progress = !o.quiet && isatty(STDERR_FILENO);
-    r.total_bytes = input_size(r.inputs, r.ninputs);
-    r.started = now_s();
-    summary_init(&r.t.sum, r.p);
-    out_writer w = { .f = r.out, .format = o.format };
-    out_begin(&w);
-    r.defer = jobs > 1;
-    if (jobs == 1)
-        run_sequential(&r, evs[0]);
-    else if (run_parallel(&r, evs, jobs) != 0)
-        cli_error("could not start %d threads", jobs);
-    w.count = r.written;
-    out_end(&w);
-    show_progress(&r, 1);
-    if (fflush(r.out) != 0 || ferror(r.out))
-        r.broken = 1;
-    if (r.t.failed)
-        cli_warn("%llu of %llu records got the on_error decision; their errors[] say why",
-                 r.t.failed, (unsigned long long)r.written);
-    if (o.summary == 2)
-        summary_print_json(&r.t.sum);
-    else if (o.summary)
-        summary_print(&r.t.sum);
-    summary_free(&r.t.sum);
+    for (int i = 0; i < jobs; i++)
+        r.deciders[i].d = gavel_decision_new();
+    if (open_output(&r, &tmp) != 0)
+        goto done;
+    evaluate_all(&r, jobs);
     if (r.broken && errno == EPIPE && !o.output) {
         status = r.t.any_error ? EXIT_FAILED : EXIT_DONE;   /* | head: a quiet end */
         goto done;
@@ -685,24 +516,9 @@ int cmd_eval(int argc, char **argv)
         cli_error("%s: write error: %s", o.output ? o.output : "<stdout>", strerror(errno));
         goto done;
     }
-    if (r.out != stdout) {
-        FILE *f = r.out;
-        r.out = stdout;
-        int bad = fsync(fileno(f)) != 0;                /* on disk before the rename */
-        bad |= fclose(f) != 0;
-        if (bad) {
-            cli_error("%s: write error: %s", o.output, strerror(errno));
-            goto done;
-        }
-        if (rename(tmp, o.output) != 0) {
-            cli_error("%s: cannot rename into place: %s", o.output, strerror(errno));
-            goto done;
-        }
-        cli_cleanup_on_signal(NULL);
-        free(tmp);
-        tmp = NULL;
-    }
-    status = r.unreadable || r.t.trouble ? EXIT_TROUBLE : r.t.any_error ? EXIT_FAILED : EXIT_DONE;
+    if (close_output(&r, &tmp) != 0)
+        goto done;
+    status = r.in.unreadable || r.t.trouble ? EXIT_TROUBLE : r.t.any_error ? EXIT_FAILED : EXIT_DONE;
 done:
     if (r.out != stdout)
         fclose(r.out);
@@ -711,10 +527,12 @@ done:
         cli_cleanup_on_signal(NULL);
         free(tmp);
     }
-    gavel_reader_free(r.rd);
-    for (int i = 0; evs && i < jobs; i++)
-        gavel_evaluator_free(evs[i]);
-    free(evs);
+    cli_inputs_close(&r.in);
+    for (int i = 0; r.deciders && i < jobs; i++) {
+        gavel_evaluator_free(r.deciders[i].ev);
+        gavel_decision_free(r.deciders[i].d);
+    }
+    free(r.deciders);
     gavel_policy_free(r.p);
     free(o.inputs);
     return status;

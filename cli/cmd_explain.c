@@ -3,6 +3,8 @@
  * decided it, with citations and evidence; what was set aside and by what;
  * the facts that were missing; and counterfactuals: the decision without
  * each rule that decided it or set another aside.
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers).
  */
 #include "cli.h"
 
@@ -149,32 +151,33 @@ static void explain_json(const gavel_policy *p, gavel_decision *d, gavel_decisio
     puts("]}");
 }
 
+enum { OPT_CONTEXT = 256, OPT_AS_OF, OPT_ID };
+
+static const cli_option explain_options[] = {
+    { "policy", 'p', OPT_VALUE, 'p', NULL },
+    { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
+    { "as-of", 0, OPT_VALUE, OPT_AS_OF, NULL },
+    { "id", 0, OPT_VALUE, OPT_ID, NULL },
+    { "format", 'f', OPT_VALUE, 'f', NULL },
+    { "help", 'h', OPT_FLAG, 'h', NULL },
+    { NULL, 0, 0, 0, NULL }
+};
+
 int cmd_explain(int argc, char **argv)
 {
     explain_opts o = { 0 };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(explain_usage, stdout);
-            return EXIT_DONE;
-        }
-        const char **slot = !strcmp(a, "-p") || !strcmp(a, "--policy") ? &o.policy
-                          : !strcmp(a, "--context") ? &o.context
-                          : !strcmp(a, "--as-of") ? &o.as_of
-                          : !strcmp(a, "--id") ? &o.id
-                          : !strcmp(a, "--format") || !strcmp(a, "-f") ? &o.format : NULL;
-        if (slot) {
-            if (!v) {
-                cli_error("%s needs a value", a);
-                return EXIT_TROUBLE;
-            }
-            *slot = v;
-            i++;
-        } else if (a[0] == '-' && a[1]) {
-            cli_error("unknown option '%s' (see 'gavel explain --help')", a);
-            return EXIT_TROUBLE;
-        } else {
-            o.input = a;
+    cli_opts args;
+    cli_opts_init(&args, "explain", argc, argv, explain_options, NULL);
+    for (int id; (id = cli_opts_next(&args)) != OPT_END; ) {
+        switch (id) {
+        case 'h': return cli_help(explain_usage, NULL);
+        case 'p': o.policy = args.value; break;
+        case OPT_CONTEXT: o.context = args.value; break;
+        case OPT_AS_OF: o.as_of = args.value; break;
+        case OPT_ID: o.id = args.value; break;
+        case 'f': o.format = args.value; break;
+        case OPT_OPERAND: o.input = args.value; break;
+        default: return EXIT_TROUBLE;
         }
     }
     if (!o.policy || !o.input) {

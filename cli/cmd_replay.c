@@ -12,6 +12,8 @@
  * record is a difference; a record with no logged decision is only
  * counted. Exit 1 on any difference, 0 when every logged line is made
  * again exactly, 2 when the replay could not run.
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, values).
  */
 #include "cli.h"
 
@@ -247,6 +249,51 @@ static int compare(replay_state *s, const char *id, long lineno, const gavel_val
 
 /* ---- the run ----------------------------------------------------------------------- */
 
+enum { OPT_CONTEXT = 256, OPT_ID_FIELD, OPT_SHOW };
+
+static const cli_option replay_options[] = {
+    { "policy", 'p', OPT_VALUE, 'p', NULL },
+    { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
+    { "id-field", 0, OPT_VALUE, OPT_ID_FIELD, NULL },
+    { "show", 0, OPT_VALUE, OPT_SHOW, NULL },
+    { "help", 'h', OPT_FLAG, 'h', NULL },
+    { NULL, 0, 0, 0, NULL }
+};
+
+/* One option of replay's own: 0, or -1 after saying what was wrong. */
+static int replay_option(void *ctx, const cli_opts *args, int id)
+{
+    replay_opts *o = ctx;
+    const char *v = args->value;
+    char *end;
+    switch (id) {
+    case 'p': o->policy = v; break;
+    case OPT_CONTEXT: o->context = v; break;
+    case OPT_ID_FIELD: o->id_field = v; break;
+    case OPT_SHOW:
+        o->show = strtol(v, &end, 10);
+        if (*end || !*v || o->show < 0) {
+            cli_error("--show needs a number");
+            return -1;
+        }
+        break;
+    case 'h':
+        cli_help(replay_usage, cli_limit_help);
+        return 1;
+    case OPT_OPERAND:
+        if (!o->log)
+            o->log = v;
+        else
+            o->inputs[o->ninputs++] = (char *)v;
+        break;
+    default:
+        return cli_input_option(args, id, &o->input_format, &o->limits) < 0 ? -1 : 0;
+    }
+    return 0;
+}
+
+/* 0 to run, 1 when --help was shown, -1 after a usage error. The first
+ * operand is the log, the others the inputs. */
 static int parse_opts(int argc, char **argv, replay_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -254,43 +301,11 @@ static int parse_opts(int argc, char **argv, replay_opts *o)
     o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
     if (!o->inputs)
         return -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define TAKE(dst) do { if (!v) { cli_error("%s needs a value", a); return -1; } (dst) = v; i++; } while (0)
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(replay_usage, stdout);
-            fputs(cli_limit_help, stdout);
-            exit(EXIT_DONE);
-        } else if (!strcmp(a, "-p") || !strcmp(a, "--policy")) {
-            TAKE(o->policy);
-        } else if (!strcmp(a, "--context")) {
-            TAKE(o->context);
-        } else if (!strcmp(a, "--id-field")) {
-            TAKE(o->id_field);
-        } else if (!strcmp(a, "--show")) {
-            const char *n;
-            TAKE(n);
-            char *end;
-            o->show = strtol(n, &end, 10);
-            if (*end || !*n || o->show < 0) {
-                cli_error("--show needs a number");
-                return -1;
-            }
-        } else if (!strcmp(a, "--input-format") || !strncmp(a, "--max-", 6)) {
-            if (cli_input_option(a, v, &o->input_format, &o->limits) < 0)
-                return -1;
-            i++;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cli_error("unknown option '%s' (see 'gavel replay --help')", a);
-            return -1;
-        } else if (!o->log) {
-            o->log = a;
-        } else {
-            o->inputs[o->ninputs++] = argv[i];
-        }
-#undef TAKE
-    }
+    cli_opts args;
+    cli_opts_init(&args, "replay", argc, argv, replay_options, cli_input_options);
+    int st = cli_opts_parse(&args, replay_option, o);
+    if (st != 0)
+        return st;
     if (!o->log || !o->policy) {
         cli_error("replay needs the decisions and a policy: gavel replay DECISIONS.jsonl "
                   "-p POLICY INPUT... (see 'gavel replay --help')");
@@ -412,12 +427,41 @@ static int replay_one(replay_state *s, gavel_evaluator *ev, const gavel_record *
     return 0;
 }
 
+/* The closing lines: how many were reproduced, the differences by field. */
+static void print_summary(const replay_state *s, const gavel_policy *p)
+{
+    if (s->shown > s->show)
+        printf("... and %ld more difference%s\n", s->shown - s->show, s->shown - s->show == 1 ? "" : "s");
+    printf("replay: %llu logged decision%s, %llu reproduced, %llu differ", s->logged,
+           s->logged == 1 ? "" : "s", s->reproduced, s->differ);
+    if (s->missing_record)
+        printf(" (%llu with no record in the inputs)", s->missing_record);
+    if (s->policy_only)
+        printf(" (%llu only in the policy)", s->policy_only);
+    printf("; policy %s %s %s\n", gavel_policy_name(p), gavel_policy_version(p),
+           gavel_policy_digest(p));
+    if (s->nfields) {
+        fputs("differences by field:", stdout);
+        for (size_t i = 0; i < s->nfields; i++)
+            printf("%s %s %llu", i ? "," : "", s->fields[i].field, s->fields[i].n);
+        putchar('\n');
+    }
+    for (size_t i = 0; i < s->nfields; i++)
+        if (!strcmp(s->fields[i].field, "policy.digest"))
+            puts("the policy's digest is not the logged one: these decisions were made with "
+                 "other rules, lexicons or manifest");
+    if (s->not_logged)
+        printf("%llu input record%s had no logged decision (not a difference)\n", s->not_logged,
+               s->not_logged == 1 ? "" : "s");
+}
+
 int cmd_replay(int argc, char **argv)
 {
     replay_opts o;
-    if (parse_opts(argc, argv, &o) != 0) {
+    int parsed = parse_opts(argc, argv, &o);
+    if (parsed != 0) {
         free(o.inputs);
-        return EXIT_TROUBLE;
+        return parsed > 0 ? EXIT_DONE : EXIT_TROUBLE;
     }
     int status = EXIT_TROUBLE, trouble = 0;
     logbook b;
@@ -440,34 +484,17 @@ int cmd_replay(int argc, char **argv)
     if (read_log(o.log, &b, &s) != 0)
         goto done;
 
-    static char *const stdin_only[] = { "-" };
-    char *const *inputs = o.ninputs ? o.inputs : stdin_only;
-    int ninputs = o.ninputs ? o.ninputs : 1;
-    uint64_t position = 0;
-    for (int i = 0; i < ninputs && !trouble; i++) {
-        gavel_reader *rd = gavel_reader_open(inputs[i], o.input_format, gavel_policy_limits(p));
-        if (!rd || gavel_reader_status(rd) != GAVEL_OK) {
-            cli_error("%s", rd ? gavel_reader_errmsg(rd) : "out of memory");
-            trouble = 1;
-            gavel_reader_free(rd);
-            continue;
-        }
-        gavel_reader_set_position(rd, position);    /* numbered on across the inputs */
-        int got;
-        while ((got = gavel_reader_next(rd, rec)) == 1) {
-            if (replay_one(&s, ev, rec, d, &b) != 0) {
-                cli_error("out of memory");
-                trouble = 1;
-                break;
-            }
-        }
-        if (got < 0) {
-            cli_error("%s", gavel_reader_errmsg(rd));
+    cli_inputs in;
+    cli_inputs_init(&in, o.inputs, o.ninputs, o.input_format, gavel_policy_limits(p));
+    in.stop_on_error = 1;          /* a replay over part of the inputs proves nothing */
+    while (!trouble && cli_inputs_next(&in, rec)) {
+        if (replay_one(&s, ev, rec, d, &b) != 0) {
+            cli_error("out of memory");
             trouble = 1;
         }
-        position = gavel_reader_position(rd);
-        gavel_reader_free(rd);
     }
+    cli_inputs_close(&in);
+    trouble |= in.unreadable;
     for (size_t i = 0; i < b.n && !trouble; i++) {
         if (b.e[i].matched)
             continue;
@@ -480,29 +507,7 @@ int cmd_replay(int argc, char **argv)
     }
     if (trouble)
         goto done;
-    if (s.shown > s.show)
-        printf("... and %ld more difference%s\n", s.shown - s.show, s.shown - s.show == 1 ? "" : "s");
-    printf("replay: %llu logged decision%s, %llu reproduced, %llu differ", s.logged,
-           s.logged == 1 ? "" : "s", s.reproduced, s.differ);
-    if (s.missing_record)
-        printf(" (%llu with no record in the inputs)", s.missing_record);
-    if (s.policy_only)
-        printf(" (%llu only in the policy)", s.policy_only);
-    printf("; policy %s %s %s\n", gavel_policy_name(p), gavel_policy_version(p),
-           gavel_policy_digest(p));
-    if (s.nfields) {
-        fputs("differences by field:", stdout);
-        for (size_t i = 0; i < s.nfields; i++)
-            printf("%s %s %llu", i ? "," : "", s.fields[i].field, s.fields[i].n);
-        putchar('\n');
-    }
-    for (size_t i = 0; i < s.nfields; i++)
-        if (!strcmp(s.fields[i].field, "policy.digest"))
-            puts("the policy's digest is not the logged one: these decisions were made with "
-                 "other rules, lexicons or manifest");
-    if (s.not_logged)
-        printf("%llu input record%s had no logged decision (not a difference)\n", s.not_logged,
-               s.not_logged == 1 ? "" : "s");
+    print_summary(&s, p);
     if (fflush(stdout) != 0) {
         cli_error("<stdout>: write error");
         goto done;

@@ -11,6 +11,9 @@
  *
  * --notices DIR also writes a reasoned notice per withheld record
  * (notices.c).
+ *
+ * Calls gavel.h, the shared pieces of cli.h (options, messages, escapers,
+ * values) and notices.h.
  */
 #include "cli.h"
 #include "notices.h"
@@ -239,20 +242,6 @@ static void report_add(report *r, const gavel_value *d)
 
 /* ---- HTML --------------------------------------------------------------------------- */
 
-static void h(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default:  fputc(*s, f);
-        }
-    }
-}
-
 static const char *const palette[] = { "#2563eb", "#7c3aed", "#0891b2", "#db2777",
                                        "#4d7c0f", "#9333ea", "#475569" };
 
@@ -430,7 +419,7 @@ static void put_lines(FILE *f, const char *text, size_t width, size_t max, int x
         if (!t)
             return;
         fprintf(f, "<text x=\"%d\" y=\"%d\" %s>", x, *y, attrs);
-        h(f, t);
+        cli_html(f, t);
         if (cut && k + 1 == n)
             fputs("\xe2\x80\xa6", f);
         fputs("</text>\n", f);
@@ -472,10 +461,10 @@ static void svg_bars(FILE *f, const bar *b, size_t n, unsigned long long total, 
         if (w < 3)
             w = 3;
         fputs("<g><title>", f);
-        h(f, b[i].label);
+        cli_html(f, b[i].label);
         if (b[i].sub) {
             fputs(" \xe2\x80\x94 ", f);
-            h(f, b[i].sub);
+            cli_html(f, b[i].sub);
         }
         fprintf(f, ": %llu</title>\n", b[i].n);
         int ty = y + 14;
@@ -518,7 +507,7 @@ static void svg_ring(FILE *f, const report *r)
                 "stroke-width=\"22\" stroke-dasharray=\"%.2f %.2f\" stroke-dashoffset=\"%.2f\" "
                 "transform=\"rotate(-90 90 90)\"><title>",
                 outcome_color(r, it->name), len, C - len, -at);
-        h(f, it->name);
+        cli_html(f, it->name);
         fprintf(f, ": %llu</title></circle>\n", it->n);
         at += len;
     }
@@ -533,7 +522,7 @@ static void card(FILE *f, const char *color, unsigned long long n, const char *l
 {
     fprintf(f, "<div class=\"card\" style=\"--c:%s\"><div class=\"n\">%llu</div><div class=\"l\">",
             color, n);
-    h(f, label);
+    cli_html(f, label);
     fputs("</div>", f);
     if (total)
         fprintf(f, "<div class=\"pct\">%.1f%%</div>", 100.0 * (double)n / (double)total);
@@ -548,9 +537,9 @@ static void row_html(FILE *f, const report *r, const gavel_value *d)
     free(idt);
     const char *dec = cli_str(d, "decision");
     fputs("<tr data-decision=\"", f);
-    h(f, dec);
+    cli_html(f, dec);
     fputs("\"><td class=\"id\">", f);
-    h(f, id);
+    cli_html(f, id);
     /* Decisions sort strongest first: the outcome's place in the order. */
     size_t rank = 0;
     for (size_t i = 0; i < r->outcomes.n; i++)
@@ -558,7 +547,7 @@ static void row_html(FILE *f, const report *r, const gavel_value *d)
             rank = i;
     fprintf(f, "</td><td data-k=\"%zu\"><span class=\"badge\" style=\"--c:%s\">", rank,
             outcome_color(r, dec));
-    h(f, dec ? dec : "?");
+    cli_html(f, dec ? dec : "?");
     fputs("</span>", f);
     if (gavel_value_bool(gavel_value_get(d, "default")))
         fputs("<span class=\"dflt\">default</span>", f);
@@ -569,10 +558,10 @@ static void row_html(FILE *f, const report *r, const gavel_value *d)
         fputs("<div class=\"err\">error", f);
         if (cli_str(e, "rule")) {
             fputs(" in ", f);
-            h(f, cli_str(e, "rule"));
+            cli_html(f, cli_str(e, "rule"));
         }
         fputs(": ", f);
-        h(f, cli_str(e, "message"));
+        cli_html(f, cli_str(e, "message"));
         fputs("</div>", f);
     }
     const gavel_value *reasons = gavel_value_get(d, "reasons");
@@ -581,12 +570,12 @@ static void row_html(FILE *f, const report *r, const gavel_value *d)
     for (size_t i = 0; i < gavel_value_len(reasons); i++) {
         const gavel_value *x = gavel_value_at(reasons, i);
         fputs("<div class=\"rs\"><span class=\"rule\">", f);
-        h(f, cli_str(x, "rule"));
+        cli_html(f, cli_str(x, "rule"));
         fputs("</span>", f);
-        h(f, cli_str(x, "reason"));
+        cli_html(f, cli_str(x, "reason"));
         if (cli_str(x, "cites")) {
             fputs("<div class=\"cite\">", f);
-            h(f, cli_str(x, "cites"));
+            cli_html(f, cli_str(x, "cites"));
             fputs("</div>", f);
         }
         fputs("</div>", f);
@@ -596,16 +585,16 @@ static void row_html(FILE *f, const report *r, const gavel_value *d)
     for (size_t i = 0; i < gavel_value_len(defeated); i++) {
         const gavel_value *x = gavel_value_at(defeated, i);
         fputs("<div><span class=\"rule\">", f);
-        h(f, cli_str(x, "rule"));
+        cli_html(f, cli_str(x, "rule"));
         fputs("</span><span class=\"by\">by ", f);
-        h(f, cli_str(x, "by"));
+        cli_html(f, cli_str(x, "by"));
         fputs("</span></div>", f);
     }
     fputs("</td><td class=\"miss\">", f);
     const gavel_value *missing = gavel_value_get(d, "missing");
     for (size_t i = 0; i < gavel_value_len(missing); i++) {
         fputs("<code>", f);
-        h(f, cli_str(gavel_value_at(missing, i), "path"));
+        cli_html(f, cli_str(gavel_value_at(missing, i), "path"));
         fputs("</code>", f);
     }
     fputs("</td></tr>\n", f);
@@ -631,16 +620,16 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const gav
     fputs("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"gavel ", f);
-    h(f, GAVEL_VERSION);
+    cli_html(f, GAVEL_VERSION);
     fputs("\">\n<title>", f);
     if (o->title)
-        h(f, o->title);
+        cli_html(f, o->title);
     else {
         fputs("gavel report: ", f);
-        h(f, name ? name : "decisions");
+        cli_html(f, name ? name : "decisions");
         if (version) {
             fputc(' ', f);
-            h(f, version);
+            cli_html(f, version);
         }
     }
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
@@ -649,11 +638,11 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const gav
     fputs("<header class=\"top\"><div class=\"wrap\">\n<div class=\"brand\">gavel \xc2\xb7 "
           "decision report</div>\n<h1>", f);
     if (o->title)
-        h(f, o->title);
+        cli_html(f, o->title);
     else if (name) {
-        h(f, name);
+        cli_html(f, name);
         fputs("<span class=\"ver\">", f);
-        h(f, version);
+        cli_html(f, version);
         fputs("</span>", f);
     } else if (r->policies.n)
         fprintf(f, "Decisions of %zu policies", r->policies.n);
@@ -662,7 +651,7 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const gav
     fputs("</h1>\n<dl class=\"meta\">\n", f);
     if (digest) {
         fputs("<div><dt>Policy digest</dt><dd><code>", f);
-        h(f, digest);
+        cli_html(f, digest);
         fputs("</code></dd></div>\n", f);
     } else {
         for (size_t i = 0; i < r->policies.n; i++) {
@@ -670,7 +659,7 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const gav
             for (char *t = k; (t = strchr(t, '\t')); )
                 *t = ' ';
             fputs("<div><dt>Policy</dt><dd><code>", f);
-            h(f, k);
+            cli_html(f, k);
             fprintf(f, "</code> (%llu)</dd></div>\n", r->policies.it[i].n);
             free(k);
         }
@@ -679,22 +668,22 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const gav
     for (size_t i = 0; i < r->as_of.n && i < 6; i++) {
         if (i)
             fputs(", ", f);
-        h(f, r->as_of.it[i].name);
+        cli_html(f, r->as_of.it[i].name);
         if (r->as_of.n > 1)
             fprintf(f, " (%llu)", r->as_of.it[i].n);
     }
     if (r->as_of.n > 6)
         fprintf(f, " and %zu more dates", r->as_of.n - 6);
     fputs("</dd></div>\n<div><dt>Decisions</dt><dd>", f);
-    h(f, strcmp(o->input, "-") ? o->input : "standard input");
+    cli_html(f, strcmp(o->input, "-") ? o->input : "standard input");
     fprintf(f, " \xc2\xb7 %llu record%s</dd></div>\n", r->records, r->records == 1 ? "" : "s");
     const gavel_value *order = notices_order(ctx);
     if (order && (cli_str(order, "id") || cli_str(order, "issued_at"))) {
         fputs("<div><dt>Order</dt><dd>", f);
-        h(f, cli_str(order, "id") ? cli_str(order, "id") : "(no id)");
+        cli_html(f, cli_str(order, "id") ? cli_str(order, "id") : "(no id)");
         if (cli_str(order, "issued_at")) {
             fputs(" of ", f);
-            h(f, cli_str(order, "issued_at"));
+            cli_html(f, cli_str(order, "issued_at"));
         }
         fputs("</dd></div>\n", f);
     }
@@ -785,9 +774,9 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const gav
     for (size_t i = 0; i < r->outcomes.n; i++) {
         fprintf(f, "<button class=\"chip\" style=\"--c:%s\" data-outcome=\"",
                 outcome_color(r, r->outcomes.it[i].name));
-        h(f, r->outcomes.it[i].name);
+        cli_html(f, r->outcomes.it[i].name);
         fputs("\" aria-pressed=\"false\">", f);
-        h(f, r->outcomes.it[i].name);
+        cli_html(f, r->outcomes.it[i].name);
         fprintf(f, " %llu</button>\n", r->outcomes.it[i].n);
     }
     fputs("<span class=\"count\" id=\"count\"></span></div>\n"
@@ -804,9 +793,9 @@ static void write_html(FILE *f, const report *r, const report_opts *o, const gav
     fputs("</tbody></table>\n</section>\n</main>\n", f);
 
     fputs("<footer class=\"wrap\">Made by gavel ", f);
-    h(f, GAVEL_VERSION);
+    cli_html(f, GAVEL_VERSION);
     fputs(" from <code>", f);
-    h(f, strcmp(o->input, "-") ? o->input : "standard input");
+    cli_html(f, strcmp(o->input, "-") ? o->input : "standard input");
     fputs("</code>. Every decision carries the policy digest and the date the law was applied "
           "at: <code>gavel replay</code> with the same policy and records makes it again.</footer>\n",
           f);
@@ -835,54 +824,72 @@ static void order_outcomes(report *r, const gavel_policy *p)
     }
 }
 
+enum { OPT_TITLE = 256, OPT_CONTEXT, OPT_NOTICES, OPT_NOTICE_OUTCOME, OPT_JURISDICTION,
+       OPT_MAX_ROWS, OPT_NOW };
+
+static const cli_option report_options[] = {
+    { "output", 'o', OPT_VALUE, 'o', NULL },
+    { "title", 0, OPT_VALUE, OPT_TITLE, NULL },
+    { "policy", 'p', OPT_VALUE, 'p', NULL },
+    { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
+    { "notices", 0, OPT_VALUE, OPT_NOTICES, NULL },
+    { "notice-outcome", 0, OPT_VALUE, OPT_NOTICE_OUTCOME, NULL },
+    { "jurisdiction", 0, OPT_VALUE, OPT_JURISDICTION, NULL },
+    { "max-rows", 0, OPT_VALUE, OPT_MAX_ROWS, NULL },
+    { "now", 0, OPT_FLAG, OPT_NOW, NULL },
+    { "help", 'h', OPT_FLAG, 'h', NULL },
+    { NULL, 0, 0, 0, NULL }
+};
+
+/* One option or operand: 0, or -1 after saying what was wrong. */
+static int report_option(void *ctx, const cli_opts *args, int id)
+{
+    report_opts *o = ctx;
+    const char *v = args->value;
+    char *end;
+    switch (id) {
+    case 'o': o->output = v; break;
+    case OPT_TITLE: o->title = v; break;
+    case 'p': o->policy = v; break;
+    case OPT_CONTEXT: o->context = v; break;
+    case OPT_NOTICES: o->notices = v; break;
+    case OPT_NOTICE_OUTCOME: o->notice_outcome = v; break;
+    case OPT_JURISDICTION: o->jurisdiction = v; break;
+    case OPT_NOW: o->now = 1; break;
+    case OPT_MAX_ROWS:
+        o->max_rows = strtol(v, &end, 10);
+        if (*end || !*v || o->max_rows < 0) {
+            cli_error("--max-rows needs a number");
+            return -1;
+        }
+        break;
+    case OPT_OPERAND:
+        if (o->input) {
+            cli_error("report reads one decisions file; '%s' is a second", v);
+            return -1;
+        }
+        o->input = v;
+        break;
+    case 'h':
+        cli_help(report_usage, NULL);
+        return 1;
+    default:
+        return -1;
+    }
+    return 0;
+}
+
+/* 0 to run, 1 when --help was shown, -1 after a usage error. */
 static int parse_opts(int argc, char **argv, report_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->max_rows = 5000;
     o->notice_outcome = "withhold";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(report_usage, stdout);
-            exit(EXIT_DONE);
-        }
-        if (!strcmp(a, "--now")) {
-            o->now = 1;
-            continue;
-        }
-        const char **slot = !strcmp(a, "-o") || !strcmp(a, "--output") ? &o->output
-                          : !strcmp(a, "--title") ? &o->title
-                          : !strcmp(a, "-p") || !strcmp(a, "--policy") ? &o->policy
-                          : !strcmp(a, "--context") ? &o->context
-                          : !strcmp(a, "--notices") ? &o->notices
-                          : !strcmp(a, "--notice-outcome") ? &o->notice_outcome
-                          : !strcmp(a, "--jurisdiction") ? &o->jurisdiction : NULL;
-        if (slot || !strcmp(a, "--max-rows")) {
-            if (!v) {
-                cli_error("%s needs a value", a);
-                return -1;
-            }
-            i++;
-            if (slot) {
-                *slot = v;
-                continue;
-            }
-            char *end;
-            o->max_rows = strtol(v, &end, 10);
-            if (*end || !*v || o->max_rows < 0) {
-                cli_error("--max-rows needs a number");
-                return -1;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            cli_error("unknown option '%s' (see 'gavel report --help')", a);
-            return -1;
-        } else if (!o->input) {
-            o->input = a;
-        } else {
-            cli_error("report reads one decisions file; '%s' is a second", a);
-            return -1;
-        }
-    }
+    cli_opts args;
+    cli_opts_init(&args, "report", argc, argv, report_options, NULL);
+    int st = cli_opts_parse(&args, report_option, o);
+    if (st != 0)
+        return st;
     if (!o->input) {
         cli_error("report needs the decisions: gavel report DECISIONS.jsonl [-o report.html]");
         return -1;
@@ -893,8 +900,9 @@ static int parse_opts(int argc, char **argv, report_opts *o)
 int cmd_report(int argc, char **argv)
 {
     report_opts o;
-    if (parse_opts(argc, argv, &o) != 0)
-        return EXIT_TROUBLE;
+    int parsed = parse_opts(argc, argv, &o);
+    if (parsed != 0)
+        return parsed > 0 ? EXIT_DONE : EXIT_TROUBLE;
     int status = EXIT_TROUBLE;
     report r;
     memset(&r, 0, sizeof r);

@@ -2,6 +2,8 @@
  * cmd_test.c: `gavel test`: run a policy's test cases, show each failure
  * with where the case is and what differed, then coverage, then the
  * closing line "N passed, N failed".
+ *
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers).
  */
 #include "cli.h"
 
@@ -39,6 +41,16 @@ static void print_failure(const gavel_test_result *r)
     }
 }
 
+enum { OPT_FILTER = 256 };
+
+static const cli_option test_options[] = {
+    { "policy", 'p', OPT_VALUE, 'p', NULL },
+    { "filter", 0, OPT_VALUE, OPT_FILTER, NULL },
+    { "verbose", 'v', OPT_FLAG, 'v', NULL },
+    { "help", 'h', OPT_FLAG, 'h', NULL },
+    { NULL, 0, 0, 0, NULL }
+};
+
 int cmd_test(int argc, char **argv)
 {
     const char *policy = NULL, *filter = NULL;
@@ -46,24 +58,20 @@ int cmd_test(int argc, char **argv)
     char **files = calloc((size_t)argc + 1, sizeof *files);
     if (!files)
         return EXIT_TROUBLE;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(test_usage, stdout);
+    cli_opts args;
+    cli_opts_init(&args, "test", argc, argv, test_options, NULL);
+    for (int id; (id = cli_opts_next(&args)) != OPT_END; ) {
+        switch (id) {
+        case 'h':
             free(files);
-            return EXIT_DONE;
-        } else if ((!strcmp(a, "-p") || !strcmp(a, "--policy")) && i + 1 < argc) {
-            policy = argv[++i];
-        } else if (!strcmp(a, "--filter") && i + 1 < argc) {
-            filter = argv[++i];
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            verbose = 1;
-        } else if (a[0] == '-' && a[1]) {
-            cli_error("unknown option '%s' (see 'gavel test --help')", a);
+            return cli_help(test_usage, NULL);
+        case 'p': policy = args.value; break;
+        case OPT_FILTER: filter = args.value; break;
+        case 'v': verbose = 1; break;
+        case OPT_OPERAND: files[nfiles++] = (char *)args.value; break;
+        default:
             free(files);
             return EXIT_TROUBLE;
-        } else {
-            files[nfiles++] = argv[i];
         }
     }
     if (!policy) {

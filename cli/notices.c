@@ -42,24 +42,11 @@ const char *notices_place(const char *code)
     return buf;
 }
 
-static int alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Markdown text: the characters that would start markup are escaped; an
- * underscore inside a word (frontier_herald) cannot, and stays readable. */
+/* Markdown text: an underscore inside a word (frontier_herald) cannot start
+ * markup, and stays readable (escape.c). */
 static void md(FILE *f, const char *s)
 {
-    for (const char *start = s; s && *s; s++) {
-        if (strchr("\\*`[]<>|", *s) ||
-            (*s == '_' && !(s > start && alnum(s[-1]) && alnum(s[1]))))
-            fputc('\\', f);
-        if (*s == '\n')
-            fputc(' ', f);
-        else
-            fputc(*s, f);
-    }
+    cli_markdown(f, s, CLI_MD_PROSE);
 }
 
 /* Code spans: backticks inside become quotes. */

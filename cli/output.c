@@ -1,12 +1,15 @@
 /*
- * output.c: the decision writers, one per format (SPEC §6), each working
- * from the decision alone through the public accessors.
+ * output.c: the decision writers, one per format (docs/man/gavel.1, eval
+ * --format), each working from the decision alone through the public
+ * accessors.
  *
  *   jsonl  one JSON object per line (the library's own writer)
  *   json   the same objects in one array
  *   yaml   a sequence of mappings; strings in JSON-compatible double quotes
  *   csv    id, decision, determining rules, cites (RFC 4180 quoting)
  *   table  aligned columns for a terminal
+ *
+ * Calls gavel.h, escape.c and value.c.
  */
 #include "cli.h"
 
@@ -24,27 +27,28 @@ int out_format_parse(const char *s, out_format *f)
     return -1;
 }
 
-/* A JSON string body is also a valid YAML double-quoted scalar. */
-static void put_json_string(FILE *f, const char *s)
+/* A YAML flow sequence of n strings, [a, b], item i being at(list, i): a
+ * JSON string literal is also a valid YAML double-quoted scalar. */
+static void put_yaml_list(FILE *f, const void *list, size_t n,
+                          const char *(*at)(const void *list, size_t i))
 {
-    if (!s) {
-        fputs("null", f);
-        return;
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", f);
+        cli_json_string(f, at(list, i));
     }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
+    fputc(']', f);
+}
+
+static const char *fired_at(const void *d, size_t i)
+{
+    return gavel_decision_fired(d, i);
+}
+
+static const char *missing_rule_at(const void *m, size_t i)
+{
+    return ((const gavel_missing *)m)->rules[i];
 }
 
 static void put_csv_field(FILE *f, const char *s, size_t n)
@@ -70,17 +74,17 @@ static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int 
         const gavel_reason *r = defeated ? gavel_decision_defeated(d, i)
                                          : gavel_decision_reason(d, i);
         fputs("    - rule: ", f);
-        put_json_string(f, r->rule);
+        cli_json_string(f, r->rule);
         fputs("\n      outcome: ", f);
-        put_json_string(f, r->outcome);
+        cli_json_string(f, r->outcome);
         if (defeated) {
             fputs("\n      by: ", f);
-            put_json_string(f, r->by);
+            cli_json_string(f, r->by);
         }
         fputs("\n      cites: ", f);
-        put_json_string(f, r->cites);
+        cli_json_string(f, r->cites);
         fputs("\n      reason: ", f);
-        put_json_string(f, r->reason);
+        cli_json_string(f, r->reason);
         fprintf(f, "\n      evidence: %s\n", r->evidence);
     }
 }
@@ -90,42 +94,34 @@ static void write_yaml(FILE *f, gavel_decision *d)
     char *id = cli_value_json(gavel_decision_id_value(d));   /* JSON is YAML too */
     fprintf(f, "- id: %s\n  decision: ", id ? id : "null");
     free(id);
-    put_json_string(f, gavel_decision_outcome(d));
+    cli_json_string(f, gavel_decision_outcome(d));
     fputc('\n', f);
     if (gavel_decision_is_default(d))
         fputs("  default: true\n", f);
     write_yaml_reasons(f, "reasons", d, 0);
     write_yaml_reasons(f, "defeated", d, 1);
     size_t n = gavel_decision_nfired(d);
-    fputs("  fired: [", f);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            fputs(", ", f);
-        put_json_string(f, gavel_decision_fired(d, i));
-    }
-    fputs("]\n", f);
+    fputs("  fired: ", f);
+    put_yaml_list(f, d, n, fired_at);
+    fputc('\n', f);
     n = gavel_decision_nmissing(d);
     fprintf(f, "  missing:%s\n", n ? "" : " []");
     for (size_t i = 0; i < n; i++) {
         const gavel_missing *m = gavel_decision_missing(d, i);
         fputs("    - path: ", f);
-        put_json_string(f, m->path);
-        fputs("\n      rules: [", f);
-        for (size_t k = 0; k < m->nrules; k++) {
-            if (k)
-                fputs(", ", f);
-            put_json_string(f, m->rules[k]);
-        }
-        fputs("]\n", f);
+        cli_json_string(f, m->path);
+        fputs("\n      rules: ", f);
+        put_yaml_list(f, m, m->nrules, missing_rule_at);
+        fputc('\n', f);
     }
     n = gavel_decision_nerrors(d);
     fprintf(f, "  errors:%s\n", n ? "" : " []");
     for (size_t i = 0; i < n; i++) {
         const gavel_error_entry *e = gavel_decision_error(d, i);
         fputs("    - rule: ", f);
-        put_json_string(f, e->rule);
+        cli_json_string(f, e->rule);
         fputs("\n      message: ", f);
-        put_json_string(f, e->message);
+        cli_json_string(f, e->message);
         fputc('\n', f);
     }
     fprintf(f, "  as_of: \"%s\"\n", gavel_decision_as_of(d));
