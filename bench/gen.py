@@ -183,7 +183,7 @@ def post_text(rng, lang, planted):
     return " ".join(words) + rng.choice(ENDINGS)
 
 
-def posts_of(rng, index, lex, plan):
+def posts_of(rng, index, plan):
     """1-8 posts; plan = (phrases to plant, flagged tag to plant or None)."""
     count = rng.randint(1, 8)
     planted = {}
@@ -256,7 +256,7 @@ def record(seed, index, lex):
         "default_profile": default_profile,
         "operating_country": rng.choice(ABROAD) if abroad else "IN",
         "order": order,
-        "posts": posts_of(rng, index, lex, plan),
+        "posts": posts_of(rng, index, plan),
     }
 
 
