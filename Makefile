@@ -72,7 +72,7 @@ memcheck: deps-test
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(MEMCHECK_BUILD)
 
-# gavel against the shared C and Python yardsticks (bench/README.md):
+# gavel against the C and Python yardsticks of bench/ (bench/README.md):
 #   make bench BENCH_ARGS="50000 --runs 3"
 BENCH_ARGS ?=
 .PHONY: bench

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# bench/run.sh: gavel against the shared workload's yardsticks, side by side.
+# bench/run.sh: gavel against the benchmark's two yardsticks, side by side.
 #
 #   bench/run.sh [N] [--runs K] [--scale]        (make bench = bench/run.sh)
 #
-#   N          records to generate (default 200000), gen.py at a fixed seed
+#   N          records to generate (default 200000), bench/gen.py at a fixed seed
 #   --runs K   timed runs per engine (default 5); the figure is the median
 #   --scale    also run gavel over 1,000,000 records for its peak RSS
 #              (generates a ~1.5 GB file once; not run by default)
@@ -13,8 +13,8 @@
 #   gavel-empty  the same with bench/empty (one rule that never fires): the
 #                read/parse/write floor of gavel itself
 #   gavel-j2     with -j 2, when gavel eval has -j (then gavel runs -j 1)
-#   python       ../shared/bench/py/engine.py (plain Python, json module)
-#   c            ../shared/bench/c/engine.c (hand-written C with cJSON)
+#   python       bench/yardstick/engine.py (plain Python, json module)
+#   c            bench/yardstick/engine.c (hand-written C with cJSON)
 # Figures are whole-process, as a user sees them: records/s and MB/s of
 # input from the median wall time of K runs, peak RSS (max over the runs)
 # from /usr/bin/time -f %M, and the median user+sys CPU time (steadier than
@@ -22,8 +22,12 @@
 # reduced to the yardsticks' {"id","decision","rules"} lines, must equal the
 # C program's and the Python script's after LC_ALL=C sort (exit 1 if not).
 #
-# Environment: BENCH_SHARED (the shared bench dir, default ../shared/bench
-# next to the repo), BENCH_TMP (data, binaries and outputs; default
+# Everything it runs is in this repository: the data from bench/gen.py, the
+# word lists from bench/policy (bench/lexicons.py). Generated data are cached
+# under a name that holds a digest of the generator and its word lists, so a
+# change to either makes new data.
+#
+# Environment: BENCH_TMP (data, binaries and outputs; default
 # $TMPDIR/gavel-bench), BENCH_BUILD (gavel build dir, default build-bench),
 # BENCH_REV (measure that commit, built from a `git archive` of it in
 # BENCH_TMP, instead of the working tree: e.g. BENCH_REV=HEAD while the
@@ -32,7 +36,6 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SHARED=$(cd "${BENCH_SHARED:-$ROOT/../shared/bench}" && pwd)
 TMP=${BENCH_TMP:-${TMPDIR:-/tmp}/gavel-bench}
 BUILD=${BENCH_BUILD:-$ROOT/build-bench}
 SEED=${BENCH_SEED:-20210204}
@@ -88,7 +91,7 @@ if [ -n "${BENCH_REV:-}" ]; then
 fi
 
 say "building gavel (Release) from $SRC in $BUILD"
-if ! { cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release &&
+if ! { cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DGAVEL_WERROR=OFF &&
        cmake --build "$BUILD" -j2; } >"$TMP/build.log" 2>&1; then
     tail -30 "$TMP/build.log" >&2
     say "run.sh: gavel build failed (log: $TMP/build.log)"
@@ -97,13 +100,15 @@ fi
 GAVEL=$BUILD/gavel
 
 say "building the C yardstick"
-cc -O2 -o "$TMP/cfloor" "$SHARED/c/engine.c" -lcjson
+cc -O2 -o "$TMP/cfloor" "$ROOT/bench/yardstick/engine.c" -lcjson
+"$PY" "$ROOT/bench/lexicons.py" "$TMP/lexicons.json"
 
+GEN_ID=$("$ROOT/bench/gen-id.sh")
 data_file() {   # N -> path of the cached data set, generated once
-    local f="$TMP/accounts-$1-$SEED.jsonl"
+    local f="$TMP/accounts-$GEN_ID-$1-$SEED.jsonl"
     if [ ! -s "$f" ]; then
         say "generating $1 records (seed $SEED) -> $f"
-        "$PY" "$SHARED/gen.py" "$1" --seed "$SEED" --out "$f.part"
+        "$PY" "$ROOT/bench/gen.py" "$1" --seed "$SEED" --out "$f.part"
         mv "$f.part" "$f"
     fi
     printf '%s\n' "$f"
@@ -124,8 +129,8 @@ ENGINES=(c python gavel gavel-empty)
 
 engine_cmd() {   # name -> the command, as words in CMD
     case $1 in
-        c)           CMD=("$TMP/cfloor" "$DATA" --lexicons "$SHARED/lexicons.json") ;;
-        python)      CMD=("$PY" "$SHARED/py/engine.py" "$DATA") ;;
+        c)           CMD=("$TMP/cfloor" "$DATA" --lexicons "$TMP/lexicons.json") ;;
+        python)      CMD=("$PY" "$ROOT/bench/yardstick/engine.py" "$DATA") ;;
         gavel)       CMD=("$GAVEL" eval "${JONE[@]}" -p "$ROOT/bench/policy" -f jsonl --as-of $AS_OF "$DATA") ;;
         gavel-empty) CMD=("$GAVEL" eval "${JONE[@]}" -p "$ROOT/bench/empty" -f jsonl --as-of $AS_OF "$DATA") ;;
         gavel-j2)    CMD=("$GAVEL" eval -j 2 -p "$ROOT/bench/policy" -f jsonl --as-of $AS_OF "$DATA") ;;

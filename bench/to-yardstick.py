@@ -5,7 +5,7 @@
 
 Each gavel decision becomes {"id","decision","rules"}, rules being the ids
 of its reasons (the fired, undefeated rules whose outcome is the decision)
-sorted by byte order, exactly as /work/shared/bench/py/engine.py prints them.
+sorted by byte order, exactly as bench/yardstick/engine.py and engine.c print them.
 """
 import json
 import sys

@@ -1,11 +1,13 @@
--- The benchmark workload's 12 rules (/work/shared/bench/README.md, "Rules"),
+-- The benchmark workload's 12 rules (bench/README.md, "The rules"),
 -- written the way a policy author would: one rule per criterion, evidence
 -- for the reason, lexicons for the phrase lists. Decisions must equal those
--- of the yardsticks (py/engine.py, c/engine.c); bench/run.sh checks that.
+-- of the yardsticks (bench/yardstick/engine.py and engine.c); bench/run.sh
+-- checks that.
 
--- FLAGGED_HASHTAGS from lexicons.json, lower-cased: a hashtag matches when it
--- equals one of them case-insensitively and as a whole (a near miss such as
+-- The flagged hashtags, lower-cased: a hashtag matches when it equals one of
+-- them case-insensitively and as a whole (a near miss such as
 -- "StopFarmersGenocide" must not), so a set, not the substring lexicon.
+-- bench/lexicons.py reads this table for the generator and the yardsticks.
 local FLAGGED = { farmersgenocide = true, modiplanningfarmergenocide = true }
 
 -- The first post whose text contains a term of the lexicon: post, term.

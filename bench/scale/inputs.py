@@ -7,7 +7,7 @@
     inputs.py lexicon N SRC OUT_DIR        policies for N lexicon terms (find + baseline)
     inputs.py loop   TERMS OUT_DIR         the same lookup as a Lua loop of string.find
 
-SRC is gen.py output (../shared/bench/gen.py N --seed 20210204). Python 3
+SRC is bench/gen.py output (bench/gen.py N --seed 20210204). Python 3
 standard library only; the same arguments always give the same bytes.
 
 Posts for `posts` and `big` come from SRC, keeping only "clean" posts: no
@@ -23,7 +23,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 POLICY = os.path.join(HERE, "..", "policy")
-SHARED_LEX = os.path.join(HERE, "..", "..", "..", "shared", "bench", "lexicons.json")
+sys.path.insert(0, os.path.join(HERE, ".."))
+import lexicons  # noqa: E402  (bench/lexicons.py: the word lists of bench/policy)
 
 
 def read_lines(path):
@@ -35,15 +36,9 @@ def read_lines(path):
 
 def phrases():
     """Every lexicon phrase and flagged hashtag of the workload, lower-cased."""
-    with open(os.environ.get("SCALE_LEXICONS", SHARED_LEX), encoding="utf-8") as f:
-        lex = json.load(f)
-    words = lex["INCITEMENT"] + lex["SEPARATISM"] + lex["VIOLENCE"]
-    tags = {t.lower() for t in lex["FLAGGED_HASHTAGS"]}
-    # bench/policy's lexicon files are what gavel matches: add them too
-    for name in ("incitement", "separatism", "violence"):
-        with open(os.path.join(POLICY, name + ".txt"), encoding="utf-8") as f:
-            words += [l.strip().lower() for l in f if l.strip() and not l.startswith("#")]
-    return words, tags
+    lex = lexicons.load()
+    words = [t for name in lexicons.PHRASE_LEXICONS for t in lex[name]]
+    return words, set(lex["flagged_hashtags"])
 
 
 def clean_posts(src):

@@ -16,14 +16,15 @@
 #
 # Environment: GAVEL (the binary; default: a Release build of SCALE_REV,
 # default HEAD, from a `git archive` in SCALE_TMP), SCALE_TMP (inputs and
-# builds, default /tmp/gavel-scale), BENCH_TMP (gen.py data cache shared with
+# builds, default /tmp/gavel-scale), BENCH_TMP (bench/gen.py data cache shared with
 # bench/run.sh, default /tmp/gavel-bench), RUNS (default 3; the lexicon
 # table in docs/performance.md used RUNS=5). Needs valgrind and /usr/bin/time
 # (apt-get install valgrind time); all parts take about half an hour.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-GEN=$ROOT/../shared/bench/gen.py
+GEN=$ROOT/bench/gen.py
+GEN_ID=$("$ROOT/bench/gen-id.sh")   # names the cached data, as bench/run.sh does
 INPUTS=$ROOT/bench/scale/inputs.py
 TMP=${SCALE_TMP:-/tmp/gavel-scale}
 DATA=${BENCH_TMP:-/tmp/gavel-bench}
@@ -50,9 +51,9 @@ say "gavel: $GAVEL ($("$GAVEL" --version))"
 # data N: the first N records of gen.py's output (gen.py's output for N is a
 # prefix of its output for any larger N, so a larger cached file serves too).
 data() {
-    local f=$DATA/accounts-$1-$SEED.jsonl big
+    local f=$DATA/accounts-$GEN_ID-$1-$SEED.jsonl big
     if [ ! -s "$f" ]; then
-        big=$(ls "$DATA"/accounts-*-$SEED.jsonl 2>/dev/null |
+        big=$(ls "$DATA"/accounts-$GEN_ID-*-$SEED.jsonl 2>/dev/null |
               awk -F- -v n="$1" '$(NF-1)+0 >= n+0 { print $(NF-1), $0 }' | sort -n | head -1 | cut -d' ' -f2)
         if [ -n "$big" ]; then head -n "$1" "$big" >"$f.part"
         else say "generating $1 records"; "$PY" "$GEN" "$1" --seed $SEED --out "$f.part"; fi

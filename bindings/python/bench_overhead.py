@@ -19,7 +19,7 @@ Times, over the same JSON Lines file (median of --runs, whole wall time):
 and prints records/s for each and the overhead per record over gavel eval
 in microseconds, by wall time and by CPU time (user+sys, of this process or
 of the gavel child): on a shared, loaded machine the CPU figures are the
-steadier ones. Make data with ../shared/bench/gen.py.
+steadier ones. Make data with bench/gen.py (python3 bench/gen.py 50000 --out DATA.jsonl).
 """
 import argparse
 import json

@@ -1,5 +1,6 @@
 -- Exceptions to the exemptions. They have no outcome of their own: they set
--- an exemption aside, and so revive the ground it had set aside (SPEC §5).
+-- an exemption aside, and so revive the ground it had set aside
+-- (docs/policy.md, "How a decision is reached").
 
 rule "exx.explicit_violence" {
   defeats = { "ex.*" },

@@ -66,7 +66,7 @@ function days_between(a, b) end
 ---@field as_of string  the evaluation date, YYYY-MM-DD
 ---@field order? gavel.Order
 
---- A blocking order, as the shipped s.69A policy reads it (BRIEF §C).
+--- A blocking order, as the shipped s.69A policy reads it from the context file.
 ---@class gavel.Order
 ---@field id? string
 ---@field issued_at? string

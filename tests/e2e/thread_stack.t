@@ -1,6 +1,6 @@
-# HARDENING 10: evaluator threads get a large stack of their own (16 MiB,
-# cli/cmd_eval.c STACK_BYTES), not the process default, which is
-# RLIMIT_STACK. Under `ulimit -s 128` a thread with the default stack
+# docs/security.md, item 10: evaluator threads get a large stack of their
+# own (16 MiB, cli/cmd_eval.c STACK_BYTES), not the process default, which
+# is RLIMIT_STACK. Under `ulimit -s 128` a thread with the default stack
 # crashes on a rule that recurses through C calls (a pcall and a gsub
 # callback a level) up to Lua's own C-call limit; gavel's workers finish,
 # and Lua's limit, not the stack, stops the deepest records.

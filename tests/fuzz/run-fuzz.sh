@@ -17,7 +17,7 @@
 #   run-fuzz.sh corpus FUZZER NAME DIR           every input in DIR/corpus once
 #                                                (make fuzz-replay)
 #
-# Every mode uses -timeout=5 -rss_limit_mb=512 (HARDENING.md item 18).
+# Every mode uses -timeout=5 -rss_limit_mb=512 (docs/security.md, item 18).
 set -eu
 [ $# -ge 3 ] || { echo "usage: run-fuzz.sh run|replay|long|corpus FUZZER NAME ..." >&2; exit 2; }
 mode=$1 fuzzer=$2 name=$3

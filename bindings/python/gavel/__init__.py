@@ -217,7 +217,7 @@ class Decision:
             self._data = _json.loads(self._json)
         return self._data
 
-    # SPEC §6, in its order.
+    # The decision's fields (docs/policy.md, "The decision"), in its order.
     @property
     def id(self):
         """The record's id field, else its position (1-based)."""
