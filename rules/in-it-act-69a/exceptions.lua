@@ -1,6 +1,5 @@
 -- Exceptions to the exemptions. They have no outcome of their own: they set
--- an exemption aside, and so revive the ground it had set aside
--- (docs/policy.md, "How a decision is reached").
+-- an exemption aside, and so revive the ground it had set aside (SPEC §5).
 
 rule "exx.explicit_violence" {
   defeats = { "ex.*" },
