@@ -199,11 +199,6 @@ void gvsb_new_record(lua_State *L);
 /* Is the value at idx a record proxy? Returns its value or NULL. */
 const gv_value *gvsb_to_value(lua_State *L, int idx);
 
-/* Date helpers shared with the evaluator: parses YYYY-MM-DD[THH:MM[:SS[.f]]][Z|±HH:MM]
- * into seconds since the epoch; returns 0 ok, -1 malformed. *date_only is
- * set when there was no time part. */
-int gv_parse_time(const char *s, size_t n, double *secs, int *date_only);
-
 /* ---- records (record.c) ---------------------------------------------------- */
 
 struct gavel_record {

@@ -9,6 +9,7 @@
  * context file when asked to.
  */
 #include "engine.h"
+#include "date.h"
 #include "json.h"
 #include "yamldoc.h"
 
@@ -136,7 +137,7 @@ static int is_date(const char *s)
 {
     double t;
     int date_only;
-    return s && strlen(s) == 10 && gv_parse_time(s, 10, &t, &date_only) == 0;
+    return s && strlen(s) == 10 && gvdate_parse(s, 10, &t, &date_only) == 0;
 }
 
 /* as_of: the one given, else the context's, else today in UTC. */
@@ -183,7 +184,7 @@ static int bad_as_of(gavel_evaluator *ev, const gv_value *ctx, const char *name)
     int date_only;
     if (!as_of || as_of->type == GV_NULL ||
         (as_of->type == GV_STR && as_of->len >= 10 &&
-         gv_parse_time(as_of->u.s, as_of->len, &t, &date_only) == 0))
+         gvdate_parse(as_of->u.s, as_of->len, &t, &date_only) == 0))
         return 0;
     gv_buf b = GV_BUF_INIT;
     gv_write_json(&b, as_of);

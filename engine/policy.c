@@ -9,6 +9,7 @@
  * so `gavel check` can show them all at once.
  */
 #include "engine.h"
+#include "date.h"
 #include "yamldoc.h"
 
 #include <errno.h>
@@ -562,7 +563,7 @@ static int valid_date(const char *s)
 {
     double t;
     int date_only;
-    return gv_parse_time(s, strlen(s), &t, &date_only) == 0 && date_only;
+    return gvdate_parse(s, strlen(s), &t, &date_only) == 0 && date_only;
 }
 
 /* Reads the rule definitions the loader state collected. */

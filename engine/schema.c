@@ -17,6 +17,7 @@
  * is allowed where the field is optional.
  */
 #include "engine.h"
+#include "date.h"
 #include "yamldoc.h"
 
 #include <stdio.h>
@@ -210,7 +211,7 @@ static int is_time(const gv_value *v, int want_date)
 {
     double t;
     int date_only;
-    if (v->type != GV_STR || gv_parse_time(v->u.s, v->len, &t, &date_only))
+    if (v->type != GV_STR || gvdate_parse(v->u.s, v->len, &t, &date_only))
         return 0;
     return want_date ? date_only : 1;
 }
