@@ -105,99 +105,10 @@ void gvpol_diag(gavel_policy *p, gavel_severity sev, const char *file,
                 unsigned line, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-/* ---- the Lua sandbox (sandbox.c) ----------------------------------------- */
-
-typedef enum gvsb_trip {
-    GVSB_OK = 0, GVSB_INSTRUCTIONS, GVSB_DEADLINE, GVSB_MEMORY
-} gvsb_trip;
-
-/* Callbacks and per-record state for one Lua state. It lives in the state's
- * extra space so the allocator, hook and proxies reach it in O(1). */
-enum { GVSB_LEXMEMO = 32 };   /* texts a record's rules search, remembered */
-
-typedef struct gvsb {
-    lua_State *L;                   /* set once lua_newstate returns */
-    size_t    mem_used, mem_limit;
-    size_t    mem_gate;             /* mem_limit (SIZE_MAX for none), or 0 while a
-                                       refusal is pending: the allocator's one test */
-    int       mem_refused;          /* a refusal awaiting Lua's emergency GC retry */
-    void     *refused_ptr;          /* ... of this block */
-    size_t    refused_size;         /* ... to this size */
-    uint64_t  budget, spent;        /* instructions */
-    uint64_t  deadline_ns;          /* CLOCK_MONOTONIC; 0 = none */
-    uint32_t  millis;
-    gvsb_trip trip;                 /* sticky until gvsb_arm */
-    int       loading;              /* `rule` may be called */
-    uint32_t  gen;                  /* record generation: stale proxies fail */
-    int       cur_rule;             /* rule being evaluated, -1 = none */
-    const char *as_of;
-    const gv_value *record, *context;
-    const gavel_policy *policy;
-    /* The evaluator learns about missing fields through this. */
-    void (*on_missing)(void *ud, const gv_value *obj, const char *key,
-                       size_t klen, int in_context);
-    /* Every key a rule reads, present or not; NULL except for lints. */
-    void (*on_read)(void *ud, const gv_value *obj, const char *key,
-                    size_t klen, int in_context);
-    void *ud;
-    /* Lexicon answers for the texts of the current record (lex_find): the
-     * rules of a policy often search one text for several lexicons, or
-     * for one twice. Hashed by the text's address; valid for
-     * generation `gen`; each entry's text is anchored (a Lua table in the
-     * registry) until the next record, so its address is not reused
-     * meanwhile. */
-    struct gvsb_lexmemo {
-        const char  *text;
-        size_t       len;
-        const gvlex *uni;
-        uint32_t     gen;
-        const char  *found[GVLEX_UNION_MAX];
-    } lexmemo[GVSB_LEXMEMO];
-    uint32_t lexmemo_anchored;      /* entries whose text is anchored */
-    /* The record's cache (sandbox.c): gv_value address -> slot of the
-     * cache table, entries of other generations free. Plain malloc, not
-     * the Lua allocator: at most twice the values a record hands out, 16
-     * bytes each, kept at the largest record's size. */
-    struct gvsb_slot {
-        const void *key;
-        uint32_t    slot, gen;
-    } *slots;
-    uint32_t slots_cap, slots_used, nslots;
-} gvsb;
-
-/* A new state with the sandbox built from the allow-list, the helpers and
- * the policy's lexicons. NULL with msg set on failure. */
-lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen);
-void       gvsb_close(lua_State *L);
-/* The sandbox of a state (kept in its extra space). */
-static inline gvsb *gvsb_get(lua_State *L) { return *(gvsb **)lua_getextraspace(L); }
-
-/* Runs every rule file of the policy in L; rule definitions accumulate in
- * a list in the registry (gvsb_rules_push). Then freezes everything the
- * files made. On error returns -1 with file:line in msg. */
-int  gvsb_load_rules(lua_State *L, const gavel_policy *p, char *msg, size_t msglen);
-/* Pushes the registry list of rule definitions (a sequence of tables with
- * id, outcome, cites, reason, defeats, from, until, when, file, line). */
-void gvsb_rules_push(lua_State *L);
-
-/* After a record: did a rule reassign a captured local that is not a table?
- * Restores every such local and describes the first in msg. Runs protected. */
-int gvsb_check_upvalues(lua_State *L, char *msg, size_t msglen);
-
-/* Starts the budgets for one record (or one file load). */
-void gvsb_arm(lua_State *L);
-/* After a rule: a memory refusal Lua did not retry (it raised, and rule
- * code may have caught it) becomes the sticky memory trip. */
-void gvsb_settle_memory(lua_State *L);
-const char *gvsb_trip_message(const gvsb *sb);
-
-/* Pushes a read-only proxy for a value (tables as proxies, scalars as Lua
- * values). in_context marks the `ctx` tree for missing-field reports. */
-void gvsb_push_value(lua_State *L, const gv_value *v, int in_context);
-/* Starts a new record: stale proxies from earlier records stop working. */
-void gvsb_new_record(lua_State *L);
-/* Is the value at idx a record proxy? Returns its value or NULL. */
-const gv_value *gvsb_to_value(lua_State *L, int idx);
+#include "sandbox.h"
+#include "harden.h"
+#include "lang.h"
+#include "proxy.h"
 
 /* ---- records (record.c) ---------------------------------------------------- */
 

@@ -69,7 +69,7 @@ static gavel_status fail(gavel_evaluator *ev, gavel_status st, const char *fmt, 
 static int index_rules(lua_State *L)
 {
     const gavel_policy *p = lua_touserdata(L, 1);
-    gvsb_rules_push(L);
+    gvlang_rules_push(L);
     int n = (int)lua_rawlen(L, -1);
     if (n != p->nrules)
         return luaL_error(L, "rule files defined %d rules this time, %d at load", n, p->nrules);
@@ -374,7 +374,7 @@ static void value_json(lua_State *L, int idx, gv_buf *out, int depth)
             gv_buf_json_num(out, (double)lua_tonumber(L, idx));
         return;
     case LUA_TUSERDATA: {
-        const gv_value *v = gvsb_to_value(L, idx);
+        const gv_value *v = gvproxy_value(L, idx);
         if (!v)
             luaL_error(L, "evidence holds a userdata");
         gv_write_json(out, v);
@@ -465,8 +465,8 @@ static void placeholder_text(lua_State *L, int idx, gv_buf *out)
             placeholder_text(L, -1, out);
             lua_pop(L, 1);
         }
-    } else if (gvsb_to_value(L, idx) && gvsb_to_value(L, idx)->type == GV_ARR) {
-        const gv_value *v = gvsb_to_value(L, idx);
+    } else if (gvproxy_value(L, idx) && gvproxy_value(L, idx)->type == GV_ARR) {
+        const gv_value *v = gvproxy_value(L, idx);
         for (uint32_t i = 0; i < v->len; i++) {
             const gv_value *it = v->u.items[i];
             if (i)
@@ -597,8 +597,8 @@ static int run_rules(lua_State *L)
     gvsb_new_record(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, ev->when_ref);
     int W = lua_gettop(L);
-    gvsb_push_value(L, ev->sb.record, 0);
-    gvsb_push_value(L, ev->context ? ev->context : &EMPTY_OBJECT, 1);
+    gvproxy_push(L, ev->sb.record, 0);
+    gvproxy_push(L, ev->context ? ev->context : &EMPTY_OBJECT, 1);
     int base = lua_gettop(L);
     gvsb_arm(L);
     for (int i = 0; i < p->nrules; i++) {
@@ -658,7 +658,7 @@ static int run_rules(lua_State *L)
 static void restore_locals(gavel_evaluator *ev, lua_State *L)
 {
     char msg[512];
-    if (gvsb_check_upvalues(L, msg, sizeof msg) > 0)
+    if (gvhard_check_upvalues(L, msg, sizeof msg) > 0)
         gvdec_add_error(ev->cur, -1, "%s", msg);
     ev->locals_checked = 1;
 }

@@ -569,7 +569,7 @@ static int valid_date(const char *s)
 /* Reads the rule definitions the loader state collected. */
 static void collect_rules(gavel_policy *p, lua_State *L)
 {
-    gvsb_rules_push(L);
+    gvlang_rules_push(L);
     int list = lua_gettop(L);
     int n = (int)lua_rawlen(L, list);
     p->rules = calloc(n ? (size_t)n : 1, sizeof *p->rules);

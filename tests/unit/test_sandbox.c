@@ -627,16 +627,16 @@ static void test_generation_wraps(void **state)
     assert_non_null(v);
     sb.gen = 4;
     gvsb_new_record(L);                         /* generation 5 */
-    gvsb_push_value(L, v, 0);
+    gvproxy_push(L, v, 0);
     assert_int_equal(lua_type(L, -1), LUA_TUSERDATA);
     lua_pop(L, 1);
     sb.gen = UINT32_MAX;
     gvsb_new_record(L);                         /* wraps */
     for (int i = 0; i < 5; i++)
         gvsb_new_record(L);                     /* generation 5 again, or past it */
-    gvsb_push_value(L, v, 0);
+    gvproxy_push(L, v, 0);
     assert_int_equal(lua_type(L, -1), LUA_TUSERDATA);
-    assert_ptr_equal(gvsb_to_value(L, -1), v);
+    assert_ptr_equal(gvproxy_value(L, -1), v);
     lua_pop(L, 1);
     gv_arena_free(&a);
     gvsb_close(L);
