@@ -4,7 +4,10 @@
  * record to record; its lists keep their capacity and its strings live in
  * an arena reset per evaluation, so a steady stream allocates nothing.
  */
-#include "engine.h"
+#include "decision.h"
+#include "buf.h"
+#include "policy.h"
+#include "value.h"
 
 #include <stdarg.h>
 #include <stdio.h>

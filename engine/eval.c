@@ -8,9 +8,19 @@
  * the context, and the evaluation date. No I/O happens here beyond reading a
  * context file when asked to.
  */
-#include "engine.h"
+#include "eval.h"
+#include "buf.h"
 #include "date.h"
+#include "decision.h"
+#include "harden.h"
 #include "json.h"
+#include "lang.h"
+#include "policy.h"
+#include "proxy.h"
+#include "record.h"
+#include "sandbox.h"
+#include "schema.h"
+#include "value.h"
 #include "yamldoc.h"
 
 #include <lauxlib.h>

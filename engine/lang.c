@@ -13,8 +13,14 @@
  *
  * Stack effects are noted as [-pop, +push] like the Lua manual.
  */
-#include "engine.h"
+#include "lang.h"
+#include "buf.h"
 #include "date.h"
+#include "harden.h"
+#include "lexicon.h"
+#include "policy.h"
+#include "sandbox.h"
+#include "words.h"
 
 #include <lauxlib.h>
 #include <stdlib.h>
@@ -161,7 +167,7 @@ static const char *const *lex_find_all(lua_State *L, const lexref *ud,
     sb->lexmemo_anchored |= (uint32_t)1 << at;
     if (ud->words) {
         gv_buf b = GV_BUF_INIT;
-        gv_words(&b, text, n);
+        gvwords_append(&b, text, n);
         if (b.oom) {
             gv_buf_free(&b);
             luaL_error(L, "lexicon find: out of memory");
@@ -199,8 +205,8 @@ static int lex_find(lua_State *L)
         char plain[4096];
         size_t k = 0;
         for (const char *c = term; *c && k + 1 < sizeof plain; c++)
-            if (*c != GV_WORD_SEP || (k > 0 && plain[k - 1] != ' '))
-                plain[k++] = *c == GV_WORD_SEP ? ' ' : *c;
+            if (*c != GVWORDS_SEP || (k > 0 && plain[k - 1] != ' '))
+                plain[k++] = *c == GVWORDS_SEP ? ' ' : *c;
         while (k > 0 && plain[k - 1] == ' ')
             k--;
         lua_pushlstring(L, plain, k);

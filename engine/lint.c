@@ -13,7 +13,11 @@
  * empty record are evaluated with read tracing on. "Always fires" means
  * fired on every one of those records, which is what the warning says.
  */
-#include "engine.h"
+#include "decision.h"
+#include "eval.h"
+#include "policy.h"
+#include "schema.h"
+#include "testsuite.h"
 
 #include <ctype.h>
 #include <stdio.h>

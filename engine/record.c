@@ -9,8 +9,10 @@
  * YAML goes through yaml.c's streaming reader; a .json file is read whole,
  * and an array in it is a list of records.
  */
-#include "engine.h"
+#include "record.h"
+#include "buf.h"
 #include "json.h"
+#include "value.h"
 #include "yamldoc.h"
 
 #include <errno.h>

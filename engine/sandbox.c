@@ -10,7 +10,11 @@
  * Globals: the registry's global table G is the sandbox itself, so even a
  * stray `load` could reach nothing else.
  */
-#include "engine.h"
+#include "sandbox.h"
+#include "harden.h"
+#include "lang.h"
+#include "policy.h"
+#include "proxy.h"
 
 #include <lauxlib.h>
 #include <stdlib.h>

@@ -16,9 +16,10 @@
  * Fields a record has and the schema does not declare are allowed; a null
  * is allowed where the field is optional.
  */
-#include "engine.h"
+#include "schema.h"
+#include "buf.h"
 #include "date.h"
-#include "yamldoc.h"
+#include "value.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,7 +16,13 @@
  *   missing   paths that must be among the missing facts
  *   errors    a count, or a list of texts each found in some error message
  */
-#include "engine.h"
+#include "testsuite.h"
+#include "buf.h"
+#include "decision.h"
+#include "eval.h"
+#include "policy.h"
+#include "record.h"
+#include "value.h"
 #include "yamldoc.h"
 
 #include <fnmatch.h>

@@ -4,8 +4,13 @@
  * cannot swallow, the memory cap, the pattern cost cap, no __gc.
  */
 #include "testutil.h"
-#include "engine.h"
+#include "buf.h"
+#include "decision.h"
 #include "json.h"
+#include "policy.h"
+#include "proxy.h"
+#include "sandbox.h"
+#include "value.h"
 
 #include <lauxlib.h>
 
