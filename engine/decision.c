@@ -1,6 +1,6 @@
 /*
  * decision.c: the decision object: what the evaluator fills in, the public
- * accessors, and the JSON writer (SPEC §6). A decision is reused from
+ * accessors, and the JSON writer (docs/policy.md, "The decision"). A decision is reused from
  * record to record; its lists keep their capacity and its strings live in
  * an arena reset per evaluation, so a steady stream allocates nothing.
  */

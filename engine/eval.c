@@ -1,12 +1,15 @@
 /*
  * eval.c: the evaluator (one per thread) and the decision semantics of
- * SPEC §5: run every rule in force, resolve defeats in topological order of
- * the defeat graph, take the strongest undefeated outcome, else the default;
- * a rule that fails makes the decision on_error.
+ * docs/policy.md, "How a decision is reached": run every rule in force,
+ * resolve defeats in topological order of the defeat graph, take the
+ * strongest undefeated outcome, else the default; a rule that fails makes
+ * the decision on_error.
  *
  * The evaluator owns one sandboxed Lua state with the policy's rules loaded,
  * the context, and the evaluation date. No I/O happens here beyond reading a
- * context file when asked to.
+ * context file when asked to. Calls sandbox.h, harden.h, lang.h, proxy.h
+ * (the state and what rules see), decision.h, schema.h, date.h, the readers
+ * (json.h, yamldoc.h) and the policy and record structs.
  */
 #include "eval.h"
 #include "buf.h"

@@ -1,5 +1,5 @@
 /*
- * lint.c: `gavel check`'s warnings on a policy that loads (SPEC §7):
+ * lint.c: `gavel check`'s warnings on a policy that loads:
  *
  *   - a rule that cites no provision;
  *   - a reason placeholder that no evidence the rule returns can fill;

@@ -6,7 +6,7 @@
  *
  * JSON Lines are read with a buffered line splitter (a line longer than the
  * record limit is reported and skipped to its end, not read into memory);
- * YAML goes through yaml.c's streaming reader; a .json file is read whole,
+ * YAML goes through yamldoc.c's streaming reader; a .json file is read whole,
  * and an array in it is a list of records.
  */
 #include "record.h"

@@ -1,5 +1,5 @@
 /*
- * testsuite.c: policy tests (`gavel test`, SPEC §7). A test file is a YAML
+ * testsuite.c: policy tests (`gavel test`, docs/testing.md). A test file is a YAML
  * sequence of cases; each case's record is evaluated with its own context
  * and as_of, and the decision is compared with `expect`. The suite keeps
  * one result per case and coverage over all of them: the rules no case

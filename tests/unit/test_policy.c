@@ -1,5 +1,5 @@
 /*
- * test_policy.c: loading a policy (SPEC §3): the manifest, rule files in
+ * test_policy.c: loading a policy (docs/policy.md, "The manifest"): the manifest, rule files in
  * order, lexicons, the digest, and every load error with its place.
  */
 #include "testutil.h"

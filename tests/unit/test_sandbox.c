@@ -1,5 +1,5 @@
 /*
- * test_sandbox.c: what rules can and cannot reach (HARDENING.md 1-11):
+ * test_sandbox.c: what rules can and cannot reach (docs/security.md, items 1-11):
  * the allow-list, frozen tables, read-only records, budgets that pcall
  * cannot swallow, the memory cap, the pattern cost cap, no __gc.
  */
@@ -589,7 +589,7 @@ static lua_State *bare_state(gvsb *sb, gavel_policy **p)
 static void test_registry_globals_are_the_sandbox(void **state)
 {
     (void)state;
-    /* HARDENING 3 and 5, checked on the state itself: the registry's
+    /* docs/security.md, items 3 and 5, checked on the state itself: the registry's
      * globals (what a stray load() would bind to) are the sandbox, and the
      * string metatable is locked. */
     gvsb sb;
@@ -651,7 +651,7 @@ static void test_generation_wraps(void **state)
 static void test_error_values(void **state)
 {
     (void)state;
-    /* HARDENING 9: an error value that is not a string is reported
+    /* docs/security.md, item 9: an error value that is not a string is reported
      * generically (no __tostring of the rule's runs), and messages are cut. */
     assert_string_equal(run("error(setmetatable({}, { __tostring = function() return 'ran' end }))"),
                         "error object is not a string");
@@ -762,7 +762,7 @@ static void test_big_objects_charged(void **state)
 static void test_conversions_are_protected(void **state)
 {
     (void)state;
-    /* HARDENING 8: pushing a record value can run out of memory; that must
+    /* docs/security.md, item 8: pushing a record value can run out of memory; that must
      * be an error on the record, never a panic. */
     gavel_limits lim;
     memset(&lim, 0, sizeof lim);
