@@ -127,6 +127,24 @@ static void push_contents(lua_State *L, int idx)
     lua_pushvalue(L, idx);
 }
 
+/* Copies the metamethods of table base into table mt, but not __gc
+ * (setting mt would arm a finalizer added after setmetatable checked) nor
+ * __mode (weak). [-0, +0] */
+static void copy_metamethods(lua_State *L, int base, int mt)
+{
+    lua_pushnil(L);
+    while (lua_next(L, base)) {
+        if (lua_type(L, -2) == LUA_TSTRING &&
+            (!strcmp(lua_tostring(L, -2), "__gc") || !strcmp(lua_tostring(L, -2), "__mode"))) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, mt);
+    }
+}
+
 /* Freezes table idx in place: contents move to a hidden table. A table
  * that had a metatable of its own (`base`, an index, or 0) keeps its
  * metamethods: they are copied into the frozen metatable, and its __index
@@ -164,21 +182,8 @@ static void freeze_table(lua_State *L, int idx, int is_globals, int base)
         lua_pushvalue(L, hidden);
         lua_replace(L, base);
     }
-    if (base) {                                        /* inherit __call, __eq, ... */
-        lua_pushnil(L);
-        while (lua_next(L, base)) {
-            /* not __gc (setting this metatable would arm a finalizer added
-             * after setmetatable checked) nor __mode (weak) */
-            if (lua_type(L, -2) == LUA_TSTRING &&
-                (!strcmp(lua_tostring(L, -2), "__gc") || !strcmp(lua_tostring(L, -2), "__mode"))) {
-                lua_pop(L, 1);
-                continue;
-            }
-            lua_pushvalue(L, -2);
-            lua_insert(L, -2);
-            lua_rawset(L, mt);
-        }
-    }
+    if (base)                                          /* inherit __call, __eq, ... */
+        copy_metamethods(L, base, mt);
     /* Reads hit the hidden contents natively; a miss goes on to the
      * table's own __index through the hidden table's metatable. */
     if (base && (lua_pushliteral(L, "__index"), lua_rawget(L, base)) != LUA_TNIL &&

@@ -334,7 +334,8 @@ static void consider(scan *sc, uint32_t st, size_t fend)
 
 /* A match is only taken once the next code point is known not to be a
  * combining mark, so the candidate waits in `pend` until then. Equal folded
- * terms were merged at parse time, so (start, length) decides every tie. */
+ * terms were merged at parse time, so (start, length) decides every tie.
+ * Long: one flat loop, the search's hot path, whose state stays in registers. */
 static void run_scan(scan *sc, const char *text, size_t len)
 {
     const gvlex *lx = sc->lx;

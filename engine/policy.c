@@ -247,22 +247,29 @@ static int add_file(gavel_policy *p, const char *name, const char *path)
     return 0;
 }
 
+/* The list of files or globs under key (`rules`, `tests`), or NULL when
+ * there is none (an error if required) or it is not a list (an error). */
+static const gv_value *glob_list(loader *ld, const gv_value *m, const char *key, int required)
+{
+    const gv_value *v = gv_gets(m, key);
+    if (!v || (!required && v->type == GV_NULL)) {
+        if (required)
+            at(ld, m, "missing required key '%s'", key);
+        return NULL;
+    }
+    if (v->type != GV_ARR) {
+        at(ld, v, "'%s' must be a list of files or globs", key);
+        return NULL;
+    }
+    return v;
+}
+
 static void read_rule_files(loader *ld, const gv_value *m)
 {
     gavel_policy *p = ld->p;
-    const gv_value *v = gv_gets(m, "rules");
-    if (!v) {
-        at(ld, m, "missing required key 'rules'");
+    const gv_value *v = glob_list(ld, m, "rules", 1);
+    if (!v)
         return;
-    }
-    if (v->type == GV_STR) {
-        at(ld, v, "'rules' must be a list of files or globs");
-        return;
-    }
-    if (v->type != GV_ARR) {
-        at(ld, v, "'rules' must be a list of files or globs");
-        return;
-    }
     for (uint32_t i = 0; i < v->len; i++) {
         const gv_value *e = v->u.items[i];
         if (e->type != GV_STR) {
@@ -307,13 +314,9 @@ static void read_rule_files(loader *ld, const gv_value *m)
 static void read_tests(loader *ld, const gv_value *m)
 {
     gavel_policy *p = ld->p;
-    const gv_value *v = gv_gets(m, "tests");
-    if (!v || v->type == GV_NULL)
+    const gv_value *v = glob_list(ld, m, "tests", 0);
+    if (!v)
         return;
-    if (v->type != GV_ARR) {
-        at(ld, v, "'tests' must be a list of files or globs");
-        return;
-    }
     for (uint32_t i = 0; i < v->len; i++) {
         const gv_value *e = v->u.items[i];
         if (e->type != GV_STR) {

@@ -28,7 +28,6 @@
 #include "yamlin.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -243,25 +242,6 @@ static int is_float_syntax(const char *s, size_t n)
     return i == n;
 }
 
-/* strtod on a copy, retrying with the locale's decimal point as Lua does
- * (see json.c). */
-static int to_double(const char *s, size_t n, double *out)
-{
-    char small[NUM_INLINE], *buf = small, *endp;
-    if (n >= sizeof small && !(buf = malloc(n + 1)))
-        return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    *out = strtod(buf, &endp);
-    if (*endp == '.') {
-        *endp = localeconv()->decimal_point[0];
-        *out = strtod(buf, &endp);
-    }
-    if (buf != small)
-        free(buf);
-    return 0;
-}
-
 /* Fills v from the scalar text as the tag (or, for a plain untagged
  * scalar, the core schema) says. 0, or -1 with err set. */
 static int resolve(gvyaml *y, gv_value *v, const char *s, size_t n, int kind)
@@ -302,7 +282,7 @@ static int resolve(gvyaml *y, gv_value *v, const char *s, size_t n, int kind)
             return refuse(y, ".inf and .nan are not allowed");
         if (is_float_syntax(s, n)) {
             v->type = GV_NUM;
-            if (to_double(s, n, &v->u.n))
+            if (gv_strtod(s, n, &v->u.n))
                 return refuse(y, "out of memory");
             if (isinf(v->u.n))
                 return refuse(y, "number out of range");
@@ -368,12 +348,22 @@ static gv_value *build_scalar(gvyaml *y, const gv_value *parent, uint32_t index)
     return v;
 }
 
-static gv_value *build_seq(gvyaml *y, const gv_value *parent, uint32_t index)
+/* The sequence or mapping the current event starts, checked and made. */
+static gv_value *open_collection(gvyaml *y, gv_type type, const gv_value *parent,
+                                 uint32_t index)
 {
     const yaml_event_t *e = &y->ev;
-    if (check_node(y, e->data.sequence_start.anchor, e->data.sequence_start.tag, TAG_SEQ))
+    int seq = type == GV_ARR;
+    if (check_node(y, seq ? e->data.sequence_start.anchor : e->data.mapping_start.anchor,
+                   seq ? e->data.sequence_start.tag : e->data.mapping_start.tag,
+                   seq ? TAG_SEQ : TAG_MAP))
         return NULL;
-    gv_value *seq = new_value(y, GV_ARR, parent, index);
+    return new_value(y, type, parent, index);
+}
+
+static gv_value *build_seq(gvyaml *y, const gv_value *parent, uint32_t index)
+{
+    gv_value *seq = open_collection(y, GV_ARR, parent, index);
     if (!seq)
         return NULL;
     size_t base = y->stack.len;
@@ -391,34 +381,10 @@ static gv_value *build_seq(gvyaml *y, const gv_value *parent, uint32_t index)
         *slot = item;
         n++;
     }
-    if (n) {
-        size_t size = n * sizeof(gv_value *);
-        if (!(seq->u.items = gv_arena_alloc(y->a, size)))
-            return gvyaml_fail(y, "out of memory");
-        memcpy(seq->u.items, y->stack.ptr + base, size);
-    } else {
-        seq->u.items = NULL;
-    }
-    seq->len = n;
+    if (gv_set_items(y->a, seq, y->stack.ptr + base, n))
+        return gvyaml_fail(y, "out of memory");
     y->stack.len = base;
     return seq;
-}
-
-/* Duplicate check for mappings past LINEAR_KEYS keys, once complete. */
-static int check_dups_sorted(gvyaml *y, ymember *ms, uint32_t n)
-{
-    int oom;
-    const ymember *first = gv_first_duplicate(ms, n, &oom);
-    if (oom) {
-        gvyaml_fail(y, "out of memory");
-        return -1;
-    }
-    if (!first)
-        return 0;
-    char q[GV_QUOTED_CAP];
-    gvyaml_fail_at(y, first->line, first->col, "duplicate key %s",
-            gv_quote_key(q, sizeof q, first->m.key, first->m.klen));
-    return -1;
 }
 
 /* The current event as the key of member n of the mapping whose members
@@ -444,12 +410,10 @@ static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
     km->m.klen = (uint32_t)len;
     if (n > 0 && n < LINEAR_KEYS) {    /* n == 0: the stack may be empty (NULL) */
         const ymember *ms = (const ymember *)(void *)(y->stack.ptr + base);
-        for (uint32_t i = 0; i < n; i++) {
-            if (ms[i].m.klen == len && memcmp(ms[i].m.key, s, len) == 0) {
-                char q[GV_QUOTED_CAP];
-                gvyaml_fail(y, "duplicate key %s", gv_quote_key(q, sizeof q, s, len));
-                return -1;
-            }
+        if (gv_key_repeats(ms, n, s, len)) {
+            char q[GV_QUOTED_CAP];
+            gvyaml_fail(y, "duplicate key %s", gv_quote_key(q, sizeof q, s, len));
+            return -1;
         }
     }
     if (!(km->m.key = gv_arena_strdup(y->a, s, len))) {
@@ -461,10 +425,7 @@ static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
 
 static gv_value *build_map(gvyaml *y, const gv_value *parent, uint32_t index)
 {
-    const yaml_event_t *e = &y->ev;
-    if (check_node(y, e->data.mapping_start.anchor, e->data.mapping_start.tag, TAG_MAP))
-        return NULL;
-    gv_value *map = new_value(y, GV_OBJ, parent, index);
+    gv_value *map = open_collection(y, GV_OBJ, parent, index);
     if (!map)
         return NULL;
     size_t base = y->stack.len;
@@ -487,17 +448,11 @@ static gv_value *build_map(gvyaml *y, const gv_value *parent, uint32_t index)
         n++;
     }
     ymember *ms = n ? (ymember *)(void *)(y->stack.ptr + base) : NULL;
-    if (n > LINEAR_KEYS && check_dups_sorted(y, ms, n))
-        return NULL;
-    if (n) {
-        if (!(map->u.members = gv_arena_alloc(y->a, n * sizeof(gv_member))))
-            return gvyaml_fail(y, "out of memory");
-        for (uint32_t i = 0; i < n; i++)
-            map->u.members[i] = ms[i].m;
-    } else {
-        map->u.members = NULL;
-    }
-    map->len = n;
+    int dup = n > LINEAR_KEYS ? gv_check_duplicates(ms, n, y->err) : 0;
+    if (dup)
+        return dup > 0 ? gvyaml_fail(y, "out of memory") : NULL;
+    if (gv_set_members(y->a, map, ms, n))
+        return gvyaml_fail(y, "out of memory");
     y->stack.len = base;
     return map;
 }
