@@ -155,12 +155,13 @@ int gv_check_duplicates(const gv_pmember *ms, uint32_t n, gv_error *err);
  * the JSON reader does this for every container. */
 static inline int gv_set_items(gv_arena *a, gv_value *arr, const void *items, uint32_t n)
 {
-    arr->u.items = NULL;
     if (n) {
         size_t size = n * sizeof(gv_value *);
         if (!(arr->u.items = gv_arena_alloc(a, size)))
             return -1;
         memcpy(arr->u.items, items, size);
+    } else {
+        arr->u.items = NULL;
     }
     arr->len = n;
     return 0;
@@ -168,12 +169,13 @@ static inline int gv_set_items(gv_arena *a, gv_value *arr, const void *items, ui
 
 static inline int gv_set_members(gv_arena *a, gv_value *obj, const gv_pmember *ms, uint32_t n)
 {
-    obj->u.members = NULL;
     if (n) {
         if (!(obj->u.members = gv_arena_alloc(a, n * sizeof(gv_member))))
             return -1;
         for (uint32_t i = 0; i < n; i++)
             obj->u.members[i] = ms[i].m;
+    } else {
+        obj->u.members = NULL;
     }
     obj->len = n;
     return 0;
