@@ -1,8 +1,10 @@
 /*
  * decision.c: the decision object: what the evaluator fills in, the public
- * accessors, and the JSON writer (docs/policy.md, "The decision"). A decision is reused from
- * record to record; its lists keep their capacity and its strings live in
- * an arena reset per evaluation, so a steady stream allocates nothing.
+ * accessors, and the JSON writer (docs/policy.md, "The decision"). A
+ * decision is reused from record to record; its lists keep their capacity
+ * and its strings live in an arena reset per evaluation, so a steady stream
+ * allocates nothing. Calls buf.h, value.h (the arena) and the policy's rule
+ * table only.
  */
 #include "decision.h"
 #include "buf.h"

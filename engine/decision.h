@@ -54,8 +54,9 @@ int  gvdec_add_fired(gavel_decision *d, int rule, const char *reason, const char
 int  gvdec_add_missing(gavel_decision *d, const char *path, size_t plen, int rule);
 int  gvdec_add_error(gavel_decision *d, int rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* docs/policy.md, "How a decision is reached", over the fired rules: defeats in topological order, then the
- * strongest undefeated outcome, the default, or on_error. */
+/* docs/policy.md, "How a decision is reached", over the fired rules:
+ * defeats in topological order, then the strongest undefeated outcome, the
+ * default, or on_error. */
 int  gvdec_resolve(gavel_decision *d);
 /* Encodes, once per policy, the JSON that every decision repeats: the
  * policy object and each rule's id, outcome and cites. -1 on out of

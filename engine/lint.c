@@ -12,6 +12,10 @@
  * The last two need to see rules run: the policy's own test cases and an
  * empty record are evaluated with read tracing on. "Always fires" means
  * fired on every one of those records, which is what the warning says.
+ *
+ * Calls the public API (evaluator, records, test suite), eval.h and
+ * testsuite.h (read tracing, the suite's evaluator), schema.h and the
+ * policy struct.
  */
 #include "decision.h"
 #include "eval.h"

@@ -8,6 +8,8 @@
  * record limit is reported and skipped to its end, not read into memory);
  * YAML goes through yamldoc.c's streaming reader; a .json file is read whole,
  * and an array in it is a list of records.
+ *
+ * Calls json.h, yamldoc.h, value.h, buf.h and libc (file I/O) only.
  */
 #include "record.h"
 #include "buf.h"

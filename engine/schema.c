@@ -15,6 +15,9 @@
  * Full form keys: type, required (default true), values, items, fields.
  * Fields a record has and the schema does not declare are allowed; a null
  * is allowed where the field is optional.
+ *
+ * Calls value.h, buf.h, date.h and libc only: it reads a tree some reader
+ * built, and knows nothing of the sandbox.
  */
 #include "schema.h"
 #include "buf.h"

@@ -15,6 +15,9 @@
  *   fired     every rule that fired (order does not matter)
  *   missing   paths that must be among the missing facts
  *   errors    a count, or a list of texts each found in some error message
+ *
+ * Calls the public API (evaluator, decisions), eval.h (a parsed context),
+ * yamldoc.h, value.h, buf.h and the policy and record structs.
  */
 #include "testsuite.h"
 #include "buf.h"

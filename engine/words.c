@@ -11,6 +11,7 @@
  *
  * A word character is a letter, a number or a mark (Unicode categories L,
  * N, M), so Devanagari and Gurmukhi vowel signs stay inside their words.
+ * Calls utf8proc (categories), buf.h and libc only.
  */
 #include "words.h"
 #include "buf.h"

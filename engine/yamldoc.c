@@ -10,9 +10,10 @@
  * libyaml checks syntax and nothing else: it has no nesting limit (and deep
  * flow nesting is quadratic in its scanner), it reports anchors and aliases
  * without judging them, and it accepts duplicate keys. So:
- *  - every event goes through gvyaml_next_event(), which keeps the nesting count
- *    and stops the stream as soon as it passes the depth limit (skipping the
- *    rest of a deep record would cost exactly the quadratic scan we avoid);
+ *  - every event goes through gvyaml_next_event() (yamlin.c), which keeps
+ *    the nesting count and stops the stream as soon as it passes the depth
+ *    limit (skipping the rest of a deep record would cost exactly the
+ *    quadratic scan we avoid);
  *  - the tree is built by recursive descent over events, bounded by that
  *    count, refusing anchors, aliases, non-core tags, non-scalar keys,
  *    duplicate keys and values past the limits;

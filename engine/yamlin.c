@@ -97,7 +97,8 @@ static void parser_error(gvyaml *y)
     if (y->too_long) {
         gvyaml_fail_at(y, y->rec_line, 0, "record longer than %zu bytes", y->lim->max_bytes);
     } else if (y->read_errno) {
-        gvyaml_fail_at(y, (uint32_t)p->mark.line + 1, 0, "read error: %s", strerror(y->read_errno));
+        gvyaml_fail_at(y, (uint32_t)p->mark.line + 1, 0, "read error: %s",
+                       strerror(y->read_errno));
     } else if (y->refused) {
         locate(y, y->bad_off, &line, &col);
         gvyaml_fail_at(y, line, col, "%s", y->bad_msg);
@@ -115,7 +116,8 @@ static void parser_error(gvyaml *y)
         line = (uint32_t)p->problem_mark.line + 1;
         col = (uint32_t)p->problem_mark.column + 1;
         if (p->context)
-            gvyaml_fail_at(y, line, col, "%s (%s)", p->problem ? p->problem : "syntax error", p->context);
+            gvyaml_fail_at(y, line, col, "%s (%s)", p->problem ? p->problem : "syntax error",
+                           p->context);
         else
             gvyaml_fail_at(y, line, col, "%s", p->problem ? p->problem : "syntax error");
     }

@@ -1,6 +1,6 @@
 /*
- * fuzz_manifest.c: policy loading (policy.c, rules.c, digest.c, schema.c, lexicon.c and the
- * loader's sandbox) with the input as policy.yaml.
+ * fuzz_manifest.c: policy loading (policy.c, rules.c, digest.c, schema.c,
+ * lexicon.c and the loader's sandbox) with the input as policy.yaml.
  *
  * The scratch directory holds a fixed rules.lua, words.txt (a lexicon),
  * schema.yaml and tests/cases.yaml, written once per process; each input
