@@ -34,6 +34,7 @@ enum { PATTERN_MAX = 256 };
 
 /* ---- freezing --------------------------------------------------------------- */
 
+/* The __newindex of frozen tables and of the `lexicon` table. */
 int gvhard_readonly(lua_State *L)
 {
     return luaL_error(L, "attempt to modify a read-only table (policy data "
@@ -364,7 +365,7 @@ void gvhard_freeze_reachable(lua_State *L, int idx, int root_is_globals)
     lua_pop(L, 2);
 }
 
-/* ---- the base allow-list ------------------------------------------------------ */
+/* ---- setmetatable without finalizers or weak tables ------------------------ */
 
 /* __newindex of the guard put on metatables rules pass while evaluating. */
 static int guard_newindex(lua_State *L)
@@ -809,7 +810,7 @@ static void tame_string(lua_State *L, int idx)
     lua_pop(L, 1);
 }
 
-/* ---- the environment ------------------------------------------------------- */
+/* ---- the environment: an allow-list ------------------------------------------ */
 
 static void open_lib(lua_State *L, const char *name, lua_CFunction open)
 {
