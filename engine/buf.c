@@ -1,5 +1,5 @@
 /*
- * buf.c: growable buffer and JSON text encoders (buf.h).
+ * buf.c: growable buffer and JSON text encoders (buf.h). Calls libc only.
  */
 #include "buf.h"
 

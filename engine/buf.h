@@ -53,7 +53,7 @@ char *gv_buf_detach(gv_buf *b, size_t *len); /* caller frees; buffer is reset */
 /* A JSON string literal with quotes. Control characters are escaped; bytes
  * that are not valid UTF-8, and NUL, become U+FFFD, so the output is always
  * valid JSON whatever the input held, and gavel's own readers (which refuse
- * \u0000, HARDENING.md item 17) read it back. Only rule code can make such
+ * \u0000, docs/security.md, item 17) read it back. Only rule code can make such
  * strings: records cannot hold them. */
 void gv_buf_json_str(gv_buf *b, const char *s, size_t n);
 /* A number as JSON: integers exactly; floats in the shortest form that reads

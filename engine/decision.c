@@ -1,10 +1,15 @@
 /*
  * decision.c: the decision object: what the evaluator fills in, the public
- * accessors, and the JSON writer (SPEC §6). A decision is reused from
- * record to record; its lists keep their capacity and its strings live in
- * an arena reset per evaluation, so a steady stream allocates nothing.
+ * accessors, and the JSON writer (docs/policy.md, "The decision"). A
+ * decision is reused from record to record; its lists keep their capacity
+ * and its strings live in an arena reset per evaluation, so a steady stream
+ * allocates nothing. Calls buf.h, value.h (the arena) and the policy's rule
+ * table only.
  */
-#include "engine.h"
+#include "decision.h"
+#include "buf.h"
+#include "policy.h"
+#include "value.h"
 
 #include <stdarg.h>
 #include <stdio.h>

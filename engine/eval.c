@@ -1,15 +1,29 @@
 /*
  * eval.c: the evaluator (one per thread) and the decision semantics of
- * SPEC §5: run every rule in force, resolve defeats in topological order of
- * the defeat graph, take the strongest undefeated outcome, else the default;
- * a rule that fails makes the decision on_error.
+ * docs/policy.md, "How a decision is reached": run every rule in force,
+ * resolve defeats in topological order of the defeat graph, take the
+ * strongest undefeated outcome, else the default; a rule that fails makes
+ * the decision on_error.
  *
  * The evaluator owns one sandboxed Lua state with the policy's rules loaded,
  * the context, and the evaluation date. No I/O happens here beyond reading a
- * context file when asked to.
+ * context file when asked to. Calls sandbox.h, harden.h, lang.h, proxy.h
+ * (the state and what rules see), decision.h, schema.h, date.h, the readers
+ * (json.h, yamldoc.h) and the policy and record structs.
  */
-#include "engine.h"
+#include "eval.h"
+#include "buf.h"
+#include "date.h"
+#include "decision.h"
+#include "harden.h"
 #include "json.h"
+#include "lang.h"
+#include "policy.h"
+#include "proxy.h"
+#include "record.h"
+#include "sandbox.h"
+#include "schema.h"
+#include "value.h"
 #include "yamldoc.h"
 
 #include <lauxlib.h>
@@ -68,7 +82,7 @@ static gavel_status fail(gavel_evaluator *ev, gavel_status st, const char *fmt, 
 static int index_rules(lua_State *L)
 {
     const gavel_policy *p = lua_touserdata(L, 1);
-    gvsb_rules_push(L);
+    gvlang_rules_push(L);
     int n = (int)lua_rawlen(L, -1);
     if (n != p->nrules)
         return luaL_error(L, "rule files defined %d rules this time, %d at load", n, p->nrules);
@@ -136,7 +150,7 @@ static int is_date(const char *s)
 {
     double t;
     int date_only;
-    return s && strlen(s) == 10 && gv_parse_time(s, 10, &t, &date_only) == 0;
+    return s && strlen(s) == 10 && gvdate_parse(s, 10, &t, &date_only) == 0;
 }
 
 /* as_of: the one given, else the context's, else today in UTC. */
@@ -183,7 +197,7 @@ static int bad_as_of(gavel_evaluator *ev, const gv_value *ctx, const char *name)
     int date_only;
     if (!as_of || as_of->type == GV_NULL ||
         (as_of->type == GV_STR && as_of->len >= 10 &&
-         gv_parse_time(as_of->u.s, as_of->len, &t, &date_only) == 0))
+         gvdate_parse(as_of->u.s, as_of->len, &t, &date_only) == 0))
         return 0;
     gv_buf b = GV_BUF_INIT;
     gv_write_json(&b, as_of);
@@ -368,7 +382,7 @@ static void value_json(lua_State *L, int idx, gv_buf *out, int depth)
             gv_buf_json_num(out, (double)lua_tonumber(L, idx));
         return;
     case LUA_TUSERDATA: {
-        const gv_value *v = gvsb_to_value(L, idx);
+        const gv_value *v = gvproxy_value(L, idx);
         if (!v)
             luaL_error(L, "evidence holds a userdata");
         gv_write_json(out, v);
@@ -459,8 +473,8 @@ static void placeholder_text(lua_State *L, int idx, gv_buf *out)
             placeholder_text(L, -1, out);
             lua_pop(L, 1);
         }
-    } else if (gvsb_to_value(L, idx) && gvsb_to_value(L, idx)->type == GV_ARR) {
-        const gv_value *v = gvsb_to_value(L, idx);
+    } else if (gvproxy_value(L, idx) && gvproxy_value(L, idx)->type == GV_ARR) {
+        const gv_value *v = gvproxy_value(L, idx);
         for (uint32_t i = 0; i < v->len; i++) {
             const gv_value *it = v->u.items[i];
             if (i)
@@ -586,8 +600,8 @@ static int run_rules(lua_State *L)
     gvsb_new_record(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, ev->when_ref);
     int W = lua_gettop(L);
-    gvsb_push_value(L, ev->sb.record, 0);
-    gvsb_push_value(L, ev->context ? ev->context : &EMPTY_OBJECT, 1);
+    gvproxy_push(L, ev->sb.record, 0);
+    gvproxy_push(L, ev->context ? ev->context : &EMPTY_OBJECT, 1);
     int base = lua_gettop(L);
     gvsb_arm(L);
     for (int i = 0; i < p->nrules; i++) {
@@ -647,7 +661,7 @@ static int run_rules(lua_State *L)
 static void restore_locals(gavel_evaluator *ev, lua_State *L)
 {
     char msg[512];
-    if (gvsb_check_upvalues(L, msg, sizeof msg) > 0)
+    if (gvhard_check_upvalues(L, msg, sizeof msg) > 0)
         gvdec_add_error(ev->cur, -1, "%s", msg);
     ev->locals_checked = 1;
 }

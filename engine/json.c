@@ -28,7 +28,6 @@
 #include "buf.h"
 
 #include <float.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,7 +38,6 @@
 enum {
     DEPTH_CEILING = 1000, /* hard bound on recursion, whatever lim says */
     LINEAR_KEYS = 32,     /* objects up to this size: pairwise duplicate check */
-    NUM_INLINE = 64,      /* numbers shorter than this are copied on the stack */
     STACK_INLINE = 4096   /* scratch stack bytes before it moves to the heap */
 };
 
@@ -471,27 +469,6 @@ static gv_value *parse_string(jp *j, const gv_value *parent, uint32_t index)
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 
-/* strtod on a bounded copy (the input is not NUL-terminated). strtod reads
- * the locale's decimal point; we never call setlocale, but an embedding
- * program may, so, as Lua does, retry with the locale's point when strtod
- * stops at our '.'. */
-static int to_double(const unsigned char *s, size_t n, double *out)
-{
-    char small[NUM_INLINE], *buf = small, *endp;
-    if (n >= sizeof small && !(buf = malloc(n + 1)))
-        return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    *out = strtod(buf, &endp);
-    if (*endp == '.') {
-        *endp = localeconv()->decimal_point[0];
-        *out = strtod(buf, &endp);
-    }
-    if (buf != small)
-        free(buf);
-    return 0;
-}
-
 /* The double of a well-formed number s..e without strtod when that is
  * exact (Clinger's fast path): a significand m of at most 19 digits that
  * is below 2^53 and a decimal exponent x with |x| <= 22 make m and 10^|x|
@@ -606,7 +583,7 @@ static gv_value *parse_number(jp *j, const gv_value *parent, uint32_t index)
             v->u.i = -(int64_t)mag;
     } else {
         if (fast_double(start, p, &v->u.n) &&
-            to_double(start, (size_t)(p - start), &v->u.n))
+            gv_strtod((const char *)start, (size_t)(p - start), &v->u.n))
             return fail(j, start, "out of memory");
         if (isinf(v->u.n))
             return fail(j, start, "number out of range");
@@ -684,35 +661,11 @@ static gv_value *parse_array(jp *j, const gv_value *parent, uint32_t index)
         }
     }
 
-    if (n) {
-        size_t size = n * sizeof(gv_value *);
-        if (!(arr->u.items = gv_arena_alloc(j->a, size)))
-            return fail(j, j->p, "out of memory");
-        memcpy(arr->u.items, j->stack.ptr + base, size);
-    } else {
-        arr->u.items = NULL;
-    }
-    arr->len = n;
+    if (gv_set_items(j->a, arr, j->stack.ptr + base, n))
+        return fail(j, j->p, "out of memory");
     j->stack.len = base;
     j->depth--;
     return arr;
-}
-
-/* Duplicate check for objects past LINEAR_KEYS members, once complete. */
-static int check_dups_sorted(jp *j, jmember *ms, uint32_t n)
-{
-    int oom;
-    const jmember *first = gv_first_duplicate(ms, n, &oom);
-    if (oom) {
-        fail(j, j->p, "out of memory");
-        return -1;
-    }
-    if (!first)
-        return 0;
-    char q[GV_QUOTED_CAP];
-    gv_error_set(j->err, first->line, first->col, "duplicate key %s",
-                 gv_quote_key(q, sizeof q, first->m.key, first->m.klen));
-    return -1;
 }
 
 /* Reads `"key" :` at j->p, checking it against the members so far when the
@@ -726,12 +679,10 @@ static int read_key(jp *j, size_t base, uint32_t n, jmember *km)
         return -1;
     if (n > 0 && n < LINEAR_KEYS) {    /* n == 0: the stack may be empty (NULL) */
         const jmember *ms = (const jmember *)(void *)(j->stack.ptr + base);
-        for (uint32_t i = 0; i < n; i++) {
-            if (gv_same_key(&ms[i].m, &km->m)) {
-                char q[GV_QUOTED_CAP];
-                fail(j, at, "duplicate key %s", gv_quote_key(q, sizeof q, km->m.key, km->m.klen));
-                return -1;
-            }
+        if (gv_key_repeats(ms, n, km->m.key, km->m.klen)) {
+            char q[GV_QUOTED_CAP];
+            fail(j, at, "duplicate key %s", gv_quote_key(q, sizeof q, km->m.key, km->m.klen));
+            return -1;
         }
     }
     skip_ws(j);
@@ -792,17 +743,11 @@ static gv_value *parse_object(jp *j, const gv_value *parent, uint32_t index)
     }
 
     jmember *ms = n ? (jmember *)(void *)(j->stack.ptr + base) : NULL;
-    if (n > LINEAR_KEYS && check_dups_sorted(j, ms, n))
-        return NULL;
-    if (n) {
-        if (!(obj->u.members = gv_arena_alloc(j->a, n * sizeof(gv_member))))
-            return fail(j, j->p, "out of memory");
-        for (uint32_t i = 0; i < n; i++)
-            obj->u.members[i] = ms[i].m;
-    } else {
-        obj->u.members = NULL;
-    }
-    obj->len = n;
+    int dup = n > LINEAR_KEYS ? gv_check_duplicates(ms, n, j->err) : 0;
+    if (dup)
+        return dup > 0 ? fail(j, j->p, "out of memory") : NULL;
+    if (gv_set_members(j->a, obj, ms, n))
+        return fail(j, j->p, "out of memory");
     j->stack.len = base;
     j->depth--;
     return obj;

@@ -1,5 +1,5 @@
 /*
- * lint.c: `gavel check`'s warnings on a policy that loads (SPEC §7):
+ * lint.c: `gavel check`'s warnings on a policy that loads:
  *
  *   - a rule that cites no provision;
  *   - a reason placeholder that no evidence the rule returns can fill;
@@ -12,8 +12,16 @@
  * The last two need to see rules run: the policy's own test cases and an
  * empty record are evaluated with read tracing on. "Always fires" means
  * fired on every one of those records, which is what the warning says.
+ *
+ * Calls the public API (evaluator, records, test suite), eval.h and
+ * testsuite.h (read tracing, the suite's evaluator), schema.h and the
+ * policy struct.
  */
-#include "engine.h"
+#include "decision.h"
+#include "eval.h"
+#include "policy.h"
+#include "schema.h"
+#include "testsuite.h"
 
 #include <ctype.h>
 #include <stdio.h>

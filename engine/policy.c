@@ -1,21 +1,26 @@
 /*
- * policy.c: loading a policy directory (SPEC §3) into an immutable
- * gavel_policy: the manifest, the rule files' sources, the lexicons, the
- * rule table with its defeat graph in topological order, and the digest.
+ * policy.c: loading a policy directory (docs/policy.md) into an immutable
+ * gavel_policy (policy.h): the manifest, the rule files' sources, the
+ * lexicons, the schema, and the public accessors.
  *
- * Rule metadata is read by running the rule files once in a throwaway
- * sandbox; each evaluator later runs the same sources in its own state.
- * Everything the loader rejects becomes a diagnostic with file:line:col,
- * so `gavel check` can show them all at once.
+ * The rule table and its defeat graph are rules.c's; the digest over what
+ * is loaded is digest.c's. Everything the loader rejects becomes a
+ * diagnostic with file:line:col, so `gavel check` can show them all at
+ * once. Calls yamldoc.h, lexicon.h, words.h, schema.h, rules.h, digest.h,
+ * decision.h (the JSON every decision repeats) and libc.
  */
-#include "engine.h"
+#include "policy.h"
+#include "buf.h"
+#include "decision.h"
+#include "digest.h"
+#include "rules.h"
+#include "schema.h"
+#include "words.h"
 #include "yamldoc.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <glob.h>
-#include <lauxlib.h>
-#include <nettle/sha2.h>
+#include <lua.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,29 +93,6 @@ void gvpol_diag(gavel_policy *p, gavel_severity sev, const char *file,
         free(p->errmsg);
         p->errmsg = xstrdup(full);
     }
-}
-
-/* A Lua error "path:line: message" becomes a diagnostic at that place. */
-static void lua_diag(gavel_policy *p, const char *fallback_file, const char *msg)
-{
-    const char *colon = strchr(msg, ':');
-    while (colon) {
-        char *end;
-        unsigned long line = strtoul(colon + 1, &end, 10);
-        if (end > colon + 1 && *end == ':') {
-            char file[1024];
-            size_t n = (size_t)(colon - msg) < sizeof file - 1 ? (size_t)(colon - msg) : sizeof file - 1;
-            memcpy(file, msg, n);
-            file[n] = '\0';
-            const char *rest = end + 1;
-            while (*rest == ' ')
-                rest++;
-            gvpol_diag(p, GAVEL_ERROR, file, (unsigned)line, 1, "%s", rest);
-            return;
-        }
-        colon = strchr(colon + 1, ':');
-    }
-    gvpol_diag(p, GAVEL_ERROR, fallback_file, 0, 0, "%s", msg);
 }
 
 /* ---- files --------------------------------------------------------------------- */
@@ -193,7 +175,7 @@ static const char *str_field(loader *ld, const gv_value *m, const char *key, int
     return v->u.s;
 }
 
-static int outcome_index(const gavel_policy *p, const char *name)
+int gvpol_outcome_index(const gavel_policy *p, const char *name)
 {
     for (int i = 0; name && i < p->noutcomes; i++)
         if (strcmp(p->outcomes[i], name) == 0)
@@ -230,18 +212,18 @@ static void read_outcomes(loader *ld, const gv_value *m)
             at(ld, o, "an outcome must be a name of [a-z0-9._-]");
             continue;
         }
-        if (outcome_index(p, o->u.s) >= 0) {
+        if (gvpol_outcome_index(p, o->u.s) >= 0) {
             at(ld, o, "outcome '%s' is listed twice", o->u.s);
             continue;
         }
         p->outcomes[p->noutcomes++] = strdup(o->u.s);
     }
     const char *def = str_field(ld, m, "default", 1);
-    p->default_outcome = outcome_index(p, def);
+    p->default_outcome = gvpol_outcome_index(p, def);
     if (def && p->default_outcome < 0)
         at(ld, gv_gets(m, "default"), "default '%s' is not one of the outcomes", def);
     const char *oe = str_field(ld, m, "on_error", 0);
-    p->on_error_outcome = outcome_index(p, oe ? oe : "review");
+    p->on_error_outcome = gvpol_outcome_index(p, oe ? oe : "review");
     if (oe && p->on_error_outcome < 0)
         at(ld, gv_gets(m, "on_error"), "on_error '%s' is not one of the outcomes", oe);
     else if (!oe && p->on_error_outcome < 0 && p->noutcomes)
@@ -265,22 +247,29 @@ static int add_file(gavel_policy *p, const char *name, const char *path)
     return 0;
 }
 
+/* The list of files or globs under key (`rules`, `tests`), or NULL when
+ * there is none (an error if required) or it is not a list (an error). */
+static const gv_value *glob_list(loader *ld, const gv_value *m, const char *key, int required)
+{
+    const gv_value *v = gv_gets(m, key);
+    if (!v || (!required && v->type == GV_NULL)) {
+        if (required)
+            at(ld, m, "missing required key '%s'", key);
+        return NULL;
+    }
+    if (v->type != GV_ARR) {
+        at(ld, v, "'%s' must be a list of files or globs", key);
+        return NULL;
+    }
+    return v;
+}
+
 static void read_rule_files(loader *ld, const gv_value *m)
 {
     gavel_policy *p = ld->p;
-    const gv_value *v = gv_gets(m, "rules");
-    if (!v) {
-        at(ld, m, "missing required key 'rules'");
+    const gv_value *v = glob_list(ld, m, "rules", 1);
+    if (!v)
         return;
-    }
-    if (v->type == GV_STR) {
-        at(ld, v, "'rules' must be a list of files or globs");
-        return;
-    }
-    if (v->type != GV_ARR) {
-        at(ld, v, "'rules' must be a list of files or globs");
-        return;
-    }
     for (uint32_t i = 0; i < v->len; i++) {
         const gv_value *e = v->u.items[i];
         if (e->type != GV_STR) {
@@ -325,13 +314,9 @@ static void read_rule_files(loader *ld, const gv_value *m)
 static void read_tests(loader *ld, const gv_value *m)
 {
     gavel_policy *p = ld->p;
-    const gv_value *v = gv_gets(m, "tests");
-    if (!v || v->type == GV_NULL)
+    const gv_value *v = glob_list(ld, m, "tests", 0);
+    if (!v)
         return;
-    if (v->type != GV_ARR) {
-        at(ld, v, "'tests' must be a list of files or globs");
-        return;
-    }
     for (uint32_t i = 0; i < v->len; i++) {
         const gv_value *e = v->u.items[i];
         if (e->type != GV_STR) {
@@ -356,8 +341,6 @@ static void read_tests(loader *ld, const gv_value *m)
         free(pattern);
     }
 }
-
-static void digest_part(struct sha256_ctx *sha, const char *name, const char *text, size_t len);
 
 static int lexicon_cmp(const void *a, const void *b)
 {
@@ -413,7 +396,7 @@ static int join_lexicons(gavel_policy *p)
 }
 
 /* Lexicon files in name order go into the digest after the rule files. */
-static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
+static void read_lexicons(loader *ld, const gv_value *m, gvdigest *dg)
 {
     gavel_policy *p = ld->p;
     const gv_value *v = gv_gets(m, "lexicons");
@@ -472,10 +455,10 @@ static void read_lexicons(loader *ld, const gv_value *m, struct sha256_ctx *sha)
             free(path);
             continue;
         }
-        digest_part(sha, file->u.s, text, len);
+        gvdigest_file(dg, file->u.s, text, len);
         if (p->lexicons[i].words) {
             size_t wlen;
-            char *words = gv_words_lexicon(text, len, &wlen);
+            char *words = gvwords_lexicon(text, len, &wlen);
             free(text);
             text = words;
             len = wlen;
@@ -548,268 +531,32 @@ static void check_keys(loader *ld, const gv_value *m)
     }
 }
 
-/* ---- rules and the defeat graph ------------------------------------------- */
-
-static char *field_dup(lua_State *L, int t, const char *k)
+/* The schema, if the manifest names one, into the digest and parsed. */
+static void read_schema(loader *ld, const gv_value *m, gvdigest *dg)
 {
-    lua_getfield(L, t, k);
-    char *s = lua_isstring(L, -1) ? strdup(lua_tostring(L, -1)) : NULL;
-    lua_pop(L, 1);
-    return s;
-}
-
-static int valid_date(const char *s)
-{
-    double t;
-    int date_only;
-    return gv_parse_time(s, strlen(s), &t, &date_only) == 0 && date_only;
-}
-
-/* Reads the rule definitions the loader state collected. */
-static void collect_rules(gavel_policy *p, lua_State *L)
-{
-    gvsb_rules_push(L);
-    int list = lua_gettop(L);
-    int n = (int)lua_rawlen(L, list);
-    p->rules = calloc(n ? (size_t)n : 1, sizeof *p->rules);
-    if (!p->rules) {
-        p->status = GAVEL_ENOMEM;
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        lua_rawgeti(L, list, i + 1);
-        int t = lua_gettop(L);
-        gvpol_rule *r = &p->rules[p->nrules++];
-        gavel_rule_info *info = &r->info;
-        info->id = field_dup(L, t, "id");
-        info->file = field_dup(L, t, "file");
-        lua_getfield(L, t, "line");
-        info->line = (unsigned)lua_tointeger(L, -1);
-        lua_pop(L, 1);
-        char *outcome = field_dup(L, t, "outcome");
-        info->cites = field_dup(L, t, "cites");
-        info->reason = field_dup(L, t, "reason");
-        info->in_force_from = field_dup(L, t, "from");
-        info->in_force_until = field_dup(L, t, "until");
-        r->outcome = outcome_index(p, outcome);
-        info->outcome = r->outcome >= 0 ? p->outcomes[r->outcome] : NULL;
-        if (outcome && r->outcome < 0)
-            gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1,
-                       "rule '%s': unknown outcome '%s'", info->id, outcome);
-        free(outcome);
-        if (info->in_force_from && !valid_date(info->in_force_from))
-            gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1,
-                       "rule '%s': in_force.from '%s' is not a date YYYY-MM-DD",
-                       info->id, info->in_force_from);
-        if (info->in_force_until && !valid_date(info->in_force_until))
-            gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1,
-                       "rule '%s': in_force.until '%s' is not a date YYYY-MM-DD",
-                       info->id, info->in_force_until);
-        lua_getfield(L, t, "defeats");
-        r->npatterns = (int)lua_rawlen(L, -1);
-        r->patterns = calloc(r->npatterns ? (size_t)r->npatterns : 1, sizeof *r->patterns);
-        for (int k = 0; r->patterns && k < r->npatterns; k++) {
-            lua_rawgeti(L, -1, k + 1);
-            r->patterns[k] = strdup(lua_tostring(L, -1));
-            lua_pop(L, 1);
+    gavel_policy *p = ld->p;
+    gv_limits lim = GV_LIMITS_DEFAULT;
+    char err[256] = "out of memory";
+    const char *schema = str_field(ld, m, "schema", 0);
+    if (schema) {
+        char *spath = join_path(p->dir, schema);
+        size_t slen;
+        char *stext = spath ? read_file(spath, &slen, err, sizeof err) : NULL;
+        if (!stext) {
+            at(ld, gv_gets(m, "schema"), "schema '%s': %s", schema, err);
+        } else {
+            gvdigest_file(dg, schema, stext, slen);
+            gv_error se = { 0 };
+            gv_value *doc = gvyaml_load_buf(stext, slen, &p->schema_arena, &lim, &se);
+            p->schema = doc ? gvsc_parse(&p->schema_arena, doc, &se) : NULL;
+            if (!p->schema)
+                gvpol_diag(p, GAVEL_ERROR, spath, se.line, se.col ? se.col : 1, "%s", se.msg);
+            p->schema_path = spath;
+            spath = NULL;
         }
-        lua_settop(L, t - 1);
+        free(stext);
+        free(spath);
     }
-    lua_settop(L, list - 1);
-}
-
-static void check_duplicates(gavel_policy *p)
-{
-    for (int i = 0; i < p->nrules; i++)
-        for (int j = 0; j < i; j++)
-            if (strcmp(p->rules[i].info.id, p->rules[j].info.id) == 0) {
-                gvpol_diag(p, GAVEL_ERROR, p->rules[i].info.file, p->rules[i].info.line, 1,
-                           "duplicate rule id '%s' (first defined at %s:%u)",
-                           p->rules[i].info.id, p->rules[j].info.file, p->rules[j].info.line);
-                break;
-            }
-}
-
-static int push_int(int **arr, int *n, int v)
-{
-    int *a = realloc(*arr, (size_t)(*n + 1) * sizeof *a);
-    if (!a)
-        return -1;
-    a[(*n)++] = v;
-    *arr = a;
-    return 0;
-}
-
-/* Expands `defeats` patterns into edges; a pattern that matches no rule is
- * an error (a typo would otherwise silently disable an exemption). */
-static void build_edges(gavel_policy *p)
-{
-    for (int i = 0; i < p->nrules; i++) {
-        gvpol_rule *r = &p->rules[i];
-        for (int k = 0; k < r->npatterns; k++) {
-            int hits = 0;
-            for (int j = 0; j < p->nrules; j++) {
-                if (fnmatch(r->patterns[k], p->rules[j].info.id, 0) != 0)
-                    continue;
-                if (j == i) {
-                    gvpol_diag(p, GAVEL_ERROR, r->info.file, r->info.line, 1,
-                               "rule '%s' defeats itself (pattern '%s')",
-                               r->info.id, r->patterns[k]);
-                    continue;
-                }
-                hits++;
-                int dup = 0;
-                for (int d = 0; d < r->ndefeats_idx; d++)
-                    dup |= r->defeats[d] == j;
-                if (dup)
-                    continue;
-                push_int(&r->defeats, &r->ndefeats_idx, j);
-            }
-            if (!hits)
-                gvpol_diag(p, GAVEL_ERROR, r->info.file, r->info.line, 1,
-                           "rule '%s': defeats pattern '%s' matches no rule",
-                           r->info.id, r->patterns[k]);
-        }
-    }
-    /* Incoming edges in policy order, so `by` is the first defeater. */
-    for (int j = 0; j < p->nrules; j++)
-        for (int i = 0; i < p->nrules; i++)
-            for (int d = 0; d < p->rules[i].ndefeats_idx; d++)
-                if (p->rules[i].defeats[d] == j)
-                    push_int(&p->rules[j].defeaters, &p->rules[j].ndefeaters, i);
-    for (int i = 0; i < p->nrules; i++) {
-        gvpol_rule *r = &p->rules[i];
-        r->info.ndefeats = (size_t)r->ndefeats_idx;
-        const char **ids = calloc(r->ndefeats_idx ? (size_t)r->ndefeats_idx : 1, sizeof *ids);
-        for (int d = 0; ids && d < r->ndefeats_idx; d++)
-            ids[d] = p->rules[r->defeats[d]].info.id;
-        r->info.defeats = ids;
-    }
-}
-
-/* Names one cycle: walk defeater links among the rules left over by Kahn's
- * algorithm until a rule repeats. */
-static void report_cycle(gavel_policy *p, const int *indeg)
-{
-    int start = -1;
-    for (int i = 0; i < p->nrules && start < 0; i++)
-        if (indeg[i] > 0)
-            start = i;
-    int *seen = calloc((size_t)p->nrules, sizeof *seen);
-    int *path = calloc((size_t)p->nrules + 1, sizeof *path);
-    if (!seen || !path) {
-        free(seen);
-        free(path);
-        return;
-    }
-    int n = 0, cur = start;
-    while (!seen[cur]) {
-        seen[cur] = n + 1;
-        path[n++] = cur;
-        int next = -1;
-        for (int d = 0; d < p->rules[cur].ndefeaters && next < 0; d++)
-            if (indeg[p->rules[cur].defeaters[d]] > 0)
-                next = p->rules[cur].defeaters[d];
-        if (next < 0)
-            break;
-        cur = next;
-    }
-    gv_buf b = GV_BUF_INIT;
-    int from = seen[cur] ? seen[cur] - 1 : 0;
-    for (int k = n - 1; k >= from; k--) {
-        gv_buf_adds(&b, p->rules[path[k]].info.id);
-        gv_buf_adds(&b, " -> ");
-    }
-    gv_buf_adds(&b, p->rules[path[n - 1]].info.id);
-    const gavel_rule_info *r = &p->rules[cur].info;
-    gvpol_diag(p, GAVEL_ERROR, r->file, r->line, 1, "defeat cycle: %s", b.ptr ? b.ptr : "");
-    gv_buf_free(&b);
-    free(seen);
-    free(path);
-}
-
-/* Kahn's algorithm, taking the earliest ready rule in policy order so the
- * order is stable. */
-static void order_rules(gavel_policy *p)
-{
-    int n = p->nrules;
-    int *indeg = calloc(n ? (size_t)n : 1, sizeof *indeg);
-    p->topo = calloc(n ? (size_t)n : 1, sizeof *p->topo);
-    if (!indeg || !p->topo) {
-        free(indeg);
-        p->status = GAVEL_ENOMEM;
-        return;
-    }
-    for (int i = 0; i < n; i++)
-        indeg[i] = p->rules[i].ndefeaters;
-    int done = 0;
-    for (int progress = 1; progress && done < n;) {
-        progress = 0;
-        for (int i = 0; i < n; i++) {
-            if (indeg[i] != 0)
-                continue;
-            indeg[i] = -1;
-            p->topo[done++] = i;
-            for (int d = 0; d < p->rules[i].ndefeats_idx; d++)
-                indeg[p->rules[i].defeats[d]]--;
-            progress = 1;
-            break;
-        }
-    }
-    if (done < n)
-        report_cycle(p, indeg);
-    free(indeg);
-}
-
-static void load_rules(gavel_policy *p)
-{
-    gvsb sb;
-    memset(&sb, 0, sizeof sb);
-    sb.mem_limit = p->limits.memory;
-    sb.budget = p->limits.instructions;
-    sb.millis = p->limits.millis;
-    char msg[1024];
-    lua_State *L = gvsb_new(p, &sb, msg, sizeof msg);
-    if (!L) {
-        gvpol_diag(p, GAVEL_ERROR, p->dir, 0, 0, "%s", msg);
-        return;
-    }
-    if (gvsb_load_rules(L, p, msg, sizeof msg) != 0) {
-        lua_diag(p, p->dir, msg);
-        gvsb_close(L);
-        return;
-    }
-    collect_rules(p, L);
-    gvsb_close(L);
-    check_duplicates(p);
-    build_edges(p);
-    if (p->status == GAVEL_OK)
-        order_rules(p);
-}
-
-/* ---- digest -------------------------------------------------------------------- */
-
-static void digest_part(struct sha256_ctx *sha, const char *name, const char *text, size_t len)
-{
-    uint8_t n8[8];
-    for (int k = 0; k < 8; k++)
-        n8[k] = (uint8_t)((uint64_t)len >> (8 * k));
-    sha256_update(sha, strlen(name) + 1, (const uint8_t *)name);
-    sha256_update(sha, 8, n8);
-    sha256_update(sha, len, (const uint8_t *)text);
-}
-
-static char *digest_hex(struct sha256_ctx *sha)
-{
-    uint8_t d[SHA256_DIGEST_SIZE];
-    sha256_digest(sha, sizeof d, d);
-    char *s = malloc(8 + 2 * sizeof d);
-    if (!s)
-        return NULL;
-    memcpy(s, "sha256:", 7);
-    for (size_t i = 0; i < sizeof d; i++)
-        snprintf(s + 7 + 2 * i, 3, "%02x", d[i]);
-    return s;
 }
 
 /* ---- entry point ------------------------------------------------------------- */
@@ -874,38 +621,19 @@ gavel_policy *gavel_policy_load(const char *dir, const gavel_limits *limits)
     read_outcomes(&ld, m);
     read_limits(&ld, m, limits);
 
-    struct sha256_ctx sha;
-    sha256_init(&sha);
-    digest_part(&sha, "policy.yaml", mtext, mlen);
+    gvdigest dg;
+    gvdigest_init(&dg);
+    gvdigest_file(&dg, "policy.yaml", mtext, mlen);
     read_rule_files(&ld, m);
     for (int i = 0; i < p->nfiles; i++)
         if (p->files[i].text)
-            digest_part(&sha, p->files[i].name, p->files[i].text, p->files[i].len);
-    read_lexicons(&ld, m, &sha);
+            gvdigest_file(&dg, p->files[i].name, p->files[i].text, p->files[i].len);
+    read_lexicons(&ld, m, &dg);
     read_tests(&ld, m);
-    const char *schema = str_field(&ld, m, "schema", 0);
-    if (schema) {
-        char *spath = join_path(p->dir, schema);
-        size_t slen;
-        char *stext = spath ? read_file(spath, &slen, err, sizeof err) : NULL;
-        if (!stext) {
-            at(&ld, gv_gets(m, "schema"), "schema '%s': %s", schema, err);
-        } else {
-            digest_part(&sha, schema, stext, slen);
-            gv_error se = { 0 };
-            gv_value *doc = gvyaml_load_buf(stext, slen, &p->schema_arena, &lim, &se);
-            p->schema = doc ? gvsc_parse(&p->schema_arena, doc, &se) : NULL;
-            if (!p->schema)
-                gvpol_diag(p, GAVEL_ERROR, spath, se.line, se.col ? se.col : 1, "%s", se.msg);
-            p->schema_path = spath;
-            spath = NULL;
-        }
-        free(stext);
-        free(spath);
-    }
-    p->digest = digest_hex(&sha);
+    read_schema(&ld, m, &dg);
+    p->digest = gvdigest_hex(&dg);
     if (p->status == GAVEL_OK)
-        load_rules(p);
+        gvrule_load(p);
     if (p->status == GAVEL_OK && gvdec_encode_policy(p) < 0)
         p->status = GAVEL_ENOMEM;
 done:
@@ -944,26 +672,7 @@ void gavel_policy_free(gavel_policy *p)
     for (int i = 0; i < p->nunions; i++)
         gvlex_free(p->unions[i]);
     free(p->unions);
-    for (int i = 0; i < p->nrules; i++) {
-        gvpol_rule *r = &p->rules[i];
-        free((char *)r->info.id);
-        free((char *)r->info.file);
-        free((char *)r->info.cites);
-        free((char *)r->info.reason);
-        free(r->json_id);
-        free(r->json_head);
-        free(r->json_cites);
-        free((char *)r->info.in_force_from);
-        free((char *)r->info.in_force_until);
-        free((void *)r->info.defeats);
-        for (int k = 0; k < r->npatterns; k++)
-            free(r->patterns[k]);
-        free(r->patterns);
-        free(r->defeats);
-        free(r->defeaters);
-    }
-    free(p->rules);
-    free(p->topo);
+    gvrule_free(p);
     gv_arena_free(&p->schema_arena);
     free(p->schema_path);
     for (int i = 0; i < p->ntests; i++)

@@ -6,13 +6,17 @@
  *
  * JSON Lines are read with a buffered line splitter (a line longer than the
  * record limit is reported and skipped to its end, not read into memory);
- * YAML goes through yaml.c's streaming reader; a .json file is read whole,
+ * YAML goes through yamldoc.c's streaming reader; a .json file is read whole,
  * and an array in it is a list of records. The reader numbers the records
  * (their position); a file that holds one document (a context, a test
  * file) is read whole into one record by gavel_record_parse_file.
+ *
+ * Calls json.h, yamldoc.h, value.h, buf.h and libc (file I/O) only.
  */
-#include "engine.h"
+#include "record.h"
+#include "buf.h"
 #include "json.h"
+#include "value.h"
 #include "yamldoc.h"
 
 #include <errno.h>

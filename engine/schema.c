@@ -15,9 +15,14 @@
  * Full form keys: type, required (default true), values, items, fields.
  * Fields a record has and the schema does not declare are allowed; a null
  * is allowed where the field is optional.
+ *
+ * Calls value.h, buf.h, date.h and libc only: it reads a tree some reader
+ * built, and knows nothing of the sandbox.
  */
-#include "engine.h"
-#include "yamldoc.h"
+#include "schema.h"
+#include "buf.h"
+#include "date.h"
+#include "value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,7 +215,7 @@ static int is_time(const gv_value *v, int want_date)
 {
     double t;
     int date_only;
-    if (v->type != GV_STR || gv_parse_time(v->u.s, v->len, &t, &date_only))
+    if (v->type != GV_STR || gvdate_parse(v->u.s, v->len, &t, &date_only))
         return 0;
     return want_date ? date_only : 1;
 }

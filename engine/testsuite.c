@@ -1,5 +1,5 @@
 /*
- * testsuite.c: policy tests (`gavel test`, SPEC §7). A test file is a YAML
+ * testsuite.c: policy tests (`gavel test`, docs/testing.md). A test file is a YAML
  * sequence of cases; each case's record is evaluated with its own context
  * and as_of, and the decision is compared with `expect`. The suite keeps
  * one result per case and coverage over all of them: the rules no case
@@ -15,8 +15,17 @@
  *   fired     every rule that fired (order does not matter)
  *   missing   paths that must be among the missing facts
  *   errors    a count, or a list of texts each found in some error message
+ *
+ * Calls the public API (evaluator, decisions), eval.h (a parsed context),
+ * yamldoc.h, value.h, buf.h and the policy and record structs.
  */
-#include "engine.h"
+#include "testsuite.h"
+#include "buf.h"
+#include "decision.h"
+#include "eval.h"
+#include "policy.h"
+#include "record.h"
+#include "value.h"
 #include "yamldoc.h"
 
 #include <fnmatch.h>

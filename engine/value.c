@@ -1,9 +1,11 @@
 /*
- * value.c: the arena and member lookup for parsed-value trees (value.h).
+ * value.c: the arena and member lookup for parsed-value trees, paths,
+ * and what the JSON and YAML readers share (value.h). Calls buf.h and libc.
  */
 #include "value.h"
 #include "buf.h"
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +233,37 @@ void gv_write_json(gv_buf *out, const gv_value *v)
 }
 
 /* ---- what both readers share ----------------------------------------------------- */
+
+int gv_check_duplicates(const gv_pmember *ms, uint32_t n, gv_error *err)
+{
+    int oom;
+    const gv_pmember *first = gv_first_duplicate(ms, n, &oom);
+    if (oom)
+        return 1;
+    if (!first)
+        return 0;
+    char q[GV_QUOTED_CAP];
+    gv_error_set(err, first->line, first->col, "duplicate key %s",
+                 gv_quote_key(q, sizeof q, first->m.key, first->m.klen));
+    return -1;
+}
+
+int gv_strtod(const char *s, size_t n, double *out)
+{
+    char small[64], *buf = small, *endp;
+    if (n >= sizeof small && !(buf = malloc(n + 1)))
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *out = strtod(buf, &endp);
+    if (*endp == '.') {
+        *endp = localeconv()->decimal_point[0];
+        *out = strtod(buf, &endp);
+    }
+    if (buf != small)
+        free(buf);
+    return 0;
+}
 
 const char *gv_quote_key(char *out, size_t cap, const char *k, size_t n)
 {

@@ -116,9 +116,26 @@ typedef struct gv_pmember {
     uint32_t  line, col;
 } gv_pmember;
 
+/* Is m's key the klen bytes at key? Both are NUL-terminated, so the first
+ * bytes compare even when empty. */
+static inline int gv_key_is(const gv_member *m, const char *key, size_t klen)
+{
+    return m->klen == klen && m->key[0] == key[0] && memcmp(m->key, key, klen) == 0;
+}
+
 static inline int gv_same_key(const gv_member *a, const gv_member *b)
 {
-    return a->klen == b->klen && a->key[0] == b->key[0] && memcmp(a->key, b->key, a->klen) == 0;
+    return gv_key_is(a, b->key, b->klen);
+}
+
+/* Does one of ms[0..n) have the key? The duplicate check for objects of a
+ * few keys, made pairwise as keys arrive. */
+static inline int gv_key_repeats(const gv_pmember *ms, uint32_t n, const char *key, size_t klen)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (gv_key_is(&ms[i].m, key, klen))
+            return 1;
+    return 0;
 }
 
 /* The member, first in source order, whose key repeats an earlier one, or
@@ -127,6 +144,48 @@ static inline int gv_same_key(const gv_member *a, const gv_member *b)
  * fixed seed could be flooded by chosen keys. For objects past a few dozen
  * keys; below that, readers compare pairwise as keys arrive. */
 const gv_pmember *gv_first_duplicate(const gv_pmember *ms, uint32_t n, int *oom);
+
+/* 0 if no key of ms[0..n) repeats; -1 with err set at the first repeat
+ * ("duplicate key ..."); 1 on out of memory, for the caller to report.
+ * For objects past a few dozen keys (gv_first_duplicate). */
+int gv_check_duplicates(const gv_pmember *ms, uint32_t n, gv_error *err);
+
+/* A reader closes an array or object by moving the n children it gathered
+ * on its scratch stack into the arena: 0, or -1 on out of memory. Inline:
+ * the JSON reader does this for every container. */
+static inline int gv_set_items(gv_arena *a, gv_value *arr, const void *items, uint32_t n)
+{
+    if (n) {
+        size_t size = n * sizeof(gv_value *);
+        if (!(arr->u.items = gv_arena_alloc(a, size)))
+            return -1;
+        memcpy(arr->u.items, items, size);
+    } else {
+        arr->u.items = NULL;
+    }
+    arr->len = n;
+    return 0;
+}
+
+static inline int gv_set_members(gv_arena *a, gv_value *obj, const gv_pmember *ms, uint32_t n)
+{
+    if (n) {
+        if (!(obj->u.members = gv_arena_alloc(a, n * sizeof(gv_member))))
+            return -1;
+        for (uint32_t i = 0; i < n; i++)
+            obj->u.members[i] = ms[i].m;
+    } else {
+        obj->u.members = NULL;
+    }
+    obj->len = n;
+    return 0;
+}
+
+/* strtod on the n bytes at s (not NUL-terminated): 0, or -1 on out of
+ * memory. strtod reads the locale's decimal point; we never call
+ * setlocale, but an embedding program may, so, as Lua does, it retries with
+ * the locale's point when strtod stops at our '.'. */
+int gv_strtod(const char *s, size_t n, double *out);
 
 /* "key" with quotes, escaped and cut to 32 bytes (on a character edge),
  * for messages about a key. out needs GV_QUOTED_CAP bytes. */

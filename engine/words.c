@@ -11,8 +11,10 @@
  *
  * A word character is a letter, a number or a mark (Unicode categories L,
  * N, M), so Devanagari and Gurmukhi vowel signs stay inside their words.
+ * Calls utf8proc (categories), buf.h and libc only.
  */
-#include "engine.h"
+#include "words.h"
+#include "buf.h"
 
 #include <string.h>
 #include <utf8proc.h>
@@ -30,11 +32,11 @@ static int is_word_cp(int32_t cp)
     }
 }
 
-void gv_words(gv_buf *out, const char *text, size_t len)
+void gvwords_append(gv_buf *out, const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     int in_word = 0;
-    gv_buf_addc(out, GV_WORD_SEP);
+    gv_buf_addc(out, GVWORDS_SEP);
     for (size_t i = 0; i < len;) {
         int k = gv_utf8_seq(s + i, len - i);
         int word;
@@ -53,18 +55,18 @@ void gv_words(gv_buf *out, const char *text, size_t len)
             gv_buf_add(out, s + i, (size_t)k);
             in_word = 1;
         } else if (in_word) {
-            gv_buf_addc(out, GV_WORD_SEP);
+            gv_buf_addc(out, GVWORDS_SEP);
             in_word = 0;
         }
         i += (size_t)k;
     }
     if (in_word)
-        gv_buf_addc(out, GV_WORD_SEP);
+        gv_buf_addc(out, GVWORDS_SEP);
 }
 
 /* A lexicon file in word form: each term line as words; comments and blank
  * lines as they were, so line numbers in errors stay true. */
-char *gv_words_lexicon(const char *text, size_t len, size_t *outlen)
+char *gvwords_lexicon(const char *text, size_t len, size_t *outlen)
 {
     gv_buf out = GV_BUF_INIT;
     const char *end = text + len;
@@ -78,7 +80,7 @@ char *gv_words_lexicon(const char *text, size_t len, size_t *outlen)
             gv_buf_add(&out, line, n);
         } else {
             size_t at = out.len;
-            gv_words(&out, line, n);
+            gvwords_append(&out, line, n);
             if (out.len == at + 1)       /* no word at all: keep it, so the  */
                 gv_buf_add(&out, line, n);   /* parser reports it, not us */
         }

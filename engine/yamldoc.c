@@ -1,382 +1,49 @@
 /*
- * yaml.c: YAML documents and record streams into value trees (yaml.h).
+ * yamldoc.c: YAML documents and record streams into value trees
+ * (yamldoc.h).
  *
- * Owns: the only use of libyaml in gavel (its event API, never its document
- * API), the YAML 1.2 core schema for scalars, and the record rules of
- * HARDENING.md 12-16. Calls value.h, buf.h, libyaml and libc only.
+ * Owns: building value trees from libyaml's events (its event API, never
+ * its document API), the YAML 1.2 core schema for scalars, and the record
+ * rules of docs/security.md, items 12-16. The events and the input come
+ * from yamlin.c (yamlin.h). Calls value.h, buf.h, libyaml and libc only.
  *
  * libyaml checks syntax and nothing else: it has no nesting limit (and deep
  * flow nesting is quadratic in its scanner), it reports anchors and aliases
  * without judging them, and it accepts duplicate keys. So:
- *  - every event goes through next_event(), which keeps the nesting count
- *    and stops the stream as soon as it passes the depth limit (skipping the
- *    rest of a deep record would cost exactly the quadratic scan we avoid);
+ *  - every event goes through gvyaml_next_event() (yamlin.c), which keeps
+ *    the nesting count and stops the stream as soon as it passes the depth
+ *    limit (skipping the rest of a deep record would cost exactly the
+ *    quadratic scan we avoid);
  *  - the tree is built by recursive descent over events, bounded by that
  *    count, refusing anchors, aliases, non-core tags, non-scalar keys,
  *    duplicate keys and values past the limits;
  *  - a bad record is skipped event by event up to its end, so the stream
  *    goes on with the next record; only libyaml errors, the depth limit and
- *    oversized input end the stream (GVYAML_BROKEN, sticky);
- *  - input is UTF-8 only (set on the parser, so no guessing from a BOM) and
- *    reaches libyaml through read_input(), a line at a time and never past
- *    a character libyaml would refuse (check_input() judges as its reader
- *    does): libyaml decodes every byte it is handed at once and fails on
- *    the first bad one, so a bad byte handed early loses the records ahead
- *    of it, as many as depended on where libyaml's reads and the file's
- *    chunks fell. We report the bad character ourselves when libyaml asks
- *    for it. read_input() also caps how far libyaml may read into one
- *    record, and keeps enough of the input to put a line on errors.
+ *    oversized input end the stream (GVYAML_BROKEN, sticky).
  *
  * Lines and columns are 1-based; libyaml's marks are 0-based and count
  * columns in characters, so YAML columns are characters, not bytes.
  */
 #include "yamldoc.h"
 #include "buf.h"
-
-#include <yaml.h>       /* libyaml's; this module's header is yamldoc.h */
+#include "yamlin.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum {
-    DEPTH_CEILING = 1000,  /* hard bound on recursion, whatever lim says */
-    LINEAR_KEYS = 32,      /* mappings up to this size: pairwise duplicate check */
-    NUM_INLINE = 64,       /* floats shorter than this are copied on the stack */
-    CHUNK = 16384,         /* file input is read in chunks this size */
-    READ_SLACK = 65536     /* libyaml's read-ahead past the current record */
-};
-
-#define CORE_TAG "tag:yaml.org,2002:"
-
-struct gvyaml {
-    yaml_parser_t parser;
-    yaml_event_t  ev;           /* the current event; YAML_NO_EVENT if none */
-    int           split_seq;
-    int           in_split;     /* inside a root sequence of records */
-    int           ended, broken;
-    gv_error      broken_err;   /* repeated by every call after BROKEN */
-    unsigned      open;         /* collections open in the document */
-    unsigned      rec_base;     /* `open` just outside the current record */
-    yaml_mark_t   doc_start;    /* where the current document began */
-    size_t        rec_start;    /* input handed to libyaml when it began */
-    uint32_t      rec_line;
-
-    /* the call in progress */
-    gv_arena        *a;
-    const gv_limits *lim;
-    gv_error        *err;
-    unsigned         max_depth;
-    size_t           nodes;
-    gv_buf           stack;     /* children of the open collections */
-
-    /* input: the whole buffer as one chunk, or a file read chunk by chunk */
-    FILE                *f;
-    const unsigned char *chunk;
-    size_t               chunk_len, chunk_pos;
-    size_t               chunk_off;    /* input offset of chunk[0] */
-    uint32_t             chunk_line;   /* newlines before chunk[0] */
-    size_t               checked;      /* chunk[chunk_pos..checked) is good */
-    int                  at_eof, too_long, read_errno;
-    int                  bad;          /* at bad_off: a character libyaml refuses */
-    int                  refused;      /* ... and libyaml has asked for it */
-    size_t               bad_off;
-    char                 bad_msg[64];
-    unsigned char        fbuf[CHUNK];
-};
 
 /* A member while its mapping is open (see json.c: the same scheme). */
 typedef gv_pmember ymember;      /* a member with its key's position */
 
 static gv_value *build(gvyaml *y, const gv_value *parent, uint32_t index);
 
-/* ---- errors --------------------------------------------------------------- */
-
-static void vfail_at(gvyaml *y, uint32_t line, uint32_t col, const char *fmt, va_list ap)
-{
-    if (!y->err)
-        return;
-    y->err->line = line;
-    y->err->col = col;
-    vsnprintf(y->err->msg, sizeof y->err->msg, fmt, ap);
-}
-
-/* Sets the error at a position; NULL, for `return fail_at(...)`. */
-static void *fail_at(gvyaml *y, uint32_t line, uint32_t col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void *fail_at(gvyaml *y, uint32_t line, uint32_t col, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfail_at(y, line, col, fmt, ap);
-    va_end(ap);
-    return NULL;
-}
-
-/* Sets the error at the current event. */
-static void *fail(gvyaml *y, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void *fail(gvyaml *y, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfail_at(y, (uint32_t)y->ev.start_mark.line + 1,
-             (uint32_t)y->ev.start_mark.column + 1, fmt, ap);
-    va_end(ap);
-    return NULL;
-}
-
-/* The same for functions that return a status. */
+/* gvyaml_fail for functions that return a status: -1. */
 static int refuse(gvyaml *y, const char *msg)
 {
-    fail(y, "%s", msg);
+    gvyaml_fail(y, "%s", msg);
     return -1;
-}
-
-
-/* Marks the stream as unreadable from here on; the error stays for later
- * calls. Returns GVYAML_BROKEN. */
-static int set_broken(gvyaml *y)
-{
-    y->broken = 1;
-    if (y->err)
-        y->broken_err = *y->err;
-    return GVYAML_BROKEN;
-}
-
-/* Line and column of an input offset, when it falls in the chunk we still
- * have (always, for a buffer); else the scanner's line. */
-static void locate(gvyaml *y, size_t off, uint32_t *line, uint32_t *col)
-{
-    *line = (uint32_t)y->parser.mark.line + 1;
-    *col = 0;
-    if (off < y->chunk_off || off > y->chunk_off + y->chunk_len)
-        return;
-    const unsigned char *p = y->chunk, *end = p + (off - y->chunk_off), *bol = NULL;
-    uint32_t n = y->chunk_line;
-    for (; p < end; p++) {
-        if (*p == '\n') {
-            n++;
-            bol = p + 1;
-        }
-    }
-    *line = n + 1;
-    if (bol)
-        *col = (uint32_t)(end - bol) + 1;
-    else if (y->chunk_line == 0)       /* still on the input's first line */
-        *col = (uint32_t)(end - y->chunk) + (uint32_t)y->chunk_off + 1;
-}
-
-/* After yaml_parser_parse failed: its error (or ours, from read_input). */
-static void parser_error(gvyaml *y)
-{
-    const yaml_parser_t *p = &y->parser;
-    uint32_t line, col;
-
-    if (y->too_long) {
-        fail_at(y, y->rec_line, 0, "record longer than %zu bytes", y->lim->max_bytes);
-    } else if (y->read_errno) {
-        fail_at(y, (uint32_t)p->mark.line + 1, 0, "read error: %s", strerror(y->read_errno));
-    } else if (y->refused) {
-        locate(y, y->bad_off, &line, &col);
-        fail_at(y, line, col, "%s", y->bad_msg);
-    } else if (p->error == YAML_MEMORY_ERROR) {
-        fail_at(y, (uint32_t)p->mark.line + 1, 0, "out of memory");
-    } else if (p->error == YAML_READER_ERROR) {
-        locate(y, p->problem_offset, &line, &col);
-        if (p->problem_value == 0)
-            fail_at(y, line, col, "NUL byte in input");
-        else if (strstr(p->problem, "UTF-8") || strstr(p->problem, "Unicode"))
-            fail_at(y, line, col, "invalid UTF-8 (%s)", p->problem);
-        else
-            fail_at(y, line, col, "%s", p->problem);
-    } else {
-        line = (uint32_t)p->problem_mark.line + 1;
-        col = (uint32_t)p->problem_mark.column + 1;
-        if (p->context)
-            fail_at(y, line, col, "%s (%s)", p->problem ? p->problem : "syntax error", p->context);
-        else
-            fail_at(y, line, col, "%s", p->problem ? p->problem : "syntax error");
-    }
-}
-
-/* ---- input ---------------------------------------------------------------- */
-
-/* The next chunk of a file. Bytes not yet handed over (the start of a
- * character the chunk cut in two) move to the front of the new chunk. */
-static int refill(gvyaml *y)
-{
-    size_t keep = y->chunk_len - y->chunk_pos;
-    for (size_t i = 0; i < y->chunk_pos; i++)
-        y->chunk_line += y->chunk[i] == '\n';
-    y->chunk_off += y->chunk_pos;
-    memmove(y->fbuf, y->fbuf + y->chunk_pos, keep);
-    y->chunk_pos = y->checked = 0;
-    size_t got = fread(y->fbuf + keep, 1, CHUNK - keep, y->f);
-    y->chunk_len = keep + got;
-    if (got == 0) {
-        if (ferror(y->f)) {
-            y->read_errno = errno ? errno : EIO;
-            return -1;
-        }
-        y->at_eof = 1;
-    }
-    return 0;
-}
-
-enum { CHAR_CUT = -1 };
-
-/* The character at s as libyaml's reader judges it: its length if YAML
- * allows it (tab, newlines, printable ASCII, U+0085, U+00A0 on, minus
- * surrogates, U+FFFE and U+FFFF); 0 if not, with the reason in why;
- * CHAR_CUT if the `avail` bytes end inside a character. */
-static int yaml_char(const unsigned char *s, size_t avail, char why[static 64])
-{
-    unsigned c = s[0], cp = c;
-    int n = 1;
-    if (c >= 0x80) {
-        n = gv_utf8_seq(s, avail);
-        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (n == 0 && avail < need && c >= 0xC2 && c <= 0xF4) {
-            size_t i = 1;
-            while (i < avail && (s[i] & 0xC0) == 0x80)
-                i++;
-            if (i == avail)
-                return CHAR_CUT;
-        }
-        if (n == 0) {
-            snprintf(why, 64, "invalid UTF-8 (a sequence starting with byte 0x%02X)", c);
-            return 0;
-        }
-        if (n == 4)
-            return 4;                       /* U+10000 to U+10FFFF: all allowed */
-        cp = n == 2 ? (c & 0x1Fu) << 6 | (s[1] & 0x3Fu)
-                    : (c & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
-    }
-    if (cp == '\t' || cp == '\n' || cp == '\r' || (cp >= 0x20 && cp <= 0x7E) ||
-        cp == 0x85 || (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD))
-        return n;
-    if (cp == 0)
-        snprintf(why, 64, "NUL byte in input");
-    else
-        snprintf(why, 64, "character U+%04X is not allowed in YAML", cp);
-    return 0;
-}
-
-/* Checks the chunk's characters up to `end` (the last one may run past it)
- * and returns where the bytes fit to hand to libyaml end: at `end`, or
- * before a character refused (y->bad set) or cut by the chunk's end. */
-static size_t check_input(gvyaml *y, size_t end)
-{
-    while (y->checked < end && !y->bad) {
-        size_t i = y->checked;
-        int n = yaml_char(y->chunk + i, y->chunk_len - i, y->bad_msg);
-        if (n == CHAR_CUT && y->f && !y->at_eof)
-            break;                          /* its rest is in the next chunk */
-        if (n <= 0) {
-            if (n == CHAR_CUT)
-                snprintf(y->bad_msg, sizeof y->bad_msg,
-                         "invalid UTF-8 (the input ends inside a character)");
-            y->bad = 1;
-            y->bad_off = y->chunk_off + i;
-            break;
-        }
-        y->checked = i + (size_t)n;
-    }
-    return y->checked < end ? y->checked : end;
-}
-
-/* libyaml's read handler: 1 with *got bytes (0 at the end), 0 on error.
- * It hands over one line at a time, and only characters libyaml will take
- * (see the top of the file). */
-static int read_input(void *data, unsigned char *buf, size_t size, size_t *got)
-{
-    gvyaml *y = data;
-    size_t max = y->lim->max_bytes, n;
-    *got = 0;
-    for (;;) {
-        const unsigned char *p = y->chunk + y->chunk_pos;
-        n = y->chunk_len - y->chunk_pos;
-        if (n > size)
-            n = size;
-        const unsigned char *nl = memchr(p, '\n', n);
-        if (nl)
-            n = (size_t)(nl - p) + 1;
-        n = check_input(y, y->chunk_pos + n) - y->chunk_pos;
-        if (n > 0)
-            break;
-        if (y->bad) {
-            y->refused = 1;                 /* parser_error() says why */
-            return 0;
-        }
-        if (!y->f || y->at_eof)
-            return 1;                       /* the end */
-        if (refill(y))
-            return 0;
-    }
-    /* Past the record's budget (plus what libyaml reads ahead), the record
-     * is too long whatever follows: stop before libyaml buffers more. */
-    size_t used = y->chunk_off + y->chunk_pos - y->rec_start;
-    if (max <= SIZE_MAX - READ_SLACK && used > max + READ_SLACK) {
-        y->too_long = 1;
-        return 0;
-    }
-    memcpy(buf, y->chunk + y->chunk_pos, n);
-    y->chunk_pos += n;
-    *got = n;
-    return 1;
-}
-
-/* The next record's byte budget starts here. */
-static void mark_record_start(gvyaml *y)
-{
-    y->rec_start = y->chunk_off + y->chunk_pos;
-    y->rec_line = (uint32_t)y->ev.end_mark.line + 1;
-}
-
-/* ---- events --------------------------------------------------------------- */
-
-/* Replaces the current event with the next one, keeping the nesting count.
- * 0, or -1 when the stream is broken (err set). */
-static int next_event(gvyaml *y)
-{
-    yaml_event_delete(&y->ev);
-    if (!yaml_parser_parse(&y->parser, &y->ev)) {
-        parser_error(y);
-        set_broken(y);
-        return -1;
-    }
-    switch (y->ev.type) {
-    case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT:
-        if (++y->open - y->rec_base > y->max_depth) {
-            fail(y, "nesting deeper than %u", y->max_depth);
-            set_broken(y);
-            return -1;
-        }
-        break;
-    case YAML_SEQUENCE_END_EVENT:
-    case YAML_MAPPING_END_EVENT:
-        y->open--;
-        break;
-    default:
-        break;
-    }
-    return 0;
-}
-
-/* Consumes the rest of a bad record. 0, or -1 when the stream broke. */
-static int skip_record(gvyaml *y)
-{
-    while (y->open > y->rec_base) {
-        if (next_event(y))
-            return -1;
-    }
-    return 0;
 }
 
 /* ---- tags and checks ------------------------------------------------------ */
@@ -403,21 +70,21 @@ static int tag_kind(const yaml_char_t *tag)
 static int check_node(gvyaml *y, const yaml_char_t *anchor, const yaml_char_t *tag, int want)
 {
     if (anchor) {
-        fail(y, "anchors and aliases are not allowed in records");
+        gvyaml_fail(y, "anchors and aliases are not allowed in records");
         return -1;
     }
     int kind = tag_kind(tag);
     const char *t = (const char *)tag;
     if (kind == TAG_OTHER) {
         if (strncmp(t, CORE_TAG, sizeof CORE_TAG - 1) == 0)
-            fail(y, "tag !!%.60s is not allowed", t + sizeof CORE_TAG - 1);
+            gvyaml_fail(y, "tag !!%.60s is not allowed", t + sizeof CORE_TAG - 1);
         else
-            fail(y, "tag %.60s is not allowed", t);
+            gvyaml_fail(y, "tag %.60s is not allowed", t);
         return -1;
     }
     int scalar_tag = kind != TAG_SEQ && kind != TAG_MAP;
     if (kind != TAG_NONE && (want == TAG_STR ? !scalar_tag : kind != want)) {
-        fail(y, "tag !!%s on a %s", t + sizeof CORE_TAG - 1,
+        gvyaml_fail(y, "tag !!%s on a %s", t + sizeof CORE_TAG - 1,
              want == TAG_SEQ ? "sequence" : want == TAG_MAP ? "mapping" : "scalar");
         return -1;
     }
@@ -428,11 +95,11 @@ static int check_node(gvyaml *y, const yaml_char_t *anchor, const yaml_char_t *t
 static int check_text(gvyaml *y, const char *s, size_t n, const char *what)
 {
     if (n > y->lim->max_string || n > UINT32_MAX) {
-        fail(y, "%s longer than %zu bytes", what, y->lim->max_string);
+        gvyaml_fail(y, "%s longer than %zu bytes", what, y->lim->max_string);
         return -1;
     }
     if (memchr(s, '\0', n)) {
-        fail(y, "NUL byte in %s", what);
+        gvyaml_fail(y, "NUL byte in %s", what);
         return -1;
     }
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -443,7 +110,7 @@ static int check_text(gvyaml *y, const char *s, size_t n, const char *what)
         }
         int k = gv_utf8_seq(p, (size_t)(end - p));
         if (!k) {
-            fail(y, "invalid UTF-8");
+            gvyaml_fail(y, "invalid UTF-8");
             return -1;
         }
         p += k;
@@ -576,25 +243,6 @@ static int is_float_syntax(const char *s, size_t n)
     return i == n;
 }
 
-/* strtod on a copy, retrying with the locale's decimal point as Lua does
- * (see json.c). */
-static int to_double(const char *s, size_t n, double *out)
-{
-    char small[NUM_INLINE], *buf = small, *endp;
-    if (n >= sizeof small && !(buf = malloc(n + 1)))
-        return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    *out = strtod(buf, &endp);
-    if (*endp == '.') {
-        *endp = localeconv()->decimal_point[0];
-        *out = strtod(buf, &endp);
-    }
-    if (buf != small)
-        free(buf);
-    return 0;
-}
-
 /* Fills v from the scalar text as the tag (or, for a plain untagged
  * scalar, the core schema) says. 0, or -1 with err set. */
 static int resolve(gvyaml *y, gv_value *v, const char *s, size_t n, int kind)
@@ -635,7 +283,7 @@ static int resolve(gvyaml *y, gv_value *v, const char *s, size_t n, int kind)
             return refuse(y, ".inf and .nan are not allowed");
         if (is_float_syntax(s, n)) {
             v->type = GV_NUM;
-            if (to_double(s, n, &v->u.n))
+            if (gv_strtod(s, n, &v->u.n))
                 return refuse(y, "out of memory");
             if (isinf(v->u.n))
                 return refuse(y, "number out of range");
@@ -670,10 +318,10 @@ static void *push(gvyaml *y, size_t n)
 static gv_value *new_value(gvyaml *y, gv_type type, const gv_value *parent, uint32_t index)
 {
     if (++y->nodes > y->lim->max_nodes)
-        return fail(y, "more than %zu values", y->lim->max_nodes);
+        return gvyaml_fail(y, "more than %zu values", y->lim->max_nodes);
     gv_value *v = gv_arena_alloc(y->a, sizeof *v);
     if (!v)
-        return fail(y, "out of memory");
+        return gvyaml_fail(y, "out of memory");
     v->type = (uint8_t)type;
     v->line = (uint32_t)y->ev.start_mark.line + 1;
     v->col = (uint32_t)y->ev.start_mark.column + 1;
@@ -701,18 +349,28 @@ static gv_value *build_scalar(gvyaml *y, const gv_value *parent, uint32_t index)
     return v;
 }
 
-static gv_value *build_seq(gvyaml *y, const gv_value *parent, uint32_t index)
+/* The sequence or mapping the current event starts, checked and made. */
+static gv_value *open_collection(gvyaml *y, gv_type type, const gv_value *parent,
+                                 uint32_t index)
 {
     const yaml_event_t *e = &y->ev;
-    if (check_node(y, e->data.sequence_start.anchor, e->data.sequence_start.tag, TAG_SEQ))
+    int seq = type == GV_ARR;
+    if (check_node(y, seq ? e->data.sequence_start.anchor : e->data.mapping_start.anchor,
+                   seq ? e->data.sequence_start.tag : e->data.mapping_start.tag,
+                   seq ? TAG_SEQ : TAG_MAP))
         return NULL;
-    gv_value *seq = new_value(y, GV_ARR, parent, index);
+    return new_value(y, type, parent, index);
+}
+
+static gv_value *build_seq(gvyaml *y, const gv_value *parent, uint32_t index)
+{
+    gv_value *seq = open_collection(y, GV_ARR, parent, index);
     if (!seq)
         return NULL;
     size_t base = y->stack.len;
     uint32_t n = 0;
     for (;;) {
-        if (next_event(y))
+        if (gvyaml_next_event(y))
             return NULL;
         if (y->ev.type == YAML_SEQUENCE_END_EVENT)
             break;
@@ -720,38 +378,14 @@ static gv_value *build_seq(gvyaml *y, const gv_value *parent, uint32_t index)
         if (!item)
             return NULL;
         if (!(slot = push(y, sizeof *slot)))
-            return fail(y, "out of memory");
+            return gvyaml_fail(y, "out of memory");
         *slot = item;
         n++;
     }
-    if (n) {
-        size_t size = n * sizeof(gv_value *);
-        if (!(seq->u.items = gv_arena_alloc(y->a, size)))
-            return fail(y, "out of memory");
-        memcpy(seq->u.items, y->stack.ptr + base, size);
-    } else {
-        seq->u.items = NULL;
-    }
-    seq->len = n;
+    if (gv_set_items(y->a, seq, y->stack.ptr + base, n))
+        return gvyaml_fail(y, "out of memory");
     y->stack.len = base;
     return seq;
-}
-
-/* Duplicate check for mappings past LINEAR_KEYS keys, once complete. */
-static int check_dups_sorted(gvyaml *y, ymember *ms, uint32_t n)
-{
-    int oom;
-    const ymember *first = gv_first_duplicate(ms, n, &oom);
-    if (oom) {
-        fail(y, "out of memory");
-        return -1;
-    }
-    if (!first)
-        return 0;
-    char q[GV_QUOTED_CAP];
-    fail_at(y, first->line, first->col, "duplicate key %s",
-            gv_quote_key(q, sizeof q, first->m.key, first->m.klen));
-    return -1;
 }
 
 /* The current event as the key of member n of the mapping whose members
@@ -760,11 +394,11 @@ static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
 {
     const yaml_event_t *e = &y->ev;
     if (e->type == YAML_ALIAS_EVENT) {
-        fail(y, "anchors and aliases are not allowed in records");
+        gvyaml_fail(y, "anchors and aliases are not allowed in records");
         return -1;
     }
     if (e->type != YAML_SCALAR_EVENT) {
-        fail(y, "mapping keys must be scalars");
+        gvyaml_fail(y, "mapping keys must be scalars");
         return -1;
     }
     const char *s = (const char *)e->data.scalar.value;
@@ -777,16 +411,14 @@ static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
     km->m.klen = (uint32_t)len;
     if (n > 0 && n < LINEAR_KEYS) {    /* n == 0: the stack may be empty (NULL) */
         const ymember *ms = (const ymember *)(void *)(y->stack.ptr + base);
-        for (uint32_t i = 0; i < n; i++) {
-            if (ms[i].m.klen == len && memcmp(ms[i].m.key, s, len) == 0) {
-                char q[GV_QUOTED_CAP];
-                fail(y, "duplicate key %s", gv_quote_key(q, sizeof q, s, len));
-                return -1;
-            }
+        if (gv_key_repeats(ms, n, s, len)) {
+            char q[GV_QUOTED_CAP];
+            gvyaml_fail(y, "duplicate key %s", gv_quote_key(q, sizeof q, s, len));
+            return -1;
         }
     }
     if (!(km->m.key = gv_arena_strdup(y->a, s, len))) {
-        fail(y, "out of memory");
+        gvyaml_fail(y, "out of memory");
         return -1;
     }
     return 0;
@@ -794,43 +426,34 @@ static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
 
 static gv_value *build_map(gvyaml *y, const gv_value *parent, uint32_t index)
 {
-    const yaml_event_t *e = &y->ev;
-    if (check_node(y, e->data.mapping_start.anchor, e->data.mapping_start.tag, TAG_MAP))
-        return NULL;
-    gv_value *map = new_value(y, GV_OBJ, parent, index);
+    gv_value *map = open_collection(y, GV_OBJ, parent, index);
     if (!map)
         return NULL;
     size_t base = y->stack.len;
     uint32_t n = 0;
     for (;;) {
         ymember km, *slot;
-        if (next_event(y))
+        if (gvyaml_next_event(y))
             return NULL;
         if (y->ev.type == YAML_MAPPING_END_EVENT)
             break;
-        if (read_key(y, base, n, &km) || next_event(y))
+        if (read_key(y, base, n, &km) || gvyaml_next_event(y))
             return NULL;
         /* The value goes first: its own children use the stack above ours
          * and are gone again when it returns. */
         if (!(km.m.val = build(y, map, n)))
             return NULL;
         if (!(slot = push(y, sizeof *slot)))
-            return fail(y, "out of memory");
+            return gvyaml_fail(y, "out of memory");
         *slot = km;
         n++;
     }
     ymember *ms = n ? (ymember *)(void *)(y->stack.ptr + base) : NULL;
-    if (n > LINEAR_KEYS && check_dups_sorted(y, ms, n))
-        return NULL;
-    if (n) {
-        if (!(map->u.members = gv_arena_alloc(y->a, n * sizeof(gv_member))))
-            return fail(y, "out of memory");
-        for (uint32_t i = 0; i < n; i++)
-            map->u.members[i] = ms[i].m;
-    } else {
-        map->u.members = NULL;
-    }
-    map->len = n;
+    int dup = n > LINEAR_KEYS ? gv_check_duplicates(ms, n, y->err) : 0;
+    if (dup)
+        return dup > 0 ? gvyaml_fail(y, "out of memory") : NULL;
+    if (gv_set_members(y->a, map, ms, n))
+        return gvyaml_fail(y, "out of memory");
     y->stack.len = base;
     return map;
 }
@@ -847,9 +470,9 @@ static gv_value *build(gvyaml *y, const gv_value *parent, uint32_t index)
     case YAML_MAPPING_START_EVENT:
         return build_map(y, parent, index);
     case YAML_ALIAS_EVENT:
-        return fail(y, "anchors and aliases are not allowed in records");
+        return gvyaml_fail(y, "anchors and aliases are not allowed in records");
     default:
-        return fail(y, "unexpected YAML event %d", (int)y->ev.type);
+        return gvyaml_fail(y, "unexpected YAML event %d", (int)y->ev.type);
     }
 }
 
@@ -864,19 +487,19 @@ static int read_record(gvyaml *y, gv_value **out)
     y->stack.len = 0;
     gv_value *v = build(y, NULL, 0);
     if (v && doc_root && v->type == GV_NULL)
-        v = fail_at(y, (uint32_t)y->doc_start.line + 1, (uint32_t)y->doc_start.column + 1,
+        v = gvyaml_fail_at(y, (uint32_t)y->doc_start.line + 1, (uint32_t)y->doc_start.column + 1,
                     "empty document");
     if (v && y->ev.end_mark.index - start.index > y->lim->max_bytes)
-        v = fail_at(y, (uint32_t)start.line + 1, (uint32_t)start.column + 1,
+        v = gvyaml_fail_at(y, (uint32_t)start.line + 1, (uint32_t)start.column + 1,
                     "record longer than %zu bytes", y->lim->max_bytes);
     if (v) {
-        mark_record_start(y);
+        gvyaml_mark_record_start(y);
         *out = v;
         return GVYAML_RECORD;
     }
-    if (y->broken || skip_record(y))
+    if (y->broken || gvyaml_skip_record(y))
         return GVYAML_BROKEN;
-    mark_record_start(y);
+    gvyaml_mark_record_start(y);
     return GVYAML_BAD;
 }
 
@@ -887,10 +510,10 @@ static int start_split(gvyaml *y)
 {
     const yaml_event_t *e = &y->ev;
     if (check_node(y, e->data.sequence_start.anchor, e->data.sequence_start.tag, TAG_SEQ))
-        return skip_record(y) ? GVYAML_BROKEN : GVYAML_BAD;
+        return gvyaml_skip_record(y) ? GVYAML_BROKEN : GVYAML_BAD;
     y->in_split = 1;
     y->rec_base = 1;
-    mark_record_start(y);
+    gvyaml_mark_record_start(y);
     return 0;
 }
 
@@ -916,7 +539,7 @@ int gvyaml_next(gvyaml *y, gv_arena *a, const gv_limits *lim,
         return GVYAML_END;
     begin_call(y, a, lim, err);
     for (;;) {
-        if (next_event(y))
+        if (gvyaml_next_event(y))
             return GVYAML_BROKEN;
         switch (y->ev.type) {
         case YAML_STREAM_END_EVENT:
@@ -926,7 +549,7 @@ int gvyaml_next(gvyaml *y, gv_arena *a, const gv_limits *lim,
             y->doc_start = y->ev.start_mark;
             y->open = y->rec_base = 0;
             y->in_split = 0;
-            mark_record_start(y);
+            gvyaml_mark_record_start(y);
             break;
         case YAML_SEQUENCE_END_EVENT:      /* the end of a split root */
             y->in_split = 0;
@@ -950,55 +573,6 @@ int gvyaml_next(gvyaml *y, gv_arena *a, const gv_limits *lim,
     }
 }
 
-/* ---- readers -------------------------------------------------------------- */
-
-static gvyaml *open_reader(int split_seq)
-{
-    gvyaml *y = calloc(1, sizeof *y);
-    if (!y)
-        return NULL;
-    if (!yaml_parser_initialize(&y->parser)) {
-        free(y);
-        return NULL;
-    }
-    /* Records are UTF-8: no guessing from a BOM, no UTF-16. */
-    yaml_parser_set_encoding(&y->parser, YAML_UTF8_ENCODING);
-    yaml_parser_set_input(&y->parser, read_input, y);
-    y->split_seq = split_seq;
-    y->stack = (gv_buf)GV_BUF_INIT;
-    return y;
-}
-
-gvyaml *gvyaml_open_file(FILE *f, int split_seq)
-{
-    gvyaml *y = open_reader(split_seq);
-    if (y) {
-        y->f = f;
-        y->chunk = y->fbuf;
-    }
-    return y;
-}
-
-gvyaml *gvyaml_open_buf(const char *buf, size_t len, int split_seq)
-{
-    gvyaml *y = open_reader(split_seq);
-    if (y) {
-        y->chunk = (const unsigned char *)buf;
-        y->chunk_len = len;
-    }
-    return y;
-}
-
-void gvyaml_close(gvyaml *y)
-{
-    if (!y)
-        return;
-    yaml_event_delete(&y->ev);
-    yaml_parser_delete(&y->parser);
-    gv_buf_free(&y->stack);
-    free(y);
-}
-
 /* Exactly one document: the first record, then nothing but the stream end. */
 static gv_value *load_one(gvyaml *y, gv_arena *a, const gv_limits *lim, gv_error *err)
 {
@@ -1011,12 +585,12 @@ static gv_value *load_one(gvyaml *y, gv_arena *a, const gv_limits *lim, gv_error
     if (rc != GVYAML_RECORD)
         return NULL;
     for (;;) {
-        if (next_event(y))
+        if (gvyaml_next_event(y))
             return NULL;
         if (y->ev.type == YAML_STREAM_END_EVENT)
             return root;
         if (y->ev.type == YAML_DOCUMENT_START_EVENT)
-            return fail(y, "more than one document where one is expected");
+            return gvyaml_fail(y, "more than one document where one is expected");
     }
 }
 

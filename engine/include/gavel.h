@@ -316,7 +316,8 @@ const gavel_missing *gavel_decision_missing(const gavel_decision *d, size_t i);
 size_t gavel_decision_nerrors(const gavel_decision *d);
 const gavel_error_entry *gavel_decision_error(const gavel_decision *d, size_t i);
 
-/* The decision as one line of JSON (no trailing newline), SPEC §6 order. */
+/* The decision as one line of JSON (no trailing newline), its fields in the
+ * order docs/policy.md, "The decision", gives. */
 const char *gavel_decision_json(gavel_decision *d, size_t *len);
 
 /* The counterfactual: what `d` would have been had `rule` not fired (same

@@ -1,5 +1,5 @@
 /*
- * fuzz_common.h: what the libFuzzer harnesses share (HARDENING.md item 18):
+ * fuzz_common.h: what the libFuzzer harnesses share (docs/security.md, item 18):
  * a scratch directory made once per process and removed at exit, small
  * files written into it, an input as a NUL-terminated copy, limits small
  * enough that one input stays well inside -timeout=5 -rss_limit_mb=512, and

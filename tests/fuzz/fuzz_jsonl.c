@@ -13,7 +13,9 @@
  *  4. gavel_reader over the input as a .json file.
  */
 #include "fuzz_common.h"
-#include "engine.h"
+#include "json.h"
+#include "record.h"
+#include "value.h"
 
 static void check_value(const char *what, const gv_value *v, const gv_error *e,
                         const gv_limits *lim)

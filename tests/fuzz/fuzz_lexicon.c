@@ -1,5 +1,5 @@
 /*
- * fuzz_lexicon.c: lexicon files and matching (lexicon.c).
+ * fuzz_lexicon.c: lexicon files and matching (lexicon.c, lexfind.c).
  *
  * The input up to its first NUL byte is a lexicon file, the rest is text
  * to search (with no NUL, the file is searched in itself). Checks: find

@@ -1,6 +1,6 @@
 /*
- * fuzz_manifest.c: policy loading (policy.c, schema.c, lexicon.c and the
- * loader's sandbox) with the input as policy.yaml.
+ * fuzz_manifest.c: policy loading (policy.c, rules.c, digest.c, schema.c,
+ * lexicon.c and the loader's sandbox) with the input as policy.yaml.
  *
  * The scratch directory holds a fixed rules.lua, words.txt (a lexicon),
  * schema.yaml and tests/cases.yaml, written once per process; each input
@@ -12,7 +12,7 @@
  *
  * A policy that loads is also checked (gavel_policy_check: lints and the
  * policy's own tests), run over its test files, and evaluated on a fixed
- * record: the combined harness of HARDENING.md item 18.
+ * record: the combined harness of docs/security.md, item 18.
  */
 #include "fuzz_common.h"
 #include "fuzz_fixture.h"

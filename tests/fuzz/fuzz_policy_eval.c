@@ -2,8 +2,8 @@
  * fuzz_policy_eval.c: the input as rules.lua, with a fixed manifest
  * (lexicon, schema, tests), loaded and evaluated on fixed records through
  * the public API with small budgets (100,000 instructions, 200 ms, 32 MiB).
- * Covers the sandbox (sandbox.c), the loader's rule table and defeat graph
- * (policy.c), evaluation (eval.c) and decisions (decision.c).
+ * Covers the sandbox (sandbox.c, harden.c, lang.c, proxy.c), the rule table
+ * and defeat graph (rules.c), evaluation (eval.c) and decisions (decision.c).
  *
  * Checks: the load either succeeds or says why; every decision is complete
  * and its JSON valid; the counterfactual of every fired rule is a decision;

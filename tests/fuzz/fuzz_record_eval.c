@@ -3,7 +3,7 @@
  * gavel_record_parse (as JSON, then as YAML) and evaluated against a fixed
  * policy (fuzz_fixture.h: a lexicon, a schema, grounds, an exemption and
  * an exception) through the public API. Covers the record proxies rules read
- * (sandbox.c), `missing` paths, schema checks (schema.c), evidence and
+ * (proxy.c), `missing` paths, schema checks (schema.c), evidence and
  * reasons (eval.c, decision.c) on hostile records.
  *
  * Checks: every record gets a complete decision whose JSON is valid, with

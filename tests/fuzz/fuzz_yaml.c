@@ -1,5 +1,5 @@
 /*
- * fuzz_yaml.c: the YAML reader (yamldoc.c) over libyaml's event API.
+ * fuzz_yaml.c: the YAML reader (yamlin.c, yamldoc.c) over libyaml's event API.
  *
  * For each input:
  *  1. gvyaml_open_buf with split_seq=1, records until the end or a broken

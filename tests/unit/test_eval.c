@@ -1,6 +1,6 @@
 /*
- * test_eval.c: decision semantics (SPEC §5) through the public API:
- * defeat in topological order, strongest outcome, default, on_error,
+ * test_eval.c: decision semantics (docs/policy.md, "How a decision is
+ * reached") through the public API: defeat in topological order, strongest outcome, default, on_error,
  * evidence and reasons, missing facts, in_force, context and as_of.
  */
 #include "testutil.h"

@@ -1,5 +1,5 @@
 /*
- * test_lexicon.c: lexicon file parsing and term matching (lexicon.c).
+ * test_lexicon.c: lexicon file parsing and term matching (lexicon.c, lexfind.c).
  *
  * Every test asserts the term that comes back, not just that something
  * did: matching rules (earliest start, then longest) are the contract.

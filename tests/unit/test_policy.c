@@ -1,6 +1,7 @@
 /*
- * test_policy.c: loading a policy (SPEC §3): the manifest, rule files in
- * order, lexicons, the digest, and every load error with its place.
+ * test_policy.c: loading a policy (docs/policy.md, "The manifest"): the
+ * manifest, rule files in order, lexicons, the digest, and every load
+ * error with its place.
  */
 #include "testutil.h"
 

@@ -1,11 +1,16 @@
 /*
- * test_sandbox.c: what rules can and cannot reach (HARDENING.md 1-11):
+ * test_sandbox.c: what rules can and cannot reach (docs/security.md, items 1-11):
  * the allow-list, frozen tables, read-only records, budgets that pcall
  * cannot swallow, the memory cap, the pattern cost cap, no __gc.
  */
 #include "testutil.h"
-#include "engine.h"
+#include "buf.h"
+#include "decision.h"
 #include "json.h"
+#include "policy.h"
+#include "proxy.h"
+#include "sandbox.h"
+#include "value.h"
 
 #include <lauxlib.h>
 
@@ -584,7 +589,7 @@ static lua_State *bare_state(gvsb *sb, gavel_policy **p)
 static void test_registry_globals_are_the_sandbox(void **state)
 {
     (void)state;
-    /* HARDENING 3 and 5, checked on the state itself: the registry's
+    /* docs/security.md, items 3 and 5, checked on the state itself: the registry's
      * globals (what a stray load() would bind to) are the sandbox, and the
      * string metatable is locked. */
     gvsb sb;
@@ -627,16 +632,16 @@ static void test_generation_wraps(void **state)
     assert_non_null(v);
     sb.gen = 4;
     gvsb_new_record(L);                         /* generation 5 */
-    gvsb_push_value(L, v, 0);
+    gvproxy_push(L, v, 0);
     assert_int_equal(lua_type(L, -1), LUA_TUSERDATA);
     lua_pop(L, 1);
     sb.gen = UINT32_MAX;
     gvsb_new_record(L);                         /* wraps */
     for (int i = 0; i < 5; i++)
         gvsb_new_record(L);                     /* generation 5 again, or past it */
-    gvsb_push_value(L, v, 0);
+    gvproxy_push(L, v, 0);
     assert_int_equal(lua_type(L, -1), LUA_TUSERDATA);
-    assert_ptr_equal(gvsb_to_value(L, -1), v);
+    assert_ptr_equal(gvproxy_value(L, -1), v);
     lua_pop(L, 1);
     gv_arena_free(&a);
     gvsb_close(L);
@@ -646,7 +651,7 @@ static void test_generation_wraps(void **state)
 static void test_error_values(void **state)
 {
     (void)state;
-    /* HARDENING 9: an error value that is not a string is reported
+    /* docs/security.md, item 9: an error value that is not a string is reported
      * generically (no __tostring of the rule's runs), and messages are cut. */
     assert_string_equal(run("error(setmetatable({}, { __tostring = function() return 'ran' end }))"),
                         "error object is not a string");
@@ -757,7 +762,7 @@ static void test_big_objects_charged(void **state)
 static void test_conversions_are_protected(void **state)
 {
     (void)state;
-    /* HARDENING 8: pushing a record value can run out of memory; that must
+    /* docs/security.md, item 8: pushing a record value can run out of memory; that must
      * be an error on the record, never a panic. */
     gavel_limits lim;
     memset(&lim, 0, sizeof lim);

@@ -1,6 +1,6 @@
 /*
- * test_yaml.c: YAML records (engine/yaml.c), statement by statement of
- * yaml.h: the core schema, tags, the record refusals (anchors, aliases,
+ * test_yaml.c: YAML records (engine/yamlin.c, yamldoc.c), statement by statement of
+ * yamldoc.h: the core schema, tags, the record refusals (anchors, aliases,
  * duplicate and non-scalar keys, limits, NUL, depth), document streams,
  * top-level sequences split into records, and one-document loading.
  */
