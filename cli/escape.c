@@ -1,32 +1,37 @@
 /*
  * escape.c: the CLI's escapers, one per language it writes (cli.h): JSON
- * strings (diff -f json, check --format json, the yaml writer), HTML text
- * (report, doc -f html) and Markdown text (doc, notices). Nothing else.
+ * strings (diff -f json, check --format json, the yaml writer) through the
+ * library's one escaper, HTML text (report, doc -f html) and Markdown text
+ * (doc, notices). Nothing else.
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+/* The library's escaper (gavel_json_string), so every string gavel writes
+ * as JSON, in a decision or beside one, is escaped the same way. */
 void cli_json_string(FILE *f, const char *s)
 {
     if (!s) {
         fputs("null", f);
         return;
     }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
+    char small[256];
+    size_t len = strlen(s);
+    size_t need = gavel_json_string(s, len, small, sizeof small);
+    if (need && need < sizeof small) {
+        fwrite(small, 1, need, f);
+        return;
     }
-    fputc('"', f);
+    char *big = need ? malloc(need + 1) : NULL;
+    if (!big || gavel_json_string(s, len, big, need + 1) != need) {
+        free(big);
+        cli_error("out of memory");
+        exit(EXIT_TROUBLE);
+    }
+    fwrite(big, 1, need, f);
+    free(big);
 }
 
 /* &#39; rather than &apos;: the same in HTML 4 and 5, and what makes a

@@ -77,18 +77,31 @@ int gavel_value_bool(const gavel_value *v)
     return v && gv(v)->type == GV_BOOL && gv(v)->u.b;
 }
 
+/* Hands over b's text snprintf-style (see gavel.h) and frees b. */
+static size_t buf_out(gv_buf *b, char *buf, size_t size)
+{
+    size_t len = b->oom ? 0 : b->len;
+    if (size) {
+        size_t n = len < size ? len : size - 1;
+        if (n)
+            memcpy(buf, b->ptr, n);
+        buf[n] = '\0';
+    }
+    gv_buf_free(b);
+    return len;
+}
+
 size_t gavel_value_json(const gavel_value *v, char *buf, size_t size)
 {
     static const gv_value null = { .type = GV_NULL };
     gv_buf b = GV_BUF_INIT;
     gv_write_json(&b, v ? gv(v) : &null);
-    size_t len = b.oom ? 0 : b.len;
-    if (size) {
-        size_t n = len < size ? len : size - 1;
-        if (n)
-            memcpy(buf, b.ptr, n);
-        buf[n] = '\0';
-    }
-    gv_buf_free(&b);
-    return len;
+    return buf_out(&b, buf, size);
+}
+
+size_t gavel_json_string(const char *text, size_t len, char *buf, size_t size)
+{
+    gv_buf b = GV_BUF_INIT;
+    gv_buf_json_str(&b, text ? text : "", text ? len : 0);
+    return buf_out(&b, buf, size);
 }

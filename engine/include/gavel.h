@@ -243,6 +243,12 @@ int         gavel_value_bool(const gavel_value *v);    /* 1 for true; else 0 */
  * is 0), and the return is the full length, not counting the NUL; 0 when
  * out of memory (no JSON text is empty). */
 size_t gavel_value_json(const gavel_value *v, char *buf, size_t size);
+/* `len` bytes of text as a JSON string literal, quotes included, escaped
+ * exactly as the decisions' strings are (control characters escaped; NUL
+ * and bytes that are not UTF-8 as U+FFFD, so the result is always valid
+ * JSON). snprintf-style, as gavel_value_json. The one JSON string escaper:
+ * programs that write JSON of their own next to gavel's use it. */
+size_t gavel_json_string(const char *text, size_t len, char *buf, size_t size);
 
 /* ---- evaluator ---------------------------------------------------------- */
 

@@ -2,7 +2,8 @@
  * test_value_api.c: the public read-only value API (gavel.h, "values"):
  * types, nesting, absent members, the YAML core schema seen the same by
  * rules and by callers, streams of records and their positions, single-
- * document files, the JSON writer, and decision ids as plain text.
+ * document files, the JSON writer and string escaper, and decision ids as
+ * plain text.
  */
 #include "testutil.h"
 
@@ -295,6 +296,31 @@ static void test_json_writer(void **state)
     gavel_record_free(r);
 }
 
+/* The one JSON string escaper: what the decisions' strings get, callers
+ * get too, with snprintf's contract. */
+static void test_json_string(void **state)
+{
+    (void)state;
+    char buf[64];
+    const char in[] = "a\"b\\c\nd\re\tf\001g";
+    size_t n = gavel_json_string(in, sizeof in - 1, buf, sizeof buf);
+    assert_string_equal(buf, "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\"");
+    assert_int_equal(n, strlen(buf));
+
+    /* NUL and a byte that is not UTF-8 become U+FFFD; UTF-8 stays as it is. */
+    const char odd[] = { 'x', 0, '\xff', '\xe0', '\xa4', '\x95' };
+    gavel_json_string(odd, sizeof odd, buf, sizeof buf);
+    assert_string_equal(buf, "\"x\xef\xbf\xbd\xef\xbf\xbd\xe0\xa4\x95\"");
+
+    /* Too small a buffer: truncated, NUL-terminated, full length returned. */
+    char small[4];
+    assert_int_equal(gavel_json_string("hello", 5, small, sizeof small), 7);
+    assert_string_equal(small, "\"he");
+    assert_int_equal(gavel_json_string("hello", 5, NULL, 0), 7);
+    assert_int_equal(gavel_json_string(NULL, 0, buf, sizeof buf), 2);
+    assert_string_equal(buf, "\"\"");
+}
+
 static void test_decision_ids(void **state)
 {
     (void)state;
@@ -346,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_deferred_record),
         cmocka_unit_test(test_single_document_files),
         cmocka_unit_test(test_json_writer),
+        cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_decision_ids),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
