@@ -661,7 +661,7 @@ static gv_value *parse_array(jp *j, const gv_value *parent, uint32_t index)
         }
     }
 
-    if (gv_set_items(j->a, arr, j->stack.ptr + base, n))
+    if (gv_set_items(j->a, arr, n ? j->stack.ptr + base : NULL, n))
         return fail(j, j->p, "out of memory");
     j->stack.len = base;
     j->depth--;

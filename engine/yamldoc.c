@@ -382,7 +382,7 @@ static gv_value *build_seq(gvyaml *y, const gv_value *parent, uint32_t index)
         *slot = item;
         n++;
     }
-    if (gv_set_items(y->a, seq, y->stack.ptr + base, n))
+    if (gv_set_items(y->a, seq, n ? y->stack.ptr + base : NULL, n))
         return gvyaml_fail(y, "out of memory");
     y->stack.len = base;
     return seq;
