@@ -1,11 +1,12 @@
 /*
  * notice_model.c: what a reasoned notice says (notice_model.h), from the
  * decision line, the order in the context and the policy. It writes
- * nothing; notices.c does. Calls gavel.h and cli.h's value helpers (and
- * cli_error for running out of memory, which ends the command).
+ * nothing; notices.c does. Calls gavel.h, cli.h's value helpers and
+ * tally_grow (running out of memory ends the command).
  */
 #include "notice_model.h"
 #include "cli.h"
+#include "tally.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,21 +36,11 @@ const char *notices_place(const char *code)
     return buf;
 }
 
-static void *grow(void *p, size_t size)
-{
-    void *q = realloc(p, size);
-    if (!q) {
-        cli_error("out of memory");
-        exit(EXIT_TROUBLE);
-    }
-    return q;
-}
-
 static notice_entry *list_add(notice_list *l)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
-        l->it = grow(l->it, l->cap * sizeof *l->it);
+        l->it = tally_grow(l->it, l->cap * sizeof *l->it);
     }
     l->it[l->n] = (notice_entry){ 0 };
     return &l->it[l->n++];
@@ -152,7 +143,7 @@ static void build_posts(notice *n, const gavel_value *reasons)
 static void build_provisions(notice *n, const gavel_value *reasons)
 {
     size_t nr = gavel_value_len(reasons);
-    n->provisions = grow(NULL, (nr + 1) * sizeof *n->provisions);
+    n->provisions = tally_grow(NULL, (nr + 1) * sizeof *n->provisions);
     for (size_t i = 0; i < nr; i++) {
         const char *cites = cli_str(gavel_value_at(reasons, i), "cites");
         int dup = 0;
@@ -161,7 +152,7 @@ static void build_provisions(notice *n, const gavel_value *reasons)
         if (dup)
             continue;
         notice_provision *p = &n->provisions[n->nprovisions++];
-        *p = (notice_provision){ cites, grow(NULL, (nr - i) * sizeof *p->rules), 0 };
+        *p = (notice_provision){ cites, tally_grow(NULL, (nr - i) * sizeof *p->rules), 0 };
         for (size_t k = i; k < nr; k++)
             if (k == i || same(cites, cli_str(gavel_value_at(reasons, k), "cites")))
                 p->rules[p->nrules++] = cli_str(gavel_value_at(reasons, k), "rule");
@@ -251,8 +242,8 @@ static void build_set_aside(notice *n, const gavel_value *d, const gavel_policy 
     build_unused(n, d, policy, weak);
 }
 
-int notice_build(notice *n, const gavel_value *d, const gavel_value *context,
-                 const char *jurisdiction, const gavel_policy *policy)
+void notice_build(notice *n, const gavel_value *d, const gavel_value *context,
+                  const char *jurisdiction, const gavel_policy *policy)
 {
     memset(n, 0, sizeof *n);
     build_heading(n, d, context, jurisdiction);
@@ -261,7 +252,6 @@ int notice_build(notice *n, const gavel_value *d, const gavel_value *context,
     build_provisions(n, reasons);
     build_facts(n, d);
     build_set_aside(n, d, policy);
-    return 0;
 }
 
 void notice_free(notice *n)

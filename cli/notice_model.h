@@ -73,9 +73,9 @@ typedef struct notice {
     notice_list missing;          /* rule: the fact's path; read_by */
 } notice;
 
-/* What the notice for decision d says. The policy may be NULL. Returns 0;
+/* What the notice for decision d says. The policy may be NULL; running
  * out of memory ends the command, as cli_strdup does. */
-int  notice_build(notice *n, const gavel_value *d, const gavel_value *context,
+void notice_build(notice *n, const gavel_value *d, const gavel_value *context,
                   const char *jurisdiction, const gavel_policy *policy);
 void notice_free(notice *n);
 

@@ -301,6 +301,14 @@ static void card(FILE *f, const char *color, unsigned long long n, const char *l
     fputs("</div>\n", f);
 }
 
+/* A rule's id, as the table marks it. */
+static void rule_span(FILE *f, const char *rule)
+{
+    fputs("<span class=\"rule\">", f);
+    cli_html(f, rule);
+    fputs("</span>", f);
+}
+
 /* A record's determining reasons, with its citations, or why there are none. */
 static void row_reasons(FILE *f, const gavel_value *d)
 {
@@ -321,9 +329,8 @@ static void row_reasons(FILE *f, const gavel_value *d)
         fputs("<span class=\"muted\">no rule applied: the policy's default</span>", f);
     for (size_t i = 0; i < gavel_value_len(reasons); i++) {
         const gavel_value *x = gavel_value_at(reasons, i);
-        fputs("<div class=\"rs\"><span class=\"rule\">", f);
-        cli_html(f, cli_str(x, "rule"));
-        fputs("</span>", f);
+        fputs("<div class=\"rs\">", f);
+        rule_span(f, cli_str(x, "rule"));
         cli_html(f, cli_str(x, "reason"));
         if (cli_str(x, "cites")) {
             fputs("<div class=\"cite\">", f);
@@ -341,9 +348,9 @@ static void row_setaside_missing(FILE *f, const gavel_value *d)
     const gavel_value *defeated = gavel_value_get(d, "defeated");
     for (size_t i = 0; i < gavel_value_len(defeated); i++) {
         const gavel_value *x = gavel_value_at(defeated, i);
-        fputs("<div><span class=\"rule\">", f);
-        cli_html(f, cli_str(x, "rule"));
-        fputs("</span><span class=\"by\">by ", f);
+        fputs("<div>", f);
+        rule_span(f, cli_str(x, "rule"));
+        fputs("<span class=\"by\">by ", f);
         cli_html(f, cli_str(x, "by"));
         fputs("</span></div>", f);
     }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *grow(void *p, size_t size)
+void *tally_grow(void *p, size_t size)
 {
     void *q = realloc(p, size);
     if (!q) {
@@ -36,7 +36,7 @@ tally_item *tally_add(tally *t, const char *name, unsigned long long by)
     }
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 16;
-        t->it = grow(t->it, t->cap * sizeof *t->it);
+        t->it = tally_grow(t->it, t->cap * sizeof *t->it);
     }
     it = &t->it[t->n];
     *it = (tally_item){ .name = cli_strdup(name), .n = by, .first = t->n };
@@ -50,7 +50,7 @@ tally_item *tally_add_parts(tally *t, const char *const *parts, size_t nparts,
     size_t len = 1;
     for (size_t i = 0; i < nparts; i++)
         len += strlen(parts[i]) + 1;
-    char *name = grow(NULL, len);
+    char *name = tally_grow(NULL, len);
     name[0] = '\0';
     for (size_t i = 0; i < nparts; i++) {
         if (i)
@@ -101,7 +101,7 @@ void tally_note_add(tally_item *it, const char *word)
                 return;
     }
     size_t len = (note ? strlen(note) + 2 : 0) + strlen(word) + 1;
-    char *e = grow(NULL, len);
+    char *e = tally_grow(NULL, len);
     snprintf(e, len, "%s%s%s", note ? note : "", note ? ", " : "", word);
     free(note);
     it->note = e;

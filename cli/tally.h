@@ -43,4 +43,8 @@ int  tally_move(tally *t, const char *name, size_t at);
 void tally_note_add(tally_item *it, const char *word);
 void tally_free(tally *t);
 
+/* realloc, or the end of the command (exit 2) after saying so: for the
+ * tallies and the models built beside them. */
+void *tally_grow(void *p, size_t size);
+
 #endif
