@@ -116,7 +116,7 @@ static void print_text(const diff_result *r)
            gavel_policy_digest(po), gavel_policy_dir(po));
     printf("  new  %s %s  %s  (%s)\n", gavel_policy_name(pn), gavel_policy_version(pn),
            gavel_policy_digest(pn), gavel_policy_dir(pn));
-    if (!strcmp(gavel_policy_digest(po), gavel_policy_digest(pn)))
+    if (r->same_digest)
         puts("  the two policies are the same (same digest)");
 
     if (r->nrc) {
@@ -129,7 +129,7 @@ static void print_text(const diff_result *r)
                 printf("  %c %s (%s) %s\n", c->sign, c->id, c->outcome ? c->outcome : "no outcome",
                        c->sign == '+' ? "added" : "removed");
         }
-    } else if (strcmp(gavel_policy_digest(po), gavel_policy_digest(pn))) {
+    } else if (!r->same_digest) {
         puts("\nRules that differ: none in outcome, citation, reason, defeats or in_force\n"
              "  (the files differ: a rule's `when`, a lexicon or the manifest changed)");
     }
@@ -161,6 +161,8 @@ static void print_text(const diff_result *r)
         text_groups(&r->reasons, 1);
     }
 }
+
+/* ---- JSON ---------------------------------------------------------------------------- */
 
 static void json_policy(const char *key, const gavel_policy *p)
 {

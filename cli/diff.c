@@ -401,6 +401,7 @@ int diff_init(diff_result *r, const gavel_policy *po, const gavel_policy *pn,
               const char *as_of, size_t nexamples)
 {
     *r = (diff_result){ .old = po, .new_ = pn, .as_of = as_of, .nexamples = nexamples };
+    r->same_digest = !strcmp(gavel_policy_digest(po), gavel_policy_digest(pn));
     r->changes.free_data = r->reasons.free_data = group_free;
     r->m.cap = gavel_policy_noutcomes(po) + gavel_policy_noutcomes(pn);
     r->m.names = calloc(r->m.cap + 1, sizeof *r->m.names);

@@ -255,6 +255,17 @@ static void write_facts(FILE *f, const notice *n)
     }
 }
 
+/* "<lead>`by`: why": the rule that set x aside, and its reason. */
+static void set_aside_by(FILE *f, const char *lead, const notice_entry *x)
+{
+    fputs(lead, f);
+    code(f, x->by ? x->by : "?");
+    if (x->by_reason) {
+        fputs(": ", f);
+        md(f, x->by_reason);
+    }
+}
+
 /* "- `rule` (provision) applied: reason. It was set aside by `by`: why (provision)." */
 static void write_applied(FILE *f, const notice_entry *x)
 {
@@ -263,12 +274,7 @@ static void write_applied(FILE *f, const notice_entry *x)
     md_paren(f, x->cites);
     fputs(" applied: ", f);
     md(f, x->reason);
-    fputs(". It was set aside by ", f);
-    code(f, x->by ? x->by : "?");
-    if (x->by_reason) {
-        fputs(": ", f);
-        md(f, x->by_reason);
-    }
+    set_aside_by(f, ". It was set aside by ", x);
     md_paren(f, x->by_cites);
     fputs(".\n", f);
 }
@@ -318,12 +324,7 @@ static void write_set_aside_missing(FILE *f, const notice *n)
         code(f, x->rule);
         fputs(": ", f);
         md(f, x->reason);
-        fputs(". Set aside by ", f);
-        code(f, x->by ? x->by : "?");
-        if (x->by_reason) {
-            fputs(": ", f);
-            md(f, x->by_reason);
-        }
+        set_aside_by(f, ". Set aside by ", x);
         fputs(".\n", f);
     }
     if (n->missing.n)
