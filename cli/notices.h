@@ -4,12 +4,13 @@
  * says what is restricted, where, under which provision, on which facts,
  * and which exemptions were considered and why they were set aside, from
  * the decision line, the order in the context file and, when given, the
- * policy.
+ * policy. What a notice says is notice_model.h's; notices.c writes it.
  */
 #ifndef GAVEL_NOTICES_H
 #define GAVEL_NOTICES_H
 
 #include "gavel.h"
+#include "notice_model.h"
 
 typedef struct notices {
     const char *dir;            /* where the notices go (created if absent) */
@@ -23,11 +24,6 @@ typedef struct notices {
     char      **index;          /* index.md lines */
     size_t      n, cap;
 } notices;
-
-/* The order in a context: ctx.order when it is a mapping, else ctx itself. */
-const gavel_value *notices_order(const gavel_value *context);
-/* A country for a code: "India (IN)"; other text as it is. Static buffer. */
-const char *notices_place(const char *code);
 
 int  notices_open(notices *ns);                      /* 0, or -1 with a message */
 /* One decision line; writes a notice when its decision is the outcome.

@@ -1,0 +1,82 @@
+/*
+ * notice_model.h: what a reasoned notice says (notice_model.c), gathered
+ * from one decision line, the order in the context file and, when given,
+ * the policy: what is restricted and where, under which provisions, on
+ * which facts, which exemptions and other objections were considered (those
+ * that applied and what set them aside; with the policy, those that did not
+ * apply), which grounds were set aside and which facts were missing.
+ * notices.c writes it as Markdown. Nothing is invented: every text is
+ * borrowed from the decision, the context or the policy, and lives as long
+ * as they do.
+ */
+#ifndef GAVEL_NOTICE_MODEL_H
+#define GAVEL_NOTICE_MODEL_H
+
+#include <stddef.h>
+#include "gavel.h"
+
+/* The order in a context: ctx.order when it is a mapping, else ctx itself. */
+const gavel_value *notices_order(const gavel_value *context);
+/* A country for a code: "India (IN)"; other text as it is. Static buffer. */
+const char *notices_place(const char *code);
+
+/* A rule in a notice, with what the notice says of it. */
+typedef struct notice_entry {
+    const char *rule, *cites, *reason;   /* for an error, reason is its message */
+    const gavel_value *evidence;         /* a fact's evidence (a mapping), or NULL */
+    const gavel_value *read_by;          /* a missing fact's rules, or NULL */
+    const char *by;                      /* set aside: by this rule ... */
+    const char *by_reason, *by_cites;    /* ... for this reason, under this provision */
+} notice_entry;
+
+typedef struct notice_list {
+    notice_entry *it;
+    size_t n, cap;
+} notice_list;
+
+/* A provision the decision rests on, once, with every rule citing it (a
+ * rule citing nothing is one of its own, with cites NULL). */
+typedef struct notice_provision {
+    const char  *cites;
+    const char **rules;
+    size_t       nrules;
+} notice_provision;
+
+/* Rules that could set a ground aside: exemptions (for the policy's
+ * default outcome, keep) or other objections (review, ...). */
+typedef struct notice_objections {
+    notice_list applied;     /* applied, and were set aside (by, by_reason, by_cites) */
+    notice_list unused;      /* with the policy: did not apply here (rule, cites) */
+} notice_objections;
+
+enum { NOTICE_EXEMPTIONS, NOTICE_OTHER_OBJECTIONS };
+#define NOTICE_MAX_POSTS 32
+
+typedef struct notice {
+    char        id[256];          /* the record's id as text */
+    const char *decision, *noun;  /* "withhold", "withholding" (NULL: no noun known) */
+    char        place[160];       /* where it applies, "" when unknown */
+    const gavel_value *order;     /* the order, or NULL */
+    const char *order_id, *issued, *order_reasons;
+    const gavel_value *issuer, *grounds;   /* the order's, or NULL */
+    const char *policy_name, *policy_version, *policy_digest;  /* has_policy */
+    int         has_policy;
+    const char *as_of;
+    const char *posts[NOTICE_MAX_POSTS];   /* the posts the decision rests on */
+    size_t      nposts;
+    notice_provision *provisions;
+    size_t      nprovisions;
+    notice_list facts;            /* the reasons: rule, reason, evidence */
+    notice_list errors;           /* rule (or NULL), reason: the message */
+    notice_objections objections[2];   /* NOTICE_EXEMPTIONS, NOTICE_OTHER_OBJECTIONS */
+    notice_list grounds_set_aside;     /* grounds for this decision that were set aside */
+    notice_list missing;          /* rule: the fact's path; read_by */
+} notice;
+
+/* What the notice for decision d says. The policy may be NULL; running
+ * out of memory ends the command, as cli_strdup does. */
+void notice_build(notice *n, const gavel_value *d, const gavel_value *context,
+                  const char *jurisdiction, const gavel_policy *policy);
+void notice_free(notice *n);
+
+#endif
