@@ -20,10 +20,11 @@ done < <(grep -nE '\b(printf|fprintf|puts|fputs|putchar|perror|exit|_exit|abort|
 
 # The CLI sees only the public header.
 for f in cli/*.c cli/*.h; do
-  grep -oE '^#include "[^"]+"' "$f" | sed 's/#include "//; s/"$//' | while IFS= read -r h; do
-    [ "$h" = gavel.h ] || [ -f "cli/$h" ] || echo "layout: $f includes \"$h\", which is not gavel.h or a cli/ header"
+  for h in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f"); do
+    [ "$h" = gavel.h ] || [ -f "cli/$h" ] ||
+      breach "$f includes \"$h\", which is not gavel.h or a cli/ header"
   done
-done | { grep . && exit 1 || exit 0; } || bad=1
+done
 
 # Files a reader can hold in mind.
 for f in engine/*.c cli/*.c; do
@@ -33,7 +34,7 @@ done
 
 # Short functions: a definition starts at column 0 with a name and '(' and no
 # ';', and ends at the first '}' at column 0.
-for f in engine/*.c cli/*.c; do
+long=$(for f in engine/*.c cli/*.c; do
   awk -v F="$f" '
     { line[NR] = $0 }
     /^[A-Za-z_][A-Za-z0-9_ \*]*[A-Za-z0-9_\*]+\(/ && !/;[[:space:]]*$/ && !start { start = NR; name = $0 }
@@ -46,7 +47,8 @@ for f in engine/*.c cli/*.c; do
       }
       start = 0
     }' "$f"
-done | { grep . && exit 1 || exit 0; } || bad=1
+done)
+[ -z "$long" ] || { echo "$long"; bad=1; }
 
 # A clone has nothing beside it.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
