@@ -73,17 +73,12 @@ static void *fail(jp *j, const unsigned char *at, const char *fmt, ...)
 
 static void *fail(jp *j, const unsigned char *at, const char *fmt, ...)
 {
-    if (!j->err)
-        return NULL;
     va_list ap;
     va_start(ap, fmt);
-    j->err->line = j->line;
-    j->err->col = col_of(j, at);
-    vsnprintf(j->err->msg, sizeof j->err->msg, fmt, ap);
+    gv_error_vset(j->err, j->line, col_of(j, at), fmt, ap);
     va_end(ap);
     return NULL;
 }
-
 
 /* The error for a byte that cannot start or continue what we expect. */
 static gv_value *unexpected(jp *j, const unsigned char *at)

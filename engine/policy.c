@@ -7,7 +7,7 @@
  * is loaded is digest.c's. Everything the loader rejects becomes a
  * diagnostic with file:line:col, so `gavel check` can show them all at
  * once. Calls yamldoc.h, lexicon.h, words.h, schema.h, rules.h, digest.h,
- * decision.h (the JSON every decision repeats) and libc.
+ * decision.h (the JSON every decision repeats), buf.h and libc.
  */
 #include "policy.h"
 #include "buf.h"
@@ -62,21 +62,12 @@ static char *xstrdup(const char *s)
 void gvpol_diag(gavel_policy *p, gavel_severity sev, const char *file,
                 unsigned line, unsigned col, const char *fmt, ...)
 {
-    if (p->ndiags == p->capdiags) {
-        size_t cap = p->capdiags ? p->capdiags * 2 : 8;
-        gavel_diag *d = realloc(p->diags, cap * sizeof *d);
-        if (!d) {
-            p->status = GAVEL_ENOMEM;
-            return;
-        }
-        p->diags = d;
-        p->capdiags = cap;
+    if (gv_buf_grow_array((void **)&p->diags, &p->capdiags, p->ndiags, sizeof *p->diags, 8)) {
+        p->status = GAVEL_ENOMEM;
+        return;
     }
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    GV_BUF_FORMAT(msg, fmt);
     gavel_diag *d = &p->diags[p->ndiags++];
     d->file = xstrdup(file ? file : "");
     d->line = line;
@@ -152,10 +143,7 @@ static void at(loader *ld, const gv_value *v, const char *fmt, ...)
 static void at(loader *ld, const gv_value *v, const char *fmt, ...)
 {
     char msg[900];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    GV_BUF_FORMAT(msg, fmt);
     gvpol_diag(ld->p, GAVEL_ERROR, ld->mpath, v ? v->line : 1, v ? v->col : 1, "%s", msg);
 }
 

@@ -135,15 +135,20 @@ const gv_value *gv_gets(const gv_value *obj, const char *key)
     return gv_get(obj, key, strlen(key));
 }
 
-void gv_error_set(gv_error *e, uint32_t line, uint32_t col, const char *fmt, ...)
+void gv_error_vset(gv_error *e, uint32_t line, uint32_t col, const char *fmt, va_list ap)
 {
     if (!e)
         return;
     e->line = line;
     e->col = col;
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+}
+
+void gv_error_set(gv_error *e, uint32_t line, uint32_t col, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    gv_error_vset(e, line, col, fmt, ap);
     va_end(ap);
 }
 

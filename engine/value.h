@@ -13,6 +13,7 @@
 #ifndef GAVEL_VALUE_H
 #define GAVEL_VALUE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -105,8 +106,12 @@ typedef struct gv_error {
     char     msg[240];
 } gv_error;
 
+/* Sets *e (nothing when e is NULL): where, and the formatted message, cut
+ * to fit. The va_list form serves each reader's own fail(). */
 void gv_error_set(gv_error *e, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+void gv_error_vset(gv_error *e, uint32_t line, uint32_t col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /* ---- what both readers share ----------------------------------------------------- */
 
