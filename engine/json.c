@@ -37,7 +37,6 @@
 
 enum {
     DEPTH_CEILING = 1000, /* hard bound on recursion, whatever lim says */
-    LINEAR_KEYS = 32,     /* objects up to this size: pairwise duplicate check */
     STACK_INLINE = 4096   /* scratch stack bytes before it moves to the heap */
 };
 
@@ -672,14 +671,9 @@ static int read_key(jp *j, size_t base, uint32_t n, jmember *km)
     km->col = col_of(j, at);
     if (read_string(j, "key", &km->m.key, &km->m.klen))
         return -1;
-    if (n > 0 && n < LINEAR_KEYS) {    /* n == 0: the stack may be empty (NULL) */
-        const jmember *ms = (const jmember *)(void *)(j->stack.ptr + base);
-        if (gv_key_repeats(ms, n, km->m.key, km->m.klen)) {
-            char q[GV_QUOTED_CAP];
-            fail(j, at, "duplicate key %s", gv_quote_key(q, sizeof q, km->m.key, km->m.klen));
-            return -1;
-        }
-    }
+    if (gv_check_new_key((const jmember *)(void *)(j->stack.ptr + base), n, km, km->m.key,
+                         j->err))
+        return -1;
     skip_ws(j);
     if (peek(j) != ':') {
         if (peek(j) < 0)
@@ -737,12 +731,10 @@ static gv_value *parse_object(jp *j, const gv_value *parent, uint32_t index)
         }
     }
 
-    jmember *ms = n ? (jmember *)(void *)(j->stack.ptr + base) : NULL;
-    int dup = n > LINEAR_KEYS ? gv_check_duplicates(ms, n, j->err) : 0;
-    if (dup)
-        return dup > 0 ? fail(j, j->p, "out of memory") : NULL;
-    if (gv_set_members(j->a, obj, ms, n))
-        return fail(j, j->p, "out of memory");
+    int r = gv_close_object(j->a, obj, n ? (jmember *)(void *)(j->stack.ptr + base) : NULL, n,
+                            j->err);
+    if (r)
+        return r > 0 ? fail(j, j->p, "out of memory") : NULL;
     j->stack.len = base;
     j->depth--;
     return obj;
