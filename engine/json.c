@@ -671,8 +671,8 @@ static int read_key(jp *j, size_t base, uint32_t n, jmember *km)
     km->col = col_of(j, at);
     if (read_string(j, "key", &km->m.key, &km->m.klen))
         return -1;
-    if (gv_check_new_key((const jmember *)(void *)(j->stack.ptr + base), n, km, km->m.key,
-                         j->err))
+    const jmember *ms = n ? (const jmember *)(void *)(j->stack.ptr + base) : NULL;
+    if (gv_check_new_key(ms, n, km, km->m.key, j->err))
         return -1;
     skip_ws(j);
     if (peek(j) != ':') {

@@ -150,13 +150,15 @@ static inline int gv_key_repeats(const gv_pmember *ms, uint32_t n, const char *k
 void gv_error_duplicate(gv_error *err, uint32_t line, uint32_t col, const char *key, size_t klen);
 
 /* A reader has read the key of member n of an object, ms[0..n) being the
- * members before it: the key's bytes are at `key`, its length and position
- * in km (whose key may not be copied yet). 0, or -1 with err set when the
- * object is still small enough to check pairwise and one of ms has the key. */
+ * members before it (NULL when none: a reader's stack may be empty, and
+ * NULL + 0 is undefined): the key's bytes are at `key`, its length and
+ * position in km (whose key may not be copied yet). 0, or -1 with err set
+ * when the object is still small enough to check pairwise and one of ms
+ * has the key. */
 static inline int gv_check_new_key(const gv_pmember *ms, uint32_t n, const gv_pmember *km,
                                    const char *key, gv_error *err)
 {
-    if (n == 0 || n >= GV_LINEAR_KEYS)   /* n == 0: ms may be NULL (an empty stack) */
+    if (n == 0 || n >= GV_LINEAR_KEYS)   /* n == 0: ms is NULL */
         return 0;
     if (!gv_key_repeats(ms, n, key, km->m.klen))
         return 0;

@@ -409,7 +409,8 @@ static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
     km->line = (uint32_t)e->start_mark.line + 1;
     km->col = (uint32_t)e->start_mark.column + 1;
     km->m.klen = (uint32_t)len;
-    if (gv_check_new_key((const ymember *)(void *)(y->stack.ptr + base), n, km, s, y->err))
+    const ymember *ms = n ? (const ymember *)(void *)(y->stack.ptr + base) : NULL;
+    if (gv_check_new_key(ms, n, km, s, y->err))
         return -1;
     if (!(km->m.key = gv_arena_strdup(y->a, s, len))) {
         gvyaml_fail(y, "out of memory");
