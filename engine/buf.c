@@ -37,6 +37,22 @@ int gv_buf_grow(gv_buf *b, size_t extra)
     return 0;
 }
 
+int gv_buf_grow_array(void **items, size_t *cap, size_t n, size_t size, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : first;
+    if (ncap < *cap || ncap > SIZE_MAX / size)
+        return -1;
+    void *a = realloc(*items, ncap * size);
+    if (!a)
+        return -1;
+    memset((char *)a + *cap * size, 0, (ncap - *cap) * size);
+    *items = a;
+    *cap = ncap;
+    return 0;
+}
+
 void gv_buf_printf(gv_buf *b, const char *fmt, ...)
 {
     va_list ap;

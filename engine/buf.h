@@ -12,8 +12,10 @@
 #ifndef GAVEL_BUF_H
 #define GAVEL_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct gv_buf {
@@ -49,6 +51,27 @@ void gv_buf_printf(gv_buf *b, const char *fmt, ...) __attribute__((format(printf
 void gv_buf_reset(gv_buf *b);                /* len = 0, keeps memory */
 void gv_buf_free(gv_buf *b);
 char *gv_buf_detach(gv_buf *b, size_t *len); /* caller frees; buffer is reset */
+
+/* Makes room for item n in the malloc'd array *items of `size`-byte items
+ * (*cap of them): nothing while n < *cap, else the array doubles, to
+ * `first` items the first time, its new items zeroed. 0, or -1 when out
+ * of memory (the array is kept as it was). */
+int gv_buf_grow_array(void **items, size_t *cap, size_t n, size_t size, size_t first);
+
+/* The body of a printf-like function (`fmt`, then `...`) that keeps its
+ * message in the char array `arr`: formats the arguments into it, cut to
+ * its size. A macro because only the variadic function itself can reach
+ * its arguments; the check refuses a pointer, whose sizeof would cut every
+ * message short. */
+#define GV_BUF_FORMAT(arr, fmt) do {                                          \
+        _Static_assert(!__builtin_types_compatible_p(__typeof__(arr),         \
+                                                     __typeof__(&(arr)[0])),  \
+                       "GV_BUF_FORMAT needs an array");                       \
+        va_list ap_;                                                          \
+        va_start(ap_, fmt);                                                   \
+        vsnprintf(arr, sizeof(arr), fmt, ap_);                                \
+        va_end(ap_);                                                          \
+    } while (0)
 
 /* A JSON string literal with quotes. Control characters are escaped; bytes
  * that are not valid UTF-8, and NUL, become U+FFFD, so the output is always

@@ -31,7 +31,7 @@ void gavel_decision_free(gavel_decision *d)
     if (!d)
         return;
     gv_arena_free(&d->arena);
-    for (int i = 0; i < d->capmissing; i++)
+    for (size_t i = 0; i < d->capmissing; i++)
         free(d->missing[i].rules);
     free(d->missing);
     free(d->reasons);
@@ -84,19 +84,10 @@ int gvdec_set_id(gavel_decision *d, const gv_value *id)
     return d->id ? 0 : -1;
 }
 
-/* Grows an array of `size`-byte items to hold one more. */
-static int grow(void **arr, int *cap, int n, size_t size)
+/* Makes room for item n of an array that starts at 8 items. */
+static int grow(void **arr, size_t *cap, int n, size_t size)
 {
-    if (n < *cap)
-        return 0;
-    int ncap = *cap ? *cap * 2 : 8;
-    void *a = realloc(*arr, (size_t)ncap * size);
-    if (!a)
-        return -1;
-    memset((char *)a + (size_t)*cap * size, 0, (size_t)(ncap - *cap) * size);
-    *arr = a;
-    *cap = ncap;
-    return 0;
+    return gv_buf_grow_array(arr, cap, (size_t)n, size, 8);
 }
 
 int gvdec_add_fired(gavel_decision *d, int rule, const char *reason, const char *evidence)
@@ -116,7 +107,7 @@ int gvdec_add_fired(gavel_decision *d, int rule, const char *reason, const char 
     return 0;
 }
 
-static int push_index(int **arr, int *n, int *cap, int v)
+static int push_index(int **arr, int *n, size_t *cap, int v)
 {
     if (grow((void **)arr, cap, *n, sizeof **arr))
         return -1;
@@ -219,10 +210,7 @@ int gvdec_add_error(gavel_decision *d, int rule, const char *fmt, ...)
     if (grow((void **)&d->errors, &d->caperrors, d->nerrors, sizeof *d->errors))
         return -1;
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    GV_BUF_FORMAT(msg, fmt);
     gavel_error_entry *e = &d->errors[d->nerrors++];
     e->rule = rule >= 0 && d->policy ? d->policy->rules[rule].info.id : NULL;
     e->message = gv_arena_strdup(&d->arena, msg, strlen(msg));

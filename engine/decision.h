@@ -20,7 +20,8 @@ typedef struct gvdec_entry {
 typedef struct gvdec_missing {
     char  *path;
     int   *rules;
-    int    nrules, caprules;
+    int    nrules;
+    size_t caprules;
 } gvdec_missing;
 
 struct gavel_decision {
@@ -33,12 +34,12 @@ struct gavel_decision {
     char     as_of[16];
 
     gvdec_entry *fired;    /* every rule that fired, in policy order */
-    int nfired, capfired;
-    int *reasons, nreasons, capreasons;     /* indexes into fired */
-    int *defeated, ndefeated, capdefeated;  /* indexes into fired */
+    int nfired; size_t capfired;
+    int *reasons, nreasons; size_t capreasons;     /* indexes into fired */
+    int *defeated, ndefeated; size_t capdefeated;  /* indexes into fired */
     int *slot, capslot;    /* rule index -> fired index, -1 (for resolve) */
-    gvdec_missing *missing; int nmissing, capmissing;
-    gavel_error_entry *errors; int nerrors, caperrors;
+    gvdec_missing *missing; int nmissing; size_t capmissing;
+    gavel_error_entry *errors; int nerrors; size_t caperrors;
 
     /* Public views built on demand by the accessors. */
     gavel_reason  *view_reasons, *view_defeated;

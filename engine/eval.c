@@ -68,10 +68,7 @@ static gavel_status fail(gavel_evaluator *ev, gavel_status st, const char *fmt, 
 
 static gavel_status fail(gavel_evaluator *ev, gavel_status st, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ev->errmsg, sizeof ev->errmsg, fmt, ap);
-    va_end(ap);
+    GV_BUF_FORMAT(ev->errmsg, fmt);
     ev->status = st;
     return st;
 }

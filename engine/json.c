@@ -37,7 +37,6 @@
 
 enum {
     DEPTH_CEILING = 1000, /* hard bound on recursion, whatever lim says */
-    LINEAR_KEYS = 32,     /* objects up to this size: pairwise duplicate check */
     STACK_INLINE = 4096   /* scratch stack bytes before it moves to the heap */
 };
 
@@ -73,17 +72,12 @@ static void *fail(jp *j, const unsigned char *at, const char *fmt, ...)
 
 static void *fail(jp *j, const unsigned char *at, const char *fmt, ...)
 {
-    if (!j->err)
-        return NULL;
     va_list ap;
     va_start(ap, fmt);
-    j->err->line = j->line;
-    j->err->col = col_of(j, at);
-    vsnprintf(j->err->msg, sizeof j->err->msg, fmt, ap);
+    gv_error_vset(j->err, j->line, col_of(j, at), fmt, ap);
     va_end(ap);
     return NULL;
 }
-
 
 /* The error for a byte that cannot start or continue what we expect. */
 static gv_value *unexpected(jp *j, const unsigned char *at)
@@ -677,14 +671,9 @@ static int read_key(jp *j, size_t base, uint32_t n, jmember *km)
     km->col = col_of(j, at);
     if (read_string(j, "key", &km->m.key, &km->m.klen))
         return -1;
-    if (n > 0 && n < LINEAR_KEYS) {    /* n == 0: the stack may be empty (NULL) */
-        const jmember *ms = (const jmember *)(void *)(j->stack.ptr + base);
-        if (gv_key_repeats(ms, n, km->m.key, km->m.klen)) {
-            char q[GV_QUOTED_CAP];
-            fail(j, at, "duplicate key %s", gv_quote_key(q, sizeof q, km->m.key, km->m.klen));
-            return -1;
-        }
-    }
+    const jmember *ms = n ? (const jmember *)(void *)(j->stack.ptr + base) : NULL;
+    if (gv_check_new_key(ms, n, km, km->m.key, j->err))
+        return -1;
     skip_ws(j);
     if (peek(j) != ':') {
         if (peek(j) < 0)
@@ -742,12 +731,10 @@ static gv_value *parse_object(jp *j, const gv_value *parent, uint32_t index)
         }
     }
 
-    jmember *ms = n ? (jmember *)(void *)(j->stack.ptr + base) : NULL;
-    int dup = n > LINEAR_KEYS ? gv_check_duplicates(ms, n, j->err) : 0;
-    if (dup)
-        return dup > 0 ? fail(j, j->p, "out of memory") : NULL;
-    if (gv_set_members(j->a, obj, ms, n))
-        return fail(j, j->p, "out of memory");
+    int r = gv_close_object(j->a, obj, n ? (jmember *)(void *)(j->stack.ptr + base) : NULL, n,
+                            j->err);
+    if (r)
+        return r > 0 ? fail(j, j->p, "out of memory") : NULL;
     j->stack.len = base;
     j->depth--;
     return obj;

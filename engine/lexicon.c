@@ -90,22 +90,17 @@ typedef struct tnode {
 
 typedef struct trie {
     tnode   *n;
-    uint32_t len, cap;
+    uint32_t len;
+    size_t   cap;
     uint32_t root[256];   /* 0 = no child (the root is never a child) */
 } trie;
 
 static uint32_t trie_new(trie *t, uint8_t label)
 {
-    if (t->len == t->cap) {
-        if (t->cap >= MAX_STATES)
-            return 0;
-        uint32_t cap = t->cap ? t->cap * 2 : 1024;
-        tnode *n = realloc(t->n, (size_t)cap * sizeof *n);
-        if (!n)
-            return 0;
-        t->n = n;
-        t->cap = cap;
-    }
+    if (t->len == t->cap && t->cap >= MAX_STATES)
+        return 0;
+    if (gv_buf_grow_array((void **)&t->n, &t->cap, t->len, sizeof *t->n, 1024))
+        return 0;
     t->n[t->len] = (tnode){ 0, 0, -1, label };
     return t->len++;
 }

@@ -14,9 +14,10 @@
  * fired on every one of those records, which is what the warning says.
  *
  * Calls the public API (evaluator, records, test suite), eval.h and
- * testsuite.h (read tracing, the suite's evaluator), schema.h and the
- * policy struct.
+ * testsuite.h (read tracing, the suite's evaluator), schema.h, buf.h (a
+ * growing array) and the policy struct.
  */
+#include "buf.h"
 #include "decision.h"
 #include "eval.h"
 #include "policy.h"
@@ -48,15 +49,9 @@ static void on_read(void *ud, const char *path, int rule)
             free(key);
             return;
         }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        char **p = realloc(t->paths, cap * sizeof *p);
-        if (!p) {
-            free(key);
-            return;
-        }
-        t->paths = p;
-        t->cap = cap;
+    if (gv_buf_grow_array((void **)&t->paths, &t->cap, t->n, sizeof *t->paths, 64)) {
+        free(key);
+        return;
     }
     t->paths[t->n++] = key;
 }

@@ -7,7 +7,7 @@
  * is loaded is digest.c's. Everything the loader rejects becomes a
  * diagnostic with file:line:col, so `gavel check` can show them all at
  * once. Calls yamldoc.h, lexicon.h, words.h, schema.h, rules.h, digest.h,
- * decision.h (the JSON every decision repeats) and libc.
+ * decision.h (the JSON every decision repeats), buf.h and libc.
  */
 #include "policy.h"
 #include "buf.h"
@@ -62,21 +62,12 @@ static char *xstrdup(const char *s)
 void gvpol_diag(gavel_policy *p, gavel_severity sev, const char *file,
                 unsigned line, unsigned col, const char *fmt, ...)
 {
-    if (p->ndiags == p->capdiags) {
-        size_t cap = p->capdiags ? p->capdiags * 2 : 8;
-        gavel_diag *d = realloc(p->diags, cap * sizeof *d);
-        if (!d) {
-            p->status = GAVEL_ENOMEM;
-            return;
-        }
-        p->diags = d;
-        p->capdiags = cap;
+    if (gv_buf_grow_array((void **)&p->diags, &p->capdiags, p->ndiags, sizeof *p->diags, 8)) {
+        p->status = GAVEL_ENOMEM;
+        return;
     }
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    GV_BUF_FORMAT(msg, fmt);
     gavel_diag *d = &p->diags[p->ndiags++];
     d->file = xstrdup(file ? file : "");
     d->line = line;
@@ -152,10 +143,7 @@ static void at(loader *ld, const gv_value *v, const char *fmt, ...)
 static void at(loader *ld, const gv_value *v, const char *fmt, ...)
 {
     char msg[900];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    GV_BUF_FORMAT(msg, fmt);
     gvpol_diag(ld->p, GAVEL_ERROR, ld->mpath, v ? v->line : 1, v ? v->col : 1, "%s", msg);
 }
 
@@ -247,59 +235,65 @@ static int add_file(gavel_policy *p, const char *name, const char *path)
     return 0;
 }
 
-/* The list of files or globs under key (`rules`, `tests`), or NULL when
- * there is none (an error if required) or it is not a list (an error). */
-static const gv_value *glob_list(loader *ld, const gv_value *m, const char *key, int required)
+/* Calls each(ld, e, pattern) for every entry e of the list of files or
+ * globs under key (`rules`, `tests`), pattern being e joined to the policy
+ * directory (NULL when out of memory). Missing (an error if required), not
+ * a list, or an entry that is not a string: an error, and no call. */
+static void for_each_glob(loader *ld, const gv_value *m, const char *key, int required,
+                          void (*each)(loader *ld, const gv_value *e, const char *pattern))
 {
     const gv_value *v = gv_gets(m, key);
     if (!v || (!required && v->type == GV_NULL)) {
         if (required)
             at(ld, m, "missing required key '%s'", key);
-        return NULL;
+        return;
     }
     if (v->type != GV_ARR) {
         at(ld, v, "'%s' must be a list of files or globs", key);
-        return NULL;
+        return;
     }
-    return v;
+    for (uint32_t i = 0; i < v->len; i++) {
+        const gv_value *e = v->u.items[i];
+        if (e->type != GV_STR) {
+            at(ld, e, "a %s entry must be a file name or a glob", key);
+            continue;
+        }
+        char *pattern = join_path(ld->p->dir, e->u.s);
+        each(ld, e, pattern);
+        free(pattern);
+    }
+}
+
+/* A `rules:` entry: a file that must exist, or a glob that must match. */
+static void add_rule_files(loader *ld, const gv_value *e, const char *pattern)
+{
+    gavel_policy *p = ld->p;
+    if (!pattern)
+        return;
+    if (!strpbrk(e->u.s, "*?[")) {
+        struct stat st;
+        if (stat(pattern, &st) != 0)
+            at(ld, e, "rule file '%s' not found", pattern);
+        else
+            add_file(p, e->u.s, pattern);
+        return;
+    }
+    glob_t g;
+    int r = glob(pattern, 0, NULL, &g);
+    if (r == GLOB_NOMATCH || (r == 0 && g.gl_pathc == 0))
+        at(ld, e, "'%s' matches no file", e->u.s);
+    for (size_t k = 0; r == 0 && k < g.gl_pathc; k++) {
+        const char *rel = g.gl_pathv[k] + (strlen(pattern) - strlen(e->u.s));
+        add_file(p, rel, g.gl_pathv[k]);
+    }
+    if (r == 0)
+        globfree(&g);
 }
 
 static void read_rule_files(loader *ld, const gv_value *m)
 {
     gavel_policy *p = ld->p;
-    const gv_value *v = glob_list(ld, m, "rules", 1);
-    if (!v)
-        return;
-    for (uint32_t i = 0; i < v->len; i++) {
-        const gv_value *e = v->u.items[i];
-        if (e->type != GV_STR) {
-            at(ld, e, "a rules entry must be a file name or a glob");
-            continue;
-        }
-        char *pattern = join_path(p->dir, e->u.s);
-        if (!pattern)
-            continue;
-        if (!strpbrk(e->u.s, "*?[")) {
-            struct stat st;
-            if (stat(pattern, &st) != 0)
-                at(ld, e, "rule file '%s' not found", pattern);
-            else
-                add_file(p, e->u.s, pattern);
-            free(pattern);
-            continue;
-        }
-        glob_t g;
-        int r = glob(pattern, 0, NULL, &g);
-        if (r == GLOB_NOMATCH || (r == 0 && g.gl_pathc == 0))
-            at(ld, e, "'%s' matches no file", e->u.s);
-        for (size_t k = 0; r == 0 && k < g.gl_pathc; k++) {
-            const char *rel = g.gl_pathv[k] + (strlen(pattern) - strlen(e->u.s));
-            add_file(p, rel, g.gl_pathv[k]);
-        }
-        if (r == 0)
-            globfree(&g);
-        free(pattern);
-    }
+    for_each_glob(ld, m, "rules", 1, add_rule_files);
     for (int i = 0; i < p->nfiles; i++) {
         char err[256];
         gvpol_file *f = &p->files[i];
@@ -309,37 +303,25 @@ static void read_rule_files(loader *ld, const gv_value *m)
     }
 }
 
-/* `tests:` globs, expanded now so every command sees the same files. A glob
- * that matches nothing is worth a warning, not a failed load. */
-static void read_tests(loader *ld, const gv_value *m)
+/* A `tests:` entry, expanded now so every command sees the same files. A
+ * glob that matches nothing is worth a warning, not a failed load. */
+static void add_test_files(loader *ld, const gv_value *e, const char *pattern)
 {
     gavel_policy *p = ld->p;
-    const gv_value *v = glob_list(ld, m, "tests", 0);
-    if (!v)
-        return;
-    for (uint32_t i = 0; i < v->len; i++) {
-        const gv_value *e = v->u.items[i];
-        if (e->type != GV_STR) {
-            at(ld, e, "a tests entry must be a file name or a glob");
-            continue;
-        }
-        char *pattern = join_path(p->dir, e->u.s);
-        glob_t g;
-        int r = pattern ? glob(pattern, 0, NULL, &g) : GLOB_NOSPACE;
-        if (r != 0 || g.gl_pathc == 0)
-            gvpol_diag(p, GAVEL_WARNING, ld->mpath, e->line, e->col,
-                       "tests '%s' matches no file", e->u.s);
-        for (size_t k = 0; r == 0 && k < g.gl_pathc; k++) {
-            char **t = realloc(p->tests, (size_t)(p->ntests + 1) * sizeof *t);
-            if (!t)
-                break;
-            p->tests = t;
-            p->tests[p->ntests++] = strdup(g.gl_pathv[k]);
-        }
-        if (r == 0)
-            globfree(&g);
-        free(pattern);
+    glob_t g;
+    int r = pattern ? glob(pattern, 0, NULL, &g) : GLOB_NOSPACE;
+    if (r != 0 || g.gl_pathc == 0)
+        gvpol_diag(p, GAVEL_WARNING, ld->mpath, e->line, e->col,
+                   "tests '%s' matches no file", e->u.s);
+    for (size_t k = 0; r == 0 && k < g.gl_pathc; k++) {
+        char **t = realloc(p->tests, (size_t)(p->ntests + 1) * sizeof *t);
+        if (!t)
+            break;
+        p->tests = t;
+        p->tests[p->ntests++] = strdup(g.gl_pathv[k]);
     }
+    if (r == 0)
+        globfree(&g);
 }
 
 static int lexicon_cmp(const void *a, const void *b)
@@ -629,7 +611,7 @@ gavel_policy *gavel_policy_load(const char *dir, const gavel_limits *limits)
         if (p->files[i].text)
             gvdigest_file(&dg, p->files[i].name, p->files[i].text, p->files[i].len);
     read_lexicons(&ld, m, &dg);
-    read_tests(&ld, m);
+    for_each_glob(&ld, m, "tests", 0, add_test_files);
     read_schema(&ld, m, &dg);
     p->digest = gvdigest_hex(&dg);
     if (p->status == GAVEL_OK)

@@ -231,10 +231,7 @@ static void reader_fail(gavel_reader *rd, gavel_status st, const char *fmt, ...)
 
 static void reader_fail(gavel_reader *rd, gavel_status st, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rd->errmsg, sizeof rd->errmsg, fmt, ap);
-    va_end(ap);
+    GV_BUF_FORMAT(rd->errmsg, fmt);
     rd->status = st;
     rd->done = 1;
 }

@@ -253,14 +253,8 @@ static void compare(gv_buf *why, const gv_value *expect, const gavel_decision *d
 
 static result *new_result(gavel_testsuite *t, const char *name, const char *file, unsigned line)
 {
-    if (t->nresults == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        result *r = realloc(t->results, cap * sizeof *r);
-        if (!r)
-            return NULL;
-        t->results = r;
-        t->cap = cap;
-    }
+    if (gv_buf_grow_array((void **)&t->results, &t->cap, t->nresults, sizeof *t->results, 32))
+        return NULL;
     result *r = &t->results[t->nresults++];
     memset(r, 0, sizeof *r);
     r->name = strdup(name);

@@ -135,15 +135,20 @@ const gv_value *gv_gets(const gv_value *obj, const char *key)
     return gv_get(obj, key, strlen(key));
 }
 
-void gv_error_set(gv_error *e, uint32_t line, uint32_t col, const char *fmt, ...)
+void gv_error_vset(gv_error *e, uint32_t line, uint32_t col, const char *fmt, va_list ap)
 {
     if (!e)
         return;
     e->line = line;
     e->col = col;
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+}
+
+void gv_error_set(gv_error *e, uint32_t line, uint32_t col, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    gv_error_vset(e, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -242,10 +247,14 @@ int gv_check_duplicates(const gv_pmember *ms, uint32_t n, gv_error *err)
         return 1;
     if (!first)
         return 0;
-    char q[GV_QUOTED_CAP];
-    gv_error_set(err, first->line, first->col, "duplicate key %s",
-                 gv_quote_key(q, sizeof q, first->m.key, first->m.klen));
+    gv_error_duplicate(err, first->line, first->col, first->m.key, first->m.klen);
     return -1;
+}
+
+void gv_error_duplicate(gv_error *err, uint32_t line, uint32_t col, const char *key, size_t klen)
+{
+    char q[GV_QUOTED_CAP];
+    gv_error_set(err, line, col, "duplicate key %s", gv_quote_key(q, sizeof q, key, klen));
 }
 
 int gv_strtod(const char *s, size_t n, double *out)

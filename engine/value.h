@@ -13,6 +13,7 @@
 #ifndef GAVEL_VALUE_H
 #define GAVEL_VALUE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -105,8 +106,12 @@ typedef struct gv_error {
     char     msg[240];
 } gv_error;
 
+/* Sets *e (nothing when e is NULL): where, and the formatted message, cut
+ * to fit. The va_list form serves each reader's own fail(). */
 void gv_error_set(gv_error *e, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+void gv_error_vset(gv_error *e, uint32_t line, uint32_t col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /* ---- what both readers share ----------------------------------------------------- */
 
@@ -128,14 +133,37 @@ static inline int gv_same_key(const gv_member *a, const gv_member *b)
     return gv_key_is(a, b->key, b->klen);
 }
 
-/* Does one of ms[0..n) have the key? The duplicate check for objects of a
- * few keys, made pairwise as keys arrive. */
+/* Objects of up to this many keys are checked for a repeated key pairwise,
+ * as the keys arrive; a larger one once, when it closes. */
+enum { GV_LINEAR_KEYS = 32 };
+
+/* Does one of ms[0..n) have the key? */
 static inline int gv_key_repeats(const gv_pmember *ms, uint32_t n, const char *key, size_t klen)
 {
     for (uint32_t i = 0; i < n; i++)
         if (gv_key_is(&ms[i].m, key, klen))
             return 1;
     return 0;
+}
+
+/* Sets err to "duplicate key ..." (the key quoted) at line:col. */
+void gv_error_duplicate(gv_error *err, uint32_t line, uint32_t col, const char *key, size_t klen);
+
+/* A reader has read the key of member n of an object, ms[0..n) being the
+ * members before it (NULL when none: a reader's stack may be empty, and
+ * NULL + 0 is undefined): the key's bytes are at `key`, its length and
+ * position in km (whose key may not be copied yet). 0, or -1 with err set
+ * when the object is still small enough to check pairwise and one of ms
+ * has the key. */
+static inline int gv_check_new_key(const gv_pmember *ms, uint32_t n, const gv_pmember *km,
+                                   const char *key, gv_error *err)
+{
+    if (n == 0 || n >= GV_LINEAR_KEYS)   /* n == 0: ms is NULL */
+        return 0;
+    if (!gv_key_repeats(ms, n, key, km->m.klen))
+        return 0;
+    gv_error_duplicate(err, km->line, km->col, key, km->m.klen);
+    return -1;
 }
 
 /* The member, first in source order, whose key repeats an earlier one, or
@@ -179,6 +207,19 @@ static inline int gv_set_members(gv_arena *a, gv_value *obj, const gv_pmember *m
     }
     obj->len = n;
     return 0;
+}
+
+/* A reader closes an object by checking a large one for a repeated key
+ * (a small one was checked as its keys arrived) and moving its n members,
+ * gathered at ms (NULL when none), into the arena. 0; -1 with err set at
+ * the repeat; 1 on out of memory, for the caller to report. */
+static inline int gv_close_object(gv_arena *a, gv_value *obj, const gv_pmember *ms, uint32_t n,
+                                  gv_error *err)
+{
+    int dup = n > GV_LINEAR_KEYS ? gv_check_duplicates(ms, n, err) : 0;
+    if (dup)
+        return dup;
+    return gv_set_members(a, obj, ms, n) ? 1 : 0;
 }
 
 /* strtod on the n bytes at s (not NUL-terminated): 0, or -1 on out of

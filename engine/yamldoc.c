@@ -409,14 +409,9 @@ static int read_key(gvyaml *y, size_t base, uint32_t n, ymember *km)
     km->line = (uint32_t)e->start_mark.line + 1;
     km->col = (uint32_t)e->start_mark.column + 1;
     km->m.klen = (uint32_t)len;
-    if (n > 0 && n < LINEAR_KEYS) {    /* n == 0: the stack may be empty (NULL) */
-        const ymember *ms = (const ymember *)(void *)(y->stack.ptr + base);
-        if (gv_key_repeats(ms, n, s, len)) {
-            char q[GV_QUOTED_CAP];
-            gvyaml_fail(y, "duplicate key %s", gv_quote_key(q, sizeof q, s, len));
-            return -1;
-        }
-    }
+    const ymember *ms = n ? (const ymember *)(void *)(y->stack.ptr + base) : NULL;
+    if (gv_check_new_key(ms, n, km, s, y->err))
+        return -1;
     if (!(km->m.key = gv_arena_strdup(y->a, s, len))) {
         gvyaml_fail(y, "out of memory");
         return -1;
@@ -448,12 +443,10 @@ static gv_value *build_map(gvyaml *y, const gv_value *parent, uint32_t index)
         *slot = km;
         n++;
     }
-    ymember *ms = n ? (ymember *)(void *)(y->stack.ptr + base) : NULL;
-    int dup = n > LINEAR_KEYS ? gv_check_duplicates(ms, n, y->err) : 0;
-    if (dup)
-        return dup > 0 ? gvyaml_fail(y, "out of memory") : NULL;
-    if (gv_set_members(y->a, map, ms, n))
-        return gvyaml_fail(y, "out of memory");
+    int r = gv_close_object(y->a, map, n ? (ymember *)(void *)(y->stack.ptr + base) : NULL, n,
+                            y->err);
+    if (r)
+        return r > 0 ? gvyaml_fail(y, "out of memory") : NULL;
     y->stack.len = base;
     return map;
 }

@@ -2,7 +2,7 @@
  * yamlin.c: the YAML reader's input and events (yamlin.h): libyaml's
  * parser fed from a file or a buffer, its errors turned into ours, and the
  * event stream with its nesting count, for yamldoc.c to build trees from.
- * Calls libyaml, buf.h (UTF-8) and libc only.
+ * Calls libyaml, value.h (errors), buf.h (UTF-8) and libc only.
  *
  * The nesting count stops the stream as soon as it passes the depth
  * limit: libyaml has none, and deep flow nesting is quadratic in its
@@ -29,20 +29,11 @@
 
 /* ---- errors --------------------------------------------------------------- */
 
-static void vfail_at(gvyaml *y, uint32_t line, uint32_t col, const char *fmt, va_list ap)
-{
-    if (!y->err)
-        return;
-    y->err->line = line;
-    y->err->col = col;
-    vsnprintf(y->err->msg, sizeof y->err->msg, fmt, ap);
-}
-
 void *gvyaml_fail_at(gvyaml *y, uint32_t line, uint32_t col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vfail_at(y, line, col, fmt, ap);
+    gv_error_vset(y->err, line, col, fmt, ap);
     va_end(ap);
     return NULL;
 }
@@ -51,8 +42,8 @@ void *gvyaml_fail(gvyaml *y, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vfail_at(y, (uint32_t)y->ev.start_mark.line + 1,
-             (uint32_t)y->ev.start_mark.column + 1, fmt, ap);
+    gv_error_vset(y->err, (uint32_t)y->ev.start_mark.line + 1,
+                  (uint32_t)y->ev.start_mark.column + 1, fmt, ap);
     va_end(ap);
     return NULL;
 }

@@ -16,7 +16,6 @@
 
 enum {
     DEPTH_CEILING = 1000,  /* hard bound on recursion, whatever lim says */
-    LINEAR_KEYS = 32,      /* mappings up to this size: pairwise duplicate check */
     CHUNK = 16384,         /* file input is read in chunks this size */
     READ_SLACK = 65536     /* libyaml's read-ahead past the current record */
 };
