@@ -3,9 +3,15 @@
  * days_between and the schema's date and datetime types.
  *
  * Owns parsing YYYY-MM-DD[THH:MM[:SS[.f]]][Z|+-HH:MM] into seconds since the
- * epoch, proleptic Gregorian, leap days checked. Calls libc only.
+ * epoch, proleptic Gregorian, leap days checked; the instants of as_of and
+ * in_force (milliseconds, a zone required) and as_of's text, a date as
+ * written or a date-time in UTC. Calls libc only.
  */
 #include "date.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 static int days_from_civil(int y, unsigned m, unsigned d)
 {
@@ -79,5 +85,62 @@ int gvdate_parse(const char *s, size_t n, double *secs, int *date_only)
     }
     *secs = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 +
             h * 3600.0 + mi * 60.0 + se + frac - offset;
+    return 0;
+}
+
+/* The date-time had a zone: it ends in Z or in an offset +HH:MM (the
+ * parser accepted it, so a sign six from the end can only be one). */
+static int has_zone(const char *s, size_t n)
+{
+    return s[n - 1] == 'Z' || s[n - 1] == 'z' ||
+           (n > 16 && (s[n - 6] == '+' || s[n - 6] == '-'));
+}
+
+int gvdate_instant(const char *s, size_t n, int64_t *ms, int *date_only)
+{
+    double secs;
+    if (n < 10 || gvdate_parse(s, n, &secs, date_only) != 0)
+        return -1;
+    if (!*date_only && !has_zone(s, n))
+        return -2;
+    *ms = (int64_t)llround(secs * 1000.0);
+    return 0;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    /* The inverse of days_from_civil (the same algorithm's other half). */
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+int gvdate_as_of(const char *s, size_t n, char *out, int64_t *ms, int *date_only)
+{
+    int rc = gvdate_instant(s, n, ms, date_only);
+    if (rc != 0)
+        return rc;
+    if (*date_only) {
+        memcpy(out, s, 10);
+        out[10] = '\0';
+        return 0;
+    }
+    int64_t days = *ms >= 0 ? *ms / 86400000 : -((-*ms + 86399999) / 86400000);
+    int64_t in_day = *ms - days * 86400000, y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    int len = snprintf(out, GVDATE_MAX, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m, d,
+                       (int)(in_day / 3600000), (int)(in_day / 60000 % 60),
+                       (int)(in_day / 1000 % 60));
+    if (in_day % 1000)
+        snprintf(out + len, (size_t)(GVDATE_MAX - len), ".%03dZ", (int)(in_day % 1000));
+    else
+        snprintf(out + len, (size_t)(GVDATE_MAX - len), "Z");
     return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "gavel.h"
 #include "buf.h"
+#include "date.h"
 #include "policy.h"
 #include "value.h"
 
@@ -31,7 +32,7 @@ struct gavel_decision {
     gv_value idv;          /* the id as a value: a string (pointing at id) or a number */
     int      outcome;
     int      is_default;
-    char     as_of[16];
+    char     as_of[GVDATE_MAX];   /* "" when no law was applied (a record without its time) */
 
     gvdec_entry *fired;    /* every rule that fired, in policy order */
     int nfired; size_t capfired;

@@ -49,11 +49,22 @@ struct gavel_evaluator {
 
     gv_arena   ctx_arena;
     const gv_value *context;
-    char       as_of_given[16];   /* from set_as_of, "" if none */
-    char       as_of[16];         /* in effect */
+    char       as_of_given[GVDATE_MAX];   /* from set_as_of, "" if none */
+    char       as_of[GVDATE_MAX];         /* the run's, in effect */
+    int64_t    as_of_ms;                  /* ... as an instant */
     char      *id_field;
 
-    unsigned char *in_force;      /* per rule, for as_of */
+    /* With set_as_of_field, each record is judged at the time it carries:
+     * the path (split at dots), and the last record's time, whose in-force
+     * vector is kept until a record brings another time. */
+    char      *as_of_field;
+    char       rec_as_of[GVDATE_MAX];
+    int64_t    rec_ms;
+    int        rec_date_only;             /* -1 before the first record */
+
+    int64_t       *bounds;        /* per rule: from, until as instants (open: the extremes) */
+    unsigned char *in_force;      /* per rule, at in_force_at */
+    int64_t        in_force_at;
 
     gavel_decision *cur;
     gv_buf          scratch, scratch2;
@@ -134,72 +145,101 @@ static int build_state(gavel_evaluator *ev)
 
 /* ---- evaluation date and context ------------------------------------------------ */
 
-static void update_in_force(gavel_evaluator *ev)
+/* A rule is in force from `from` (inclusive) until `until` (exclusive),
+ * compared as instants: a date bound is the start of its day in UTC. */
+static void update_in_force(gavel_evaluator *ev, int64_t at)
+{
+    if (!ev->in_force)
+        return;
+    for (int i = 0; i < ev->p->nrules; i++)
+        ev->in_force[i] = ev->bounds[2 * i] <= at && at < ev->bounds[2 * i + 1];
+    ev->in_force_at = at;
+}
+
+/* The bounds as instants, once: the loader refused any that is not a date
+ * or a date-time with a zone. */
+static void read_bounds(gavel_evaluator *ev)
 {
     for (int i = 0; i < ev->p->nrules; i++) {
         const gavel_rule_info *r = &ev->p->rules[i].info;
-        ev->in_force[i] = (!r->in_force_from || strcmp(ev->as_of, r->in_force_from) >= 0) &&
-                          (!r->in_force_until || strcmp(ev->as_of, r->in_force_until) < 0);
+        int64_t *b = &ev->bounds[2 * i];
+        int date_only;
+        b[0] = INT64_MIN;
+        b[1] = INT64_MAX;
+        if (r->in_force_from)
+            gvdate_instant(r->in_force_from, strlen(r->in_force_from), &b[0], &date_only);
+        if (r->in_force_until)
+            gvdate_instant(r->in_force_until, strlen(r->in_force_until), &b[1], &date_only);
     }
-}
-
-static int is_date(const char *s)
-{
-    double t;
-    int date_only;
-    return s && strlen(s) == 10 && gvdate_parse(s, 10, &t, &date_only) == 0;
 }
 
 /* as_of: the one given, else the context's, else today in UTC. */
 static void settle_as_of(gavel_evaluator *ev)
 {
     const gv_value *c = ev->context ? gv_gets(ev->context, "as_of") : NULL;
-    char d[11] = "";
-    if (c && c->type == GV_STR && c->len >= 10) {   /* checked by adopt_context */
-        memcpy(d, c->u.s, 10);
-        d[10] = '\0';
-    }
+    int date_only;
     if (ev->as_of_given[0]) {
-        strcpy(ev->as_of, ev->as_of_given);
-    } else if (is_date(d)) {
-        strcpy(ev->as_of, d);
-    } else {
+        gvdate_as_of(ev->as_of_given, strlen(ev->as_of_given), ev->as_of, &ev->as_of_ms,
+                     &date_only);
+    } else if (!c || c->type != GV_STR ||     /* else checked by adopt_context */
+               gvdate_as_of(c->u.s, c->len, ev->as_of, &ev->as_of_ms, &date_only) != 0) {
         time_t now = time(NULL);
         struct tm tm;
         gmtime_r(&now, &tm);
         strftime(ev->as_of, sizeof ev->as_of, "%Y-%m-%d", &tm);
+        gvdate_instant(ev->as_of, 10, &ev->as_of_ms, &date_only);
     }
-    update_in_force(ev);
+    update_in_force(ev, ev->as_of_ms);
 }
 
 gavel_status gavel_evaluator_set_as_of(gavel_evaluator *ev, const char *date)
 {
     if (!ev)
         return GAVEL_EARG;
-    if (date && !is_date(date))
-        return fail(ev, GAVEL_EARG, "as_of '%s' is not a date YYYY-MM-DD", date);
-    snprintf(ev->as_of_given, sizeof ev->as_of_given, "%s", date ? date : "");
+    char text[GVDATE_MAX] = "";
+    int64_t ms;
+    int date_only, rc = date ? gvdate_as_of(date, strlen(date), text, &ms, &date_only) : 0;
+    if (rc == -2)
+        return fail(ev, GAVEL_EARG, "as_of '%.40s' has no time zone (Z or +HH:MM)", date);
+    if (rc != 0)
+        return fail(ev, GAVEL_EARG, "as_of '%.40s' is not a date YYYY-MM-DD or a date-time "
+                    "with a zone", date);
+    memcpy(ev->as_of_given, text, sizeof text);
     settle_as_of(ev);
+    return GAVEL_OK;
+}
+
+gavel_status gavel_evaluator_set_as_of_field(gavel_evaluator *ev, const char *path)
+{
+    if (!ev || (path && (!*path || *path == '.' || path[strlen(path) - 1] == '.' ||
+                         strstr(path, ".."))))
+        return GAVEL_EARG;
+    char *s = path ? strdup(path) : NULL;
+    if (path && !s)
+        return GAVEL_ENOMEM;
+    free(ev->as_of_field);
+    ev->as_of_field = s;
+    ev->rec_date_only = -1;
+    update_in_force(ev, ev->as_of_ms);
     return GAVEL_OK;
 }
 
 const char *gavel_evaluator_as_of(const gavel_evaluator *ev) { return ev ? ev->as_of : NULL; }
 
-/* A context's as_of that is not a date (or a date-time, whose date is
- * used) must not quietly become today: 1, with the error set, if so. */
+/* A context's as_of that is not a date or a date-time with a zone must
+ * not quietly become today: 1, with the error set, if so. */
 static int bad_as_of(gavel_evaluator *ev, const gv_value *ctx, const char *name)
 {
     const gv_value *as_of = ctx ? gv_gets(ctx, "as_of") : NULL;
-    double t;
+    int64_t ms;
     int date_only;
     if (!as_of || as_of->type == GV_NULL ||
-        (as_of->type == GV_STR && as_of->len >= 10 &&
-         gvdate_parse(as_of->u.s, as_of->len, &t, &date_only) == 0))
+        (as_of->type == GV_STR && gvdate_instant(as_of->u.s, as_of->len, &ms, &date_only) == 0))
         return 0;
     gv_buf b = GV_BUF_INIT;
     gv_write_json(&b, as_of);
-    fail(ev, GAVEL_EINPUT, "%s:%u:%u: as_of must be a date YYYY-MM-DD, not %.40s", name,
-         as_of->line, as_of->col, b.ptr ? b.ptr : "?");
+    fail(ev, GAVEL_EINPUT, "%s:%u:%u: as_of must be a date YYYY-MM-DD or a date-time with a "
+         "zone, not %.40s", name, as_of->line, as_of->col, b.ptr ? b.ptr : "?");
     gv_buf_free(&b);
     return 1;
 }
@@ -316,11 +356,15 @@ gavel_evaluator *gavel_evaluator_new(const gavel_policy *p)
     }
     int n = p->nrules ? p->nrules : 1;
     ev->in_force = calloc((size_t)n, 1);
+    ev->bounds = calloc((size_t)n * 2, sizeof *ev->bounds);
     ev->id_field = strdup("id");
-    if (!ev->in_force || !ev->id_field) {
+    if (!ev->in_force || !ev->bounds || !ev->id_field) {
+        free(ev->in_force);
+        ev->in_force = NULL;
         fail(ev, GAVEL_ENOMEM, "out of memory");
         return ev;
     }
+    read_bounds(ev);
     settle_as_of(ev);
     build_state(ev);
     return ev;
@@ -335,7 +379,9 @@ void gavel_evaluator_free(gavel_evaluator *ev)
     gv_buf_free(&ev->scratch);
     gv_buf_free(&ev->scratch2);
     free(ev->in_force);
+    free(ev->bounds);
     free(ev->id_field);
+    free(ev->as_of_field);
     free(ev);
 }
 
@@ -689,6 +735,46 @@ static void set_id(gavel_evaluator *ev, gavel_decision *d, const gv_value *root,
     gvdec_set_id(d, id);
 }
 
+/* The record's own time (set_as_of_field): 0 with its text in rec_as_of
+ * and the rules in force at it, else -1 with the error on d. A record
+ * without one is not judged under the run's law instead: which law applies
+ * is the question, and guessing it silently is the worse answer. */
+static int record_as_of(gavel_evaluator *ev, const gavel_record *r, gavel_decision *d)
+{
+    const gv_value *v = r->root;
+    for (const char *k = ev->as_of_field; v;) {
+        const char *dot = strchr(k, '.');
+        size_t klen = dot ? (size_t)(dot - k) : strlen(k);
+        v = v->type == GV_OBJ ? gv_get(v, k, klen) : NULL;
+        if (!dot)
+            break;
+        k = dot + 1;
+    }
+    if (!v || v->type == GV_NULL) {
+        gvdec_add_error(d, -1, "%s: the as_of field '%s' is missing", r->where, ev->as_of_field);
+        return -1;
+    }
+    int64_t ms;
+    int date_only, rc = v->type == GV_STR ? gvdate_instant(v->u.s, v->len, &ms, &date_only) : -1;
+    if (rc != 0) {
+        gv_buf b = GV_BUF_INIT;
+        gv_write_json(&b, v);
+        gvdec_add_error(d, -1, "%s: the as_of field '%s' must be a date YYYY-MM-DD or a "
+                        "date-time with a zone, not %.40s", r->where, ev->as_of_field,
+                        b.ptr ? b.ptr : "?");
+        gv_buf_free(&b);
+        return -1;
+    }
+    if (ms != ev->rec_ms || date_only != ev->rec_date_only) {
+        gvdate_as_of(v->u.s, v->len, ev->rec_as_of, &ms, &date_only);
+        ev->rec_ms = ms;
+        ev->rec_date_only = date_only;
+    }
+    if (ms != ev->in_force_at)
+        update_in_force(ev, ms);
+    return 0;
+}
+
 /* One run of the rules over a record on the current state; the trip, if
  * any, is left in ev->sb.trip. */
 static void evaluate_once(gavel_evaluator *ev, const gavel_record *r, gavel_decision *d)
@@ -698,6 +784,7 @@ static void evaluate_once(gavel_evaluator *ev, const gavel_record *r, gavel_deci
     ev->sb.on_missing = note_missing;
     ev->sb.on_read = ev->trace ? note_read : NULL;
     ev->sb.ud = ev;
+    ev->sb.as_of = d->as_of;              /* ctx.as_of: the decision's */
     lua_State *L = ev->L;
     ev->locals_checked = 0;
     lua_pushcfunction(L, run_rules);
@@ -718,6 +805,7 @@ static void evaluate_once(gavel_evaluator *ev, const gavel_record *r, gavel_deci
         }
     }
     ev->sb.record = NULL;
+    ev->sb.as_of = ev->as_of;
     ev->cur = NULL;
 }
 
@@ -727,7 +815,8 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
         return GAVEL_EARG;
     const gavel_policy *p = ev->p;
     gvdec_reset(d, p);
-    memcpy(d->as_of, ev->as_of, sizeof d->as_of);
+    if (!ev->as_of_field)             /* else the record's, once it is read */
+        memcpy(d->as_of, ev->as_of, sizeof d->as_of);
     if (ev->status != GAVEL_OK && !ev->L) {
         set_id(ev, d, NULL, r->position);
         d->outcome = p ? p->on_error_outcome : -1;
@@ -749,6 +838,13 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
             gvdec_add_error(d, -1, "%s", r->err[0] ? r->err : "no record");
         gvdec_resolve(d);
         return GAVEL_EINPUT;
+    }
+    if (ev->as_of_field) {
+        if (record_as_of(ev, r, d) != 0) {
+            gvdec_resolve(d);
+            return GAVEL_EINPUT;
+        }
+        memcpy(d->as_of, ev->rec_as_of, sizeof d->as_of);
     }
     violation_ctx vc = { d, r->where };
     if (p->schema && gvsc_check(p->schema, r->root, schema_violation, &vc) > 0) {
@@ -776,8 +872,10 @@ gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r, gavel_de
         ev->rebuild = 1;
         if (retry || !was_used)
             break;
+        char as_of[GVDATE_MAX];
+        memcpy(as_of, d->as_of, sizeof as_of);
         gvdec_reset(d, p);
-        memcpy(d->as_of, ev->as_of, sizeof d->as_of);
+        memcpy(d->as_of, as_of, sizeof d->as_of);
         set_id(ev, d, r->root, r->position);
     }
     if (gvdec_resolve(d) != 0)

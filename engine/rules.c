@@ -52,11 +52,13 @@ static char *field_dup(lua_State *L, int t, const char *k)
     return s;
 }
 
-static int valid_date(const char *s)
+/* An in_force bound: a date (the start of its day, UTC) or a date-time
+ * with Z or an offset. */
+static int valid_bound(const char *s)
 {
-    double t;
+    int64_t ms;
     int date_only;
-    return gvdate_parse(s, strlen(s), &t, &date_only) == 0 && date_only;
+    return gvdate_instant(s, strlen(s), &ms, &date_only) == 0;
 }
 
 /* Reads the rule definitions the loader state collected. */
@@ -91,13 +93,15 @@ static void collect_rules(gavel_policy *p, lua_State *L)
             gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1,
                        "rule '%s': unknown outcome '%s'", info->id, outcome);
         free(outcome);
-        if (info->in_force_from && !valid_date(info->in_force_from))
+        if (info->in_force_from && !valid_bound(info->in_force_from))
             gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1,
-                       "rule '%s': in_force.from '%s' is not a date YYYY-MM-DD",
+                       "rule '%s': in_force.from '%s' is not a date YYYY-MM-DD or a "
+                       "date-time with a zone",
                        info->id, info->in_force_from);
-        if (info->in_force_until && !valid_date(info->in_force_until))
+        if (info->in_force_until && !valid_bound(info->in_force_until))
             gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1,
-                       "rule '%s': in_force.until '%s' is not a date YYYY-MM-DD",
+                       "rule '%s': in_force.until '%s' is not a date YYYY-MM-DD or a "
+                       "date-time with a zone",
                        info->id, info->in_force_until);
         lua_getfield(L, t, "defeats");
         r->npatterns = (int)lua_rawlen(L, -1);

@@ -265,10 +265,23 @@ const char      *gavel_evaluator_errmsg(const gavel_evaluator *ev);
 gavel_status gavel_evaluator_set_context_file(gavel_evaluator *ev, const char *path);
 gavel_status gavel_evaluator_set_context(gavel_evaluator *ev, const char *text,
                                          size_t len, const char *name);
-/* The evaluation date YYYY-MM-DD: this, else the context's `as_of`, else
- * today (UTC). NULL returns to that default. */
+/* The evaluation date: this, else the context's `as_of`, else today (UTC).
+ * A date YYYY-MM-DD, or a date-time with Z or an offset (RFC 3339,
+ * "2021-02-04T18:30:00+05:30"); a date-time without a zone is refused. A
+ * rule is in force when from <= as_of < until, compared as instants, a date
+ * being the start of its day in UTC. gavel_evaluator_as_of gives it as
+ * written in decisions and seen by rules as ctx.as_of: a date as given, a
+ * date-time in UTC ("2021-02-04T13:00:00Z"). NULL returns to the default. */
 gavel_status gavel_evaluator_set_as_of(gavel_evaluator *ev, const char *date);
 const char  *gavel_evaluator_as_of(const gavel_evaluator *ev);
+/* Judges each record at the time it carries: path is a dotted path into
+ * the record ("notice.received_at") to a date or date-time as above. Rules
+ * in force, the decision's as_of and ctx.as_of are then the record's; a
+ * record without the field, or with a value that is not such a time, is
+ * not judged under the run's as_of instead: it gets on_error, an error
+ * naming the field and the record's file:line, and as_of null. NULL turns
+ * it off. GAVEL_EARG for an empty path or an empty part ("a..b"). */
+gavel_status gavel_evaluator_set_as_of_field(gavel_evaluator *ev, const char *path);
 /* The record field used as the decision id (default "id"). */
 gavel_status gavel_evaluator_set_id_field(gavel_evaluator *ev, const char *name);
 

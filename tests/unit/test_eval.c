@@ -317,11 +317,15 @@ static void test_context_and_as_of(void **state)
     gavel_evaluator_set_context(f.ev, thin, strlen(thin), "thin.yaml");
     tu_eval(f.ev, f.d, "{}");
     assert_string_equal(tu_missing(f.d), "ctx.order.reasons_recorded(c)");
-    /* A date-time's date is used (once no as_of is given). */
+    /* A date-time is the instant, written in UTC (once no as_of is given). */
     gavel_evaluator_set_as_of(f.ev, NULL);
     const char *dt = "as_of: \"2021-03-05T23:59:00+05:30\"\n";
     assert_int_equal(gavel_evaluator_set_context(f.ev, dt, strlen(dt), "o.yaml"), GAVEL_OK);
-    assert_string_equal(gavel_evaluator_as_of(f.ev), "2021-03-05");
+    assert_string_equal(gavel_evaluator_as_of(f.ev), "2021-03-05T18:29:00Z");
+    /* ... and one without a zone names no instant: an error. */
+    const char *local = "as_of: \"2021-03-05T23:59:00\"\n";
+    assert_int_equal(gavel_evaluator_set_context(f.ev, local, strlen(local), "o.yaml"),
+                     GAVEL_EINPUT);
     /* A context's as_of that is not a date is an error, not today. */
     const char *bad[] = { "as_of: 2021-02-04junk\n", "as_of: 2021-13-01\n", "as_of: 20210204\n",
                           "as_of: [2021-02-04]\n" };
