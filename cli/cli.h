@@ -64,10 +64,11 @@ int cli_input_option(const cli_opts *p, int id, gavel_format *format, gavel_limi
 /* Loads a policy, printing every error diagnostic; NULL when it failed. */
 gavel_policy *cli_load_policy(const char *dir, const gavel_limits *limits);
 
-/* An evaluator with the run's context, date and id field (each may be
- * NULL), or NULL after saying why not. */
-gavel_evaluator *cli_evaluator(const gavel_policy *p, const char *context,
-                               const char *as_of, const char *id_field);
+/* An evaluator with the run's context, date, the record field holding
+ * each record's own date (--as-of-field) and id field (each may be NULL),
+ * or NULL after saying why not. */
+gavel_evaluator *cli_evaluator(const gavel_policy *p, const char *context, const char *as_of,
+                               const char *as_of_field, const char *id_field);
 
 /* ---- inputs.c: the records of INPUT..., stdin when none ------------------- */
 

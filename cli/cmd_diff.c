@@ -35,7 +35,10 @@ static const char diff_usage[] =
     "\n"
     "  -p, --policy DIR       the old policy, then the new one (give -p twice)\n"
     "      --context FILE     context file for both (e.g. the order)\n"
-    "      --as-of DATE       evaluation date YYYY-MM-DD for both\n"
+    "      --as-of DATE       evaluation date YYYY-MM-DD (or a date-time) for both\n"
+    "      --as-of-field PATH judge each record at the time it carries, under both\n"
+    "                         (a dotted path, e.g. notice.received_at); a record\n"
+    "                         without it gets on_error\n"
     "      --id-field NAME    record field used as the decision id (default: id)\n"
     "      --input-format F   jsonl, json or yaml for stdin and unknown extensions\n"
     "  -f, --format FORMAT    text (default) or json\n"
@@ -46,7 +49,7 @@ static const char diff_usage[] =
     "or citations; 2 could not run (usage, policy, unreadable input).\n";
 
 typedef struct diff_opts {
-    const char *policy[2], *context, *as_of, *id_field;
+    const char *policy[2], *context, *as_of, *as_of_field, *id_field;
     int         npolicies, json;
     size_t      nexamples;
     gavel_format input_format;
@@ -287,12 +290,13 @@ static void print_json(const diff_result *r)
 }
 /* ---- the run --------------------------------------------------------------------- */
 
-enum { OPT_CONTEXT = 256, OPT_AS_OF, OPT_ID_FIELD, OPT_EXAMPLES };
+enum { OPT_CONTEXT = 256, OPT_AS_OF, OPT_AS_OF_FIELD, OPT_ID_FIELD, OPT_EXAMPLES };
 
 static const cli_option diff_options[] = {
     { "policy", 'p', OPT_VALUE, 'p', NULL },
     { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
     { "as-of", 0, OPT_VALUE, OPT_AS_OF, NULL },
+    { "as-of-field", 0, OPT_VALUE, OPT_AS_OF_FIELD, NULL },
     { "id-field", 0, OPT_VALUE, OPT_ID_FIELD, NULL },
     { "format", 'f', OPT_VALUE, 'f', NULL },
     { "examples", 0, OPT_VALUE, OPT_EXAMPLES, NULL },
@@ -317,6 +321,7 @@ static int diff_option(void *ctx, const cli_opts *args, int id)
         break;
     case OPT_CONTEXT: o->context = v; break;
     case OPT_AS_OF: o->as_of = v; break;
+    case OPT_AS_OF_FIELD: o->as_of_field = v; break;
     case OPT_ID_FIELD: o->id_field = v; break;
     case OPT_EXAMPLES:
         k = strtol(v, &end, 10);
@@ -409,8 +414,8 @@ int cmd_diff(int argc, char **argv)
     if (!(po = cli_load_policy(o.policy[0], &o.limits)) ||
         !(pn = cli_load_policy(o.policy[1], &o.limits)))
         goto done;
-    if (!(eo = cli_evaluator(po, o.context, o.as_of, o.id_field)) ||
-        !(en = cli_evaluator(pn, o.context, o.as_of, o.id_field)))
+    if (!(eo = cli_evaluator(po, o.context, o.as_of, o.as_of_field, o.id_field)) ||
+        !(en = cli_evaluator(pn, o.context, o.as_of, o.as_of_field, o.id_field)))
         goto done;
     if (diff_init(&r, po, pn, gavel_evaluator_as_of(eo), o.nexamples) != 0)
         goto done;

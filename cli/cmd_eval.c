@@ -30,8 +30,12 @@ static const char eval_usage[] =
     "\n"
     "  -p, --policy DIR       the policy directory (or its policy.yaml)\n"
     "      --context FILE     context file seen by rules as ctx (e.g. the order)\n"
-    "      --as-of DATE       evaluation date YYYY-MM-DD (default: the context's\n"
-    "                         as_of, else today in UTC)\n"
+    "      --as-of DATE       evaluation date YYYY-MM-DD, or a date-time with Z or\n"
+    "                         an offset (default: the context's as_of, else today\n"
+    "                         in UTC)\n"
+    "      --as-of-field PATH judge each record at the time it carries (a dotted\n"
+    "                         path, e.g. notice.received_at): the rules in force\n"
+    "                         and as_of are the record's; without it, on_error\n"
     "      --id-field NAME    record field used as the decision id (default: id)\n"
     "  -f, --format FORMAT    jsonl (default), json, yaml, csv, table\n"
     "      --input-format F   jsonl, json or yaml for stdin and unknown extensions\n"
@@ -47,7 +51,7 @@ static const char eval_usage[] =
     "on_error; 2 could not run (usage, policy, unreadable input).\n";
 
 typedef struct eval_opts {
-    const char *policy, *context, *as_of, *id_field, *output;
+    const char *policy, *context, *as_of, *as_of_field, *id_field, *output;
     out_format  format;
     gavel_format input_format;
     int         summary, quiet, jobs;
@@ -155,12 +159,13 @@ static void summary_print(summary *s)
 
 /* ---- options ------------------------------------------------------------------ */
 
-enum { OPT_CONTEXT = 256, OPT_AS_OF, OPT_ID_FIELD, OPT_SUMMARY };
+enum { OPT_CONTEXT = 256, OPT_AS_OF, OPT_AS_OF_FIELD, OPT_ID_FIELD, OPT_SUMMARY };
 
 static const cli_option eval_options[] = {
     { "policy", 'p', OPT_VALUE, 'p', NULL },
     { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
     { "as-of", 0, OPT_VALUE, OPT_AS_OF, NULL },
+    { "as-of-field", 0, OPT_VALUE, OPT_AS_OF_FIELD, NULL },
     { "id-field", 0, OPT_VALUE, OPT_ID_FIELD, NULL },
     { "output", 'o', OPT_VALUE, 'o', NULL },
     { "format", 'f', OPT_VALUE, 'f', NULL },
@@ -182,6 +187,7 @@ static int eval_option(void *ctx, const cli_opts *args, int id)
     case 'p': o->policy = v; break;
     case OPT_CONTEXT: o->context = v; break;
     case OPT_AS_OF: o->as_of = v; break;
+    case OPT_AS_OF_FIELD: o->as_of_field = v; break;
     case OPT_ID_FIELD: o->id_field = v; break;
     case 'o': o->output = v; break;
     case 'q': o->quiet = 1; break;
@@ -501,7 +507,8 @@ int cmd_eval(int argc, char **argv)
     if (!r.deciders)
         goto done;
     for (int i = 0; i < jobs; i++)
-        if (!(r.deciders[i].ev = cli_evaluator(r.p, o.context, o.as_of, o.id_field)))
+        if (!(r.deciders[i].ev = cli_evaluator(r.p, o.context, o.as_of, o.as_of_field,
+                                                o.id_field)))
             goto done;
     for (int i = 0; i < jobs; i++)
         r.deciders[i].d = gavel_decision_new();

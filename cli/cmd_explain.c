@@ -13,13 +13,15 @@
 
 static const char explain_usage[] =
     "usage: gavel explain -p POLICY [--context FILE] [--as-of DATE] [--id ID]\n"
-    "                     [--format text|json] RECORD\n"
+    "                     [--as-of-field PATH] [--format text|json] RECORD\n"
     "\n"
     "Explains the decision for one record of RECORD (a .json, .jsonl or .yaml\n"
-    "file, or - for stdin): the first, or the one whose id is ID.\n";
+    "file, or - for stdin): the first, or the one whose id is ID. DATE is\n"
+    "YYYY-MM-DD or a date-time with Z or an offset; --as-of-field PATH judges\n"
+    "the record at the time it carries (e.g. notice.received_at).\n";
 
 typedef struct explain_opts {
-    const char *policy, *context, *as_of, *id, *input, *format;
+    const char *policy, *context, *as_of, *as_of_field, *id, *input, *format;
 } explain_opts;
 
 /* Reads records until the one asked for. Returns 1 found, 0 not. */
@@ -151,12 +153,13 @@ static void explain_json(const gavel_policy *p, gavel_decision *d, gavel_decisio
     puts("]}");
 }
 
-enum { OPT_CONTEXT = 256, OPT_AS_OF, OPT_ID };
+enum { OPT_CONTEXT = 256, OPT_AS_OF, OPT_AS_OF_FIELD, OPT_ID };
 
 static const cli_option explain_options[] = {
     { "policy", 'p', OPT_VALUE, 'p', NULL },
     { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
     { "as-of", 0, OPT_VALUE, OPT_AS_OF, NULL },
+    { "as-of-field", 0, OPT_VALUE, OPT_AS_OF_FIELD, NULL },
     { "id", 0, OPT_VALUE, OPT_ID, NULL },
     { "format", 'f', OPT_VALUE, 'f', NULL },
     { "help", 'h', OPT_FLAG, 'h', NULL },
@@ -174,6 +177,7 @@ int cmd_explain(int argc, char **argv)
         case 'p': o.policy = args.value; break;
         case OPT_CONTEXT: o.context = args.value; break;
         case OPT_AS_OF: o.as_of = args.value; break;
+        case OPT_AS_OF_FIELD: o.as_of_field = args.value; break;
         case OPT_ID: o.id = args.value; break;
         case 'f': o.format = args.value; break;
         case OPT_OPERAND: o.input = args.value; break;
@@ -191,7 +195,7 @@ int cmd_explain(int argc, char **argv)
     }
     int status = EXIT_TROUBLE;
     gavel_policy *p = cli_load_policy(o.policy, NULL);
-    gavel_evaluator *ev = p ? cli_evaluator(p, o.context, o.as_of, NULL) : NULL;
+    gavel_evaluator *ev = p ? cli_evaluator(p, o.context, o.as_of, o.as_of_field, NULL) : NULL;
     gavel_reader *rd = NULL;
     gavel_record *rec = gavel_record_new();
     gavel_decision *d = gavel_decision_new(), *cf = gavel_decision_new();

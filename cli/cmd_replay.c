@@ -33,6 +33,8 @@ static const char replay_usage[] =
     "\n"
     "  -p, --policy DIR       the policy the decisions claim to come from\n"
     "      --context FILE     the context file the decisions were made with\n"
+    "      --as-of-field PATH the field the decisions took each record's time from\n"
+    "                         (eval --as-of-field): each is remade at that time\n"
     "      --id-field NAME    record field used as the decision id (default: id)\n"
     "      --input-format F   jsonl, json or yaml for stdin and unknown extensions\n"
     "      --show N           differences to print (default 10; 0 for none)\n"
@@ -42,7 +44,7 @@ static const char replay_usage[] =
     "record in the inputs; 2 could not run (usage, policy, unreadable input).\n";
 
 typedef struct replay_opts {
-    const char *log, *policy, *context, *id_field;
+    const char *log, *policy, *context, *as_of_field, *id_field;
     long        show;
     gavel_format input_format;
     gavel_limits limits;
@@ -136,6 +138,7 @@ typedef struct replay_state {
     unsigned long long logged, reproduced, differ, missing_record, not_logged, bad_lines;
     unsigned long long policy_only;   /* records that differ only in the policy */
     gavel_record *logged_rec, *made_rec;  /* a logged line, a new decision, parsed */
+    int    record_time;    /* --as-of-field: the record, not the log, gives as_of */
 } replay_state;
 
 static void count_field(replay_state *s, const char *field)
@@ -249,11 +252,12 @@ static int compare(replay_state *s, const char *id, long lineno, const gavel_val
 
 /* ---- the run ----------------------------------------------------------------------- */
 
-enum { OPT_CONTEXT = 256, OPT_ID_FIELD, OPT_SHOW };
+enum { OPT_CONTEXT = 256, OPT_AS_OF_FIELD, OPT_ID_FIELD, OPT_SHOW };
 
 static const cli_option replay_options[] = {
     { "policy", 'p', OPT_VALUE, 'p', NULL },
     { "context", 0, OPT_VALUE, OPT_CONTEXT, NULL },
+    { "as-of-field", 0, OPT_VALUE, OPT_AS_OF_FIELD, NULL },
     { "id-field", 0, OPT_VALUE, OPT_ID_FIELD, NULL },
     { "show", 0, OPT_VALUE, OPT_SHOW, NULL },
     { "help", 'h', OPT_FLAG, 'h', NULL },
@@ -269,6 +273,7 @@ static int replay_option(void *ctx, const cli_opts *args, int id)
     switch (id) {
     case 'p': o->policy = v; break;
     case OPT_CONTEXT: o->context = v; break;
+    case OPT_AS_OF_FIELD: o->as_of_field = v; break;
     case OPT_ID_FIELD: o->id_field = v; break;
     case OPT_SHOW:
         o->show = strtol(v, &end, 10);
@@ -404,7 +409,9 @@ static int replay_one(replay_state *s, gavel_evaluator *ev, const gavel_record *
     const gavel_value *l = cli_parse_line(s->logged_rec, e->line, strlen(e->line), err, sizeof err);
     if (!l)
         return -1;
-    const char *as_of = cli_str(l, "as_of");
+    /* With --as-of-field the record's own time is remade and as_of is
+     * compared like any other field. */
+    const char *as_of = s->record_time ? NULL : cli_str(l, "as_of");
     if (as_of && strcmp(as_of, gavel_evaluator_as_of(ev))) {
         if (gavel_evaluator_set_as_of(ev, as_of) != GAVEL_OK) {
             count_field(s, "as_of");
@@ -479,7 +486,8 @@ int cmd_replay(int argc, char **argv)
         goto done;
     if (!(p = cli_load_policy(o.policy, &o.limits)))
         goto done;
-    if (!(ev = cli_evaluator(p, o.context, NULL, o.id_field)))
+    s.record_time = o.as_of_field != NULL;
+    if (!(ev = cli_evaluator(p, o.context, NULL, o.as_of_field, o.id_field)))
         goto done;
     if (read_log(o.log, &b, &s) != 0)
         goto done;

@@ -33,7 +33,7 @@ static void groups_changes(void **state)
     (void)state;
     gavel_policy *p = cli_load_policy(QUICKSTART "/policy", NULL);
     assert_non_null(p);
-    gavel_evaluator *ev = cli_evaluator(p, NULL, "2021-02-04", NULL);
+    gavel_evaluator *ev = cli_evaluator(p, NULL, "2021-02-04", NULL, NULL);
     assert_non_null(ev);
     gavel_decision *d[MAX_RECORDS];
     size_t n = 0, withhold = SIZE_MAX, keep = SIZE_MAX;
