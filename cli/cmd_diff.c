@@ -114,7 +114,8 @@ static void text_groups(const tally *groups, int same)
 static void print_text(const diff_result *r)
 {
     const gavel_policy *po = r->old, *pn = r->new_;
-    printf("gavel diff: %llu record%s, as of %s\n", r->records, r->records == 1 ? "" : "s", r->as_of);
+    printf("gavel diff: %llu record%s, as of %s%s\n", r->records, r->records == 1 ? "" : "s",
+           r->as_of_field ? "each record's " : "", r->as_of_field ? r->as_of_field : r->as_of);
     printf("  old  %s %s  %s  (%s)\n", gavel_policy_name(po), gavel_policy_version(po),
            gavel_policy_digest(po), gavel_policy_dir(po));
     printf("  new  %s %s  %s  (%s)\n", gavel_policy_name(pn), gavel_policy_version(pn),
@@ -255,7 +256,12 @@ static void print_json(const diff_result *r)
     putchar(',');
     json_policy("new", r->new_);
     fputs(",\"as_of\":", stdout);
-    cli_json_string(stdout, r->as_of);
+    if (r->as_of_field) {
+        fputs("null,\"as_of_field\":", stdout);
+        cli_json_string(stdout, r->as_of_field);
+    } else {
+        cli_json_string(stdout, r->as_of);
+    }
     printf(",\"records\":%llu,\"changed\":%llu,\"reasons_changed\":%llu,\"unchanged\":%llu",
            r->records, r->changed, r->reasons_changed, r->unchanged);
     fputs(",\n\"rules\":[", stdout);
@@ -419,6 +425,7 @@ int cmd_diff(int argc, char **argv)
         goto done;
     if (diff_init(&r, po, pn, gavel_evaluator_as_of(eo), o.nexamples) != 0)
         goto done;
+    r.as_of_field = o.as_of_field;
 
     int trouble = diff_inputs(&r, &o, eo, en, rec, da, db) != 0;
     diff_finish(&r);

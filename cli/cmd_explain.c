@@ -81,8 +81,9 @@ static void print_determining(const gavel_decision *d)
 static void explain_text(const gavel_policy *p, gavel_decision *d, gavel_decision *cf)
 {
     printf("%s: %s\n", gavel_decision_id(d), gavel_decision_outcome(d));
+    const char *as_of = gavel_decision_as_of(d);
     printf("policy %s %s (%s), as of %s\n\n", gavel_policy_name(p), gavel_policy_version(p),
-           gavel_policy_digest(p), gavel_decision_as_of(d));
+           gavel_policy_digest(p), *as_of ? as_of : "no time (see the errors)");
     if (gavel_decision_nerrors(d)) {
         puts("Errors (the decision is the policy's on_error outcome)");
         for (size_t i = 0; i < gavel_decision_nerrors(d); i++) {

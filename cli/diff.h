@@ -54,6 +54,7 @@ typedef struct diff_matrix {
 typedef struct diff_result {
     const gavel_policy *old, *new_;
     const char *as_of;
+    const char *as_of_field;    /* --as-of-field: each record's own time, not as_of */
     int same_digest;            /* the two policies are the same files */
     size_t nexamples;           /* example ids kept per group */
     unsigned long long records, unchanged, changed, reasons_changed;
