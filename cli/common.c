@@ -239,14 +239,10 @@ gavel_evaluator *cli_evaluator(const gavel_policy *p, const char *context, const
                                const char *as_of_field, const char *id_field)
 {
     gavel_evaluator *ev = gavel_evaluator_new(p);
-    if (ev && as_of_field && gavel_evaluator_set_as_of_field(ev, as_of_field) == GAVEL_EARG) {
-        cli_error("--as-of-field '%s' is not a dotted path to a field (a.b.c)", as_of_field);
-        gavel_evaluator_free(ev);
-        return NULL;
-    }
     if (!ev || gavel_evaluator_status(ev) != GAVEL_OK ||
         (context && gavel_evaluator_set_context_file(ev, context) != GAVEL_OK) ||
         (as_of && gavel_evaluator_set_as_of(ev, as_of) != GAVEL_OK) ||
+        (as_of_field && gavel_evaluator_set_as_of_field(ev, as_of_field) != GAVEL_OK) ||
         (id_field && gavel_evaluator_set_id_field(ev, id_field) != GAVEL_OK)) {
         cli_error("%s", ev ? gavel_evaluator_errmsg(ev) : "out of memory");
         gavel_evaluator_free(ev);

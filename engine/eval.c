@@ -211,12 +211,14 @@ gavel_status gavel_evaluator_set_as_of(gavel_evaluator *ev, const char *date)
 
 gavel_status gavel_evaluator_set_as_of_field(gavel_evaluator *ev, const char *path)
 {
-    if (!ev || (path && (!*path || *path == '.' || path[strlen(path) - 1] == '.' ||
-                         strstr(path, ".."))))
+    if (!ev)
         return GAVEL_EARG;
+    if (path && (!*path || *path == '.' || path[strlen(path) - 1] == '.' || strstr(path, "..")))
+        return fail(ev, GAVEL_EARG, "as_of field '%.100s' is not a dotted path to a field "
+                    "(a.b.c)", path);
     char *s = path ? strdup(path) : NULL;
     if (path && !s)
-        return GAVEL_ENOMEM;
+        return fail(ev, GAVEL_ENOMEM, "out of memory");
     free(ev->as_of_field);
     ev->as_of_field = s;
     ev->rec_date_only = -1;

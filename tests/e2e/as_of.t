@@ -61,7 +61,7 @@ stdout_has '"as_of":"2021-02-24"}'
 stdout_lacks '2020-01-01'
 gavel eval -p "$W/pol" --as-of-field notice..received_at "$N"
 status 2
-stderr_has "--as-of-field 'notice..received_at' is not a dotted path"
+stderr_has "as_of field 'notice..received_at' is not a dotted path"
 
 # replay remakes them: with --as-of-field, every one, the error included;
 # without it, the record that had no time is a difference.

@@ -224,8 +224,10 @@ static void test_as_of_field_missing_or_bad(void **state)
     tu_eval(f.ev, f.d, "{\"old\":true,\"notice\":{\"received_at\":\"2021-02-25\"}}");
     assert_string_equal(tu_reasons(f.d), "old");
     const char *bad[] = { "", ".a", "a.", "a..b" };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         assert_int_equal(gavel_evaluator_set_as_of_field(f.ev, bad[i]), GAVEL_EARG);
+        assert_non_null(strstr(gavel_evaluator_errmsg(f.ev), "is not a dotted path"));
+    }
     fx_free(&f);
 }
 
