@@ -55,7 +55,7 @@ struct gavel_evaluator {
     char      *id_field;
 
     /* With set_as_of_field, each record is judged at the time it carries:
-     * the path (split at dots), and the last record's time, whose in-force
+     * its dotted path, and the last record's time, whose in-force
      * vector is kept until a record brings another time. */
     char      *as_of_field;
     char       rec_as_of[GVDATE_MAX];
