@@ -333,7 +333,7 @@ static void run_case(gavel_testsuite *t, const char *path, gv_value *c, uint32_t
         gv_buf_printf(&why, "%s\n", gavel_evaluator_errmsg(t->ev));
     } else if (as_of && (as_of->type != GV_STR ||
                          gavel_evaluator_set_as_of(t->ev, as_of->u.s) != GAVEL_OK)) {
-        gv_buf_printf(&why, "%s:%u: as_of must be a date YYYY-MM-DD\n", path, as_of->line);
+        gv_buf_printf(&why, "%s:%u: as_of must be a date YYYY-MM-DD or a date-time with a zone\n", path, as_of->line);
     } else if (!as_of) {
         gavel_evaluator_set_as_of(t->ev, NULL);
     }

@@ -41,7 +41,7 @@ YML
 gavel test -p $Q "$(workdir)/dates.yaml"
 status 1
 stdout_has "dates.yaml:3:20: as_of must be a date YYYY-MM-DD or a date-time with a zone, not \"2021-13-01\""
-stdout_has "dates.yaml:7: as_of must be a date YYYY-MM-DD"
+stdout_has "dates.yaml:7: as_of must be a date YYYY-MM-DD or a date-time with a zone"
 stdout_has "2 passed, 2 failed"
 
 gavel test -p $Q --filter "wrong*" tests/data/quickstart-failing.yaml
