@@ -508,11 +508,9 @@ int cmd_eval(int argc, char **argv)
     if (open_output(&r, &tmp) != 0)
         goto done;
     evaluate_all(&r, jobs);
-    if (r.broken && errno == EPIPE && !o.output) {
-        status = r.t.any_error ? EXIT_FAILED : EXIT_DONE;   /* | head: a quiet end */
-        goto done;
-    }
-    if (r.broken) {
+    /* | head: a quiet end, with the status of what was read until then */
+    int closed_pipe = r.broken && errno == EPIPE && !o.output;
+    if (r.broken && !closed_pipe) {
         cli_error("%s: write error: %s", o.output ? o.output : "<stdout>", strerror(errno));
         goto done;
     }
