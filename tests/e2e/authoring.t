@@ -94,6 +94,20 @@ gavel doc -p $Q -f html
 stdout_has "<svg"
 stdout_has "marker-end=\"url(#arrow)\""
 stdout_lacks "<script"
+# The manifest's free text (the version, the rule files' names) is escaped
+# like the rest: HTML in the page, Markdown in the Markdown.
+D=$(workdir)/odd-names
+mkdir -p "$D"
+printf 'name: t\nversion: "1 <i>v</i>"\noutcomes: [withhold, keep]\ndefault: keep\non_error: keep\nrules: ["a&<b>.lua"]\n' >"$D/policy.yaml"
+echo "rule 'r1' { outcome = 'withhold', reason = 'x', when = function(r) return false end }" >"$D/a&<b>.lua"
+gavel doc -p "$D" -f html
+status 0
+stdout_has "a&amp;&lt;b&gt;.lua:1)"
+stdout_lacks "<b>.lua"
+gavel doc -p "$D"
+status 0
+stdout_has "# t 1 \<i\>v\</i\>"
+stdout_has "a&\<b\>.lua:1)"
 
 # A test file may give one context and as_of for all its cases.
 gavel test -p tests/data/ctx-policy -v
