@@ -99,7 +99,7 @@ stdout_lacks "<script"
 D=$(workdir)/odd-names
 mkdir -p "$D"
 printf 'name: t\nversion: "1 <i>v</i>"\noutcomes: [withhold, keep]\ndefault: keep\non_error: keep\nrules: ["a&<b>.lua"]\n' >"$D/policy.yaml"
-echo "rule 'r1' { outcome = 'withhold', reason = 'x', when = function(r) return false end }" >"$D/a&<b>.lua"
+echo "rule 'r1' { outcome = 'withhold', reason = 'x ~~y~~ &amp;', when = function(r) return false end }" >"$D/a&<b>.lua"
 gavel doc -p "$D" -f html
 status 0
 stdout_has "a&amp;&lt;b&gt;.lua:1)"
@@ -107,7 +107,9 @@ stdout_lacks "<b>.lua"
 gavel doc -p "$D"
 status 0
 stdout_has "# t 1 \<i\>v\</i\>"
-stdout_has "a&\<b\>.lua:1)"
+stdout_has "a\&\<b\>.lua:1)"
+# GFM's strikethrough and an entity would not show the text as written.
+stdout_has 'x \~\~y\~\~ \&amp;'
 
 # A test file may give one context and as_of for all its cases.
 gavel test -p tests/data/ctx-policy -v
