@@ -461,8 +461,10 @@ static void evaluate_all(run *r, int jobs)
     r->in.defer = jobs > 1;
     if (jobs == 1)
         run_sequential(r);
-    else if (run_parallel(r, jobs) != 0)
+    else if (run_parallel(r, jobs) != 0) {
         cli_error("could not start %d threads", jobs);
+        r->t.trouble = 1;          /* with none started, nothing was decided */
+    }
     w.count = r->written;
     out_end(&w);
     show_progress(r, 1);

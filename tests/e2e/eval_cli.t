@@ -89,6 +89,17 @@ done
 [ $? -eq 2 ] || fail "a full disk must exit 2"
 grep -q "write error" "$(workdir)/full.err" || fail "no write error reported"
 
+# Worker threads that cannot be started (here: no address space for their
+# stacks) are trouble, exit 2, not a quiet run that decided nothing. Where
+# the limit stops the run sooner (a sanitizer's or valgrind's own address
+# space), there is nothing to check.
+( ulimit -v 20000; exec "$GAVEL_BIN" eval -p $Q/policy -j 2 $Q/accounts.jsonl ) \
+  >"$(workdir)/nothreads.out" 2>"$(workdir)/nothreads.err"
+st=$?
+if grep -q "could not start 2 threads" "$(workdir)/nothreads.err"; then
+  [ $st -eq 2 ] || fail "threads that could not start: exit $st, expected 2"
+fi
+
 # Interrupted with -o: no file that looks complete, no temporary left.
 for i in $(seq 40); do cat "$BIG"; done >"$(workdir)/huge.jsonl"
 "$GAVEL_BIN" eval -p $Q/policy -j 1 -o "$(workdir)/cut.jsonl" "$(workdir)/huge.jsonl" &
