@@ -83,6 +83,15 @@ stdout_has '"counterfactuals":[{"without":"x.news_media","decision":"withhold","
 gavel explain -p $Q --id nobody examples/quickstart/accounts.jsonl
 status 2
 stderr_has "no record with id nobody"
+# An input that cannot be read to its end says why, not only that the
+# record was not found.
+printf 'id: a1\n---\n{a: [\n---\nid: a2\n' >"$(workdir)/broken.yaml"
+gavel explain -p $Q --id a2 "$(workdir)/broken.yaml"
+status 2
+stderr_has "the YAML stream cannot be read past this error"
+gavel explain -p $Q --id a2 "$(workdir)"
+status 2
+stderr_has "read error: Is a directory"
 
 # doc: Markdown, DOT and HTML with the graph drawn inline.
 gavel doc -p $Q
