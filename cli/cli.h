@@ -102,7 +102,8 @@ void cli_inputs_close(cli_inputs *in);
 void cli_json_string(FILE *f, const char *s);
 /* HTML text or attribute value: < > & " ' escaped. */
 void cli_html(FILE *f, const char *s);
-/* Markdown text: what would start markup is backslash-escaped. With
+/* Markdown text: what would start markup (GFM's ~strikethrough~ and an
+ * &entity; included) is backslash-escaped. With
  * CLI_MD_PROSE an underscore inside a word (frontier_herald) stays as it is
  * and a newline becomes a space, for running text. */
 enum { CLI_MD_PROSE = 1 };

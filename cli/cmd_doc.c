@@ -238,8 +238,9 @@ static void write_rule(FILE *f, const gavel_policy *p, size_t i, doc_format fmt)
                 r->in_force_from ? r->in_force_from : "any date",
                 r->in_force_until ? r->in_force_until : "now");
     }
-    fprintf(f, "%s(%s:%u)%s\n", fmt == DOC_HTML ? " <small>" : "  \n  ", r->file, r->line,
-            fmt == DOC_HTML ? "</small></li>" : "");
+    fputs(fmt == DOC_HTML ? " <small>(" : "  \n  (", f);
+    esc(f, r->file);                /* the manifest's to name: any text */
+    fprintf(f, ":%u)%s\n", r->line, fmt == DOC_HTML ? "</small></li>" : "");
 }
 
 static void write_doc(FILE *f, const gavel_policy *p, doc_format fmt)
@@ -263,8 +264,11 @@ static void write_doc(FILE *f, const gavel_policy *p, doc_format fmt)
         cli_html(f, gavel_policy_version(p));
         fprintf(f, "</h1>\n<p class=\"meta\">Digest <code>%s</code></p>\n", gavel_policy_digest(p));
     } else {
-        fprintf(f, "# %s %s\n\nDigest `%s`\n\n", gavel_policy_name(p), gavel_policy_version(p),
-                gavel_policy_digest(p));
+        /* The name is a [a-z0-9._-] name (the loader checks); the version
+         * is free text. */
+        fprintf(f, "# %s ", gavel_policy_name(p));
+        md(f, gavel_policy_version(p));
+        fprintf(f, "\n\nDigest `%s`\n\n", gavel_policy_digest(p));
     }
     fputs(h ? "<p>Outcomes, strongest first: " : "Outcomes, strongest first: ", f);
     for (size_t i = 0; i < gavel_policy_noutcomes(p); i++)

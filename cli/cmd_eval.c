@@ -467,8 +467,10 @@ static void evaluate_all(run *r, int jobs)
     r->in.defer = jobs > 1;
     if (jobs == 1)
         run_sequential(r);
-    else if (run_parallel(r, jobs) != 0)
+    else if (run_parallel(r, jobs) != 0) {
         cli_error("could not start %d threads", jobs);
+        r->t.trouble = 1;          /* with none started, nothing was decided */
+    }
     w.count = r->written;
     out_end(&w);
     show_progress(r, 1);
@@ -515,11 +517,9 @@ int cmd_eval(int argc, char **argv)
     if (open_output(&r, &tmp) != 0)
         goto done;
     evaluate_all(&r, jobs);
-    if (r.broken && errno == EPIPE && !o.output) {
-        status = r.t.any_error ? EXIT_FAILED : EXIT_DONE;   /* | head: a quiet end */
-        goto done;
-    }
-    if (r.broken) {
+    /* | head: a quiet end, with the status of what was read until then */
+    int closed_pipe = r.broken && errno == EPIPE && !o.output;
+    if (r.broken && !closed_pipe) {
         cli_error("%s: write error: %s", o.output ? o.output : "<stdout>", strerror(errno));
         goto done;
     }

@@ -208,6 +208,8 @@ int cmd_explain(int argc, char **argv)
         goto done;
     }
     if (!find_record(rd, ev, rec, d, o.id)) {
+        if (gavel_reader_status(rd) != GAVEL_OK)     /* the rest was not read: why */
+            cli_error("%s", gavel_reader_errmsg(rd));
         cli_error("%s: no record%s%s", o.input, o.id ? " with id " : "", o.id ? o.id : "");
         goto done;
     }

@@ -120,7 +120,7 @@ FILE *cli_open_temp(const char *final, char **tmp_path)
 int cli_parse_size(const char *s, unsigned long long *out)
 {
     char *end;
-    if (!s || !*s || *s == '-')
+    if (!s || *s < '0' || *s > '9')   /* strtoull would skip blanks and take a sign */
         return -1;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);

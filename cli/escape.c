@@ -60,7 +60,7 @@ void cli_markdown(FILE *f, const char *s, int flags)
     int prose = flags & CLI_MD_PROSE;
     for (const char *start = s; s && *s; s++) {
         int inword = s > start && alnum(s[-1]) && alnum(s[1]);
-        if (strchr("\\*`[]<>|", *s) || (*s == '_' && !(prose && inword)))
+        if (strchr("\\*`[]<>|~&", *s) || (*s == '_' && !(prose && inword)))
             fputc('\\', f);
         fputc(prose && *s == '\n' ? ' ' : *s, f);
     }

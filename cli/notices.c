@@ -22,13 +22,27 @@ static void md(FILE *f, const char *s)
     cli_markdown(f, s, CLI_MD_PROSE);
 }
 
-/* Code spans: backticks inside become quotes. */
-static void code(FILE *f, const char *s)
+/* Code spans: backticks inside become quotes. In a table's cell a '|'
+ * would end the cell even inside the span; GFM reads "\|" there as '|'. */
+static void code_span(FILE *f, const char *s, int in_table)
 {
     fputc('`', f);
-    for (; s && *s; s++)
+    for (; s && *s; s++) {
+        if (in_table && *s == '|')
+            fputc('\\', f);
         fputc(*s == '`' ? '\'' : *s == '\n' ? ' ' : *s, f);
+    }
     fputc('`', f);
+}
+
+static void code(FILE *f, const char *s)
+{
+    code_span(f, s, 0);
+}
+
+static void code_cell(FILE *f, const char *s)
+{
+    code_span(f, s, 1);
 }
 
 /* An order's value for a person: lists joined, snake_case words spaced. */
@@ -108,7 +122,7 @@ static void write_table(FILE *f, const notice *n)
     fputs(": account ", f);
     md(f, n->id);
     fputs("\n\n| | |\n|---|---|\n| Account | ", f);
-    code(f, n->id);
+    code_cell(f, n->id);
     fputs(" |\n| Decision | **", f);
     md(f, n->decision);
     fputs("** |\n", f);
@@ -141,7 +155,7 @@ static void write_table(FILE *f, const notice *n)
         fputc(' ', f);
         md(f, n->policy_version);
         fputs(", ", f);
-        code(f, n->policy_digest);
+        code_cell(f, n->policy_digest);
         fputs(" |\n", f);
     }
     if (n->as_of) {
@@ -385,7 +399,7 @@ static char *index_line(const notice *n, const char *name)
     if (!l)
         return NULL;
     fputs("| ", l);
-    code(l, n->id);
+    code_cell(l, n->id);
     fputs(" | ", l);
     for (size_t i = 0, m = 0; i < n->nprovisions; i++) {
         if (!n->provisions[i].cites)

@@ -443,9 +443,9 @@ const char *gavel_decision_json(gavel_decision *d, size_t *len)
         gv_buf_adds(b, "],\"as_of\":");
         json_str_or_null(b, d->as_of[0] ? d->as_of : NULL);   /* null: no law applied */
         gv_buf_addc(b, '}');
-        if (b->oom)
-            return NULL;
     }
+    if (b->oom)          /* asked again: still no JSON, not the part written */
+        return NULL;
     if (len)
         *len = b->len;
     return b->ptr;

@@ -28,6 +28,12 @@
  * Errors: functions that can fail return a gavel_status; the handle keeps a
  * message (gavel_*_errmsg) until the next call on it. Messages about files
  * say "file:line:col: ...". The library never prints, exits or aborts.
+ *
+ * Accessors, once for the whole API: lists are read as a count,
+ * gavel_*_nTHINGS(h), and item i, gavel_*_THING(h, i), which is NULL past
+ * the end. Every accessor takes a NULL handle: counts and flags are then 0,
+ * strings and items NULL, a status GAVEL_EARG and a message some text
+ * (never NULL).
  */
 #ifndef GAVEL_H
 #define GAVEL_H
@@ -54,6 +60,7 @@ typedef enum gavel_status {
     GAVEL_EARG      /* a bad argument (NULL handle, malformed date, ...) */
 } gavel_status;
 
+/* The status in words, for messages ("out of memory"); never NULL. */
 const char *gavel_status_name(gavel_status s);
 
 /* ---- limits ------------------------------------------------------------ */
@@ -317,13 +324,19 @@ typedef struct gavel_error_entry {
 } gavel_error_entry;
 
 /* The id as plain text: acc001 for the string "acc001", 7 for the number 7
- * (or the record's position, for a record without an id). The value says
- * which it was, for writing it back as JSON. */
+ * (or the record's position, for a record without an id); NULL before the
+ * first evaluation. The value says which it was, for writing it back as
+ * JSON. */
 const char *gavel_decision_id(const gavel_decision *d);
 const gavel_value *gavel_decision_id_value(const gavel_decision *d);
+/* The outcome (NULL before the first evaluation); whether no rule decided
+ * it (the policy's default); the evaluation date ("" before the first). */
 const char *gavel_decision_outcome(const gavel_decision *d);
 int         gavel_decision_is_default(const gavel_decision *d);
 const char *gavel_decision_as_of(const gavel_decision *d);
+/* The determining reasons (rules of the outcome that were not set aside),
+ * the rules set aside, every rule that fired (ids, in policy order), the
+ * facts rules read and the record lacks, and the errors. */
 size_t gavel_decision_nreasons(const gavel_decision *d);
 const gavel_reason *gavel_decision_reason(const gavel_decision *d, size_t i);
 size_t gavel_decision_ndefeated(const gavel_decision *d);
@@ -336,7 +349,8 @@ size_t gavel_decision_nerrors(const gavel_decision *d);
 const gavel_error_entry *gavel_decision_error(const gavel_decision *d, size_t i);
 
 /* The decision as one line of JSON (no trailing newline), its fields in the
- * order docs/policy.md, "The decision", gives. */
+ * order docs/policy.md, "The decision", gives; NULL before the first
+ * evaluation or when out of memory. */
 const char *gavel_decision_json(gavel_decision *d, size_t *len);
 
 /* The counterfactual: what `d` would have been had `rule` not fired (same

@@ -83,6 +83,15 @@ stdout_has '"counterfactuals":[{"without":"x.news_media","decision":"withhold","
 gavel explain -p $Q --id nobody examples/quickstart/accounts.jsonl
 status 2
 stderr_has "no record with id nobody"
+# An input that cannot be read to its end says why, not only that the
+# record was not found.
+printf 'id: a1\n---\n{a: [\n---\nid: a2\n' >"$(workdir)/broken.yaml"
+gavel explain -p $Q --id a2 "$(workdir)/broken.yaml"
+status 2
+stderr_has "the YAML stream cannot be read past this error"
+gavel explain -p $Q --id a2 "$(workdir)"
+status 2
+stderr_has "read error: Is a directory"
 
 # doc: Markdown, DOT and HTML with the graph drawn inline.
 gavel doc -p $Q
@@ -94,6 +103,22 @@ gavel doc -p $Q -f html
 stdout_has "<svg"
 stdout_has "marker-end=\"url(#arrow)\""
 stdout_lacks "<script"
+# The manifest's free text (the version, the rule files' names) is escaped
+# like the rest: HTML in the page, Markdown in the Markdown.
+D=$(workdir)/odd-names
+mkdir -p "$D"
+printf 'name: t\nversion: "1 <i>v</i>"\noutcomes: [withhold, keep]\ndefault: keep\non_error: keep\nrules: ["a&<b>.lua"]\n' >"$D/policy.yaml"
+echo "rule 'r1' { outcome = 'withhold', reason = 'x ~~y~~ &amp;', when = function(r) return false end }" >"$D/a&<b>.lua"
+gavel doc -p "$D" -f html
+status 0
+stdout_has "a&amp;&lt;b&gt;.lua:1)"
+stdout_lacks "<b>.lua"
+gavel doc -p "$D"
+status 0
+stdout_has "# t 1 \<i\>v\</i\>"
+stdout_has "a\&\<b\>.lua:1)"
+# GFM's strikethrough and an entity would not show the text as written.
+stdout_has 'x \~\~y\~\~ \&amp;'
 
 # A test file may give one context and as_of for all its cases.
 gavel test -p tests/data/ctx-policy -v

@@ -76,9 +76,29 @@ BIG=$(workdir)/big.jsonl
 for i in $(seq 200); do cat $Q/accounts.jsonl; done >"$BIG"
 "$GAVEL_BIN" eval -p $Q/policy -j 2 "$BIG" 2>"$(workdir)/pipe.err" | head -1 >/dev/null
 [ ! -s "$(workdir)/pipe.err" ] || { cat "$(workdir)/pipe.err" >&2; fail "noise on a closed pipe"; }
+# ... but not more quietly than a run to the end: an input that could not be
+# read before the pipe closed still makes it exit 2, at any -j.
+for j in 1 2; do
+  "$GAVEL_BIN" eval -p $Q/policy -j $j "$(workdir)/none.jsonl" "$BIG" 2>"$(workdir)/pipe.err" |
+    head -1 >/dev/null
+  [ "${PIPESTATUS[0]}" -eq 2 ] || fail "-j $j: an unreadable input before a closed pipe must exit 2"
+  grep -q "none.jsonl: cannot open" "$(workdir)/pipe.err" || fail "-j $j: the unreadable input not named"
+  grep -q "write error" "$(workdir)/pipe.err" && fail "-j $j: a closed pipe is no write error"
+done
 "$GAVEL_BIN" eval -p $Q/policy "$BIG" >/dev/full 2>"$(workdir)/full.err"
 [ $? -eq 2 ] || fail "a full disk must exit 2"
 grep -q "write error" "$(workdir)/full.err" || fail "no write error reported"
+
+# Worker threads that cannot be started (here: no address space for their
+# stacks) are trouble, exit 2, not a quiet run that decided nothing. Where
+# the limit stops the run sooner (a sanitizer's or valgrind's own address
+# space), there is nothing to check.
+( ulimit -v 20000; exec "$GAVEL_BIN" eval -p $Q/policy -j 2 $Q/accounts.jsonl ) \
+  >"$(workdir)/nothreads.out" 2>"$(workdir)/nothreads.err"
+st=$?
+if grep -q "could not start 2 threads" "$(workdir)/nothreads.err"; then
+  [ $st -eq 2 ] || fail "threads that could not start: exit $st, expected 2"
+fi
 
 # Interrupted with -o: no file that looks complete, no temporary left.
 for i in $(seq 40); do cat "$BIG"; done >"$(workdir)/huge.jsonl"

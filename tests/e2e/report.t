@@ -71,6 +71,14 @@ grep -q "^# Notice of withholding: account acc003" "$W/notices/acc003.md" || fai
 grep -q "Access to the account \`acc003\` is \*\*withheld\*\* in India (IN), on order MeitY/69A/2021/031." "$W/notices/acc003.md" || fail "acc003: what and where"
 grep -q "^- \`x.news_media\` (Constitution of India, Art. 19(1)(a): freedom of the press)$" "$W/notices/acc003.md" || fail "acc003: exemptions that did not apply"
 grep -q "| \`acc900\` | IT Act 2000, s.69A(1): public order<br>IT Act 2000, s.69A(1); Constitution of India, Art. 19(2) | \[acc900.md\](acc900.md) |" "$W/notices/index.md" || fail "index.md"
+# A '|' in an id does not split a table's cell: escaped in the code span
+# (GFM reads "\|" as "|" there), in the notice's table and in the index.
+grep '"id":"acc900"' "$W/all.jsonl" | sed 's/"id":"acc900"/"id":"acc|900"/' >"$W/pipe.jsonl"
+gavel report "$W/pipe.jsonl" --notices "$W/pipe" -o "$W/pipe.html"
+status 0
+grep -qF '| Account | `acc\|900` |' "$W/pipe/acc_900.md" || fail "a '|' in the notice's table"
+grep -qF '| `acc\|900` | ' "$W/pipe/index.md" || fail "a '|' in the index"
+grep -qF 'Access to the account `acc|900` is' "$W/pipe/acc_900.md" || fail "a '|' outside a table"
 # Without the policy or the order, a notice says only what the decision says.
 gavel report "$LOG" --notices "$W/bare" --jurisdiction IN -o "$W/bare.html"
 status 0

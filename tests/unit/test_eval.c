@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 #include "buf.h"
+#include "decision.h"
 
 /* A ground, an exemption that defeats every ground, and an exception that
  * defeats every exemption: the exception revives the ground. */
@@ -138,6 +139,28 @@ static void test_default(void **state)
     const char *json = gavel_decision_json(f.d, &len);
     assert_non_null(strstr(json, "\"decision\":\"keep\",\"default\":true,"));
     assert_non_null(strstr(json, "\"as_of\":\"2021-02-04\""));
+    fx_free(&f);
+}
+
+/* Out of memory while the JSON is written: NULL, and NULL again when asked
+ * again, never the part written before the allocation failed. The
+ * buffer's failure is set by hand where realloc would have failed: the
+ * decision keeps the capacity of the shorter one before it, so the first
+ * pieces fit and a later one does not. */
+static void test_json_out_of_memory_stays_null(void **state)
+{
+    (void)state;
+    fixture f = fx_new("rule 'r' { outcome = 'review', reason = 'r',\n"
+                       "  when = function(r) return true, { t = r.t } end }\n");
+    tu_eval(f.ev, f.d, "{\"id\":1,\"t\":\"x\"}");
+    assert_non_null(gavel_decision_json(f.d, NULL));
+    char rec[4200];
+    snprintf(rec, sizeof rec, "{\"id\":2,\"t\":\"%04000d\"}", 0);
+    tu_eval(f.ev, f.d, rec);
+    f.d->json.oom = 1;
+    size_t len = 0;
+    assert_null(gavel_decision_json(f.d, &len));
+    assert_null(gavel_decision_json(f.d, &len));
     fx_free(&f);
 }
 
@@ -546,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_exception_revives_ground),
         cmocka_unit_test(test_two_defeaters),
         cmocka_unit_test(test_default),
+        cmocka_unit_test(test_json_out_of_memory_stays_null),
         cmocka_unit_test(test_all_defeated_is_default),
         cmocka_unit_test(test_rule_error_is_on_error),
         cmocka_unit_test(test_bad_record_is_on_error),

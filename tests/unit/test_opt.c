@@ -136,6 +136,30 @@ static void parse_loop(void **state)
     assert_int_equal(cli_opts_parse(&p, count_or_stop, &n), -1);
 }
 
+/* Sizes (--max-*): a count with an optional k, M or G; anything strtoull
+ * would read as a number only by skipping blanks or taking a sign is junk,
+ * not a huge value (" -1" would be 2^64 - 1). */
+static void sizes(void **state)
+{
+    (void)state;
+    unsigned long long v = 0;
+    assert_int_equal(cli_parse_size("64M", &v), 0);
+    assert_int_equal(v, 64ull << 20);
+    assert_int_equal(cli_parse_size("512k", &v), 0);
+    assert_int_equal(v, 512ull << 10);
+    assert_int_equal(cli_parse_size("7", &v), 0);
+    assert_int_equal(v, 7);
+    assert_int_equal(cli_parse_size("18446744073709551616", &v), -2);
+    assert_int_equal(cli_parse_size("17179869184G", &v), -2);
+    static const char *const junk[] = { "", "-1", " -1", "\t-5", " 5", "+5", "0", "5x", "M", "5MB" };
+    for (size_t i = 0; i < sizeof junk / sizeof *junk; i++) {
+        v = 99;
+        if (cli_parse_size(junk[i], &v) != -1)
+            fail_msg("'%s' read as a size", junk[i]);
+        assert_int_equal(v, 99);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +170,7 @@ int main(void)
         cmocka_unit_test(shared_table),
         cmocka_unit_test(usage_errors),
         cmocka_unit_test(parse_loop),
+        cmocka_unit_test(sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -293,6 +293,15 @@ static void test_json_writer(void **state)
     assert_int_equal(gavel_value_json(v, small, sizeof small), strlen(want));
     assert_string_equal(small, "{\"s\":");
     assert_int_equal(gavel_value_json(v, NULL, 0), strlen(want));
+    /* An exact fit has room for the NUL; one byte less cuts the last. */
+    char exact[sizeof "[true,null,100.0]"];
+    const gavel_value *l = gavel_value_get(v, "l");
+    assert_int_equal(gavel_value_json(l, exact, sizeof exact), sizeof exact - 1);
+    assert_string_equal(exact, "[true,null,100.0]");
+    assert_int_equal(gavel_value_json(l, exact, sizeof exact - 1), sizeof exact - 1);
+    assert_string_equal(exact, "[true,null,100.0");
+    assert_int_equal(gavel_value_json(l, exact, 1), sizeof exact - 1);
+    assert_string_equal(exact, "");
     gavel_record_free(r);
 }
 
