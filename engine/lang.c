@@ -294,7 +294,10 @@ typedef struct gvindex {
     uint32_t  magic;            /* INDEX_MAGIC: see check_index */
     uint32_t  ctx_gen;          /* the context it was built over */
     uint32_t  cap, nkeys;       /* cap: slots, a power of two */
-    uint32_t *slots;            /* key number + 1; 0 = free */
+    struct ixslot {
+        uint32_t hash;          /* the key's, so that a probe seldom reads the key */
+        uint32_t key;           /* key number + 1; 0 = free */
+    } *slots;
     ixentry  *keys;
     gv_value **items;           /* the hits' items, grouped by key */
 } gvindex;
@@ -381,13 +384,14 @@ static int key_equal(const ixkey *a, const ixkey *b)
     return a->type == GV_NUM ? a->n == b->n : a->i == b->i;
 }
 
-/* The slot where k is, or the free slot where it would go. */
-static uint32_t *index_slot(const gvindex *ix, const ixkey *k)
+/* The slot where k (of hash h) is, or the free slot where it would go. */
+static struct ixslot *index_slot(const gvindex *ix, const ixkey *k, uint32_t h)
 {
-    for (uint32_t i = key_hash(k) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
-        uint32_t *s = &ix->slots[i];
+    for (uint32_t i = h & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
+        struct ixslot *s = &ix->slots[i];
         ixkey at;
-        if (!*s || (key_of_value(&at, ix->keys[*s - 1].key), key_equal(&at, k)))
+        if (!s->key ||
+            (s->hash == h && (key_of_value(&at, ix->keys[s->key - 1].key), key_equal(&at, k))))
             return s;
     }
 }
@@ -438,12 +442,14 @@ static void index_add(ixbuild *b, uint32_t e, const gv_value *entry, const gv_va
         return;
     }
     gvindex *ix = b->ix;
-    uint32_t *s = index_slot(ix, &k);
-    if (!*s) {                          /* new: only in pass 1 */
+    uint32_t h = key_hash(&k);
+    struct ixslot *s = index_slot(ix, &k, h);
+    if (!s->key) {                      /* new: only in pass 1 */
         ix->keys[ix->nkeys] = (ixentry){ v, 0, { .type = GV_ARR } };
-        *s = ++ix->nkeys;
+        s->hash = h;
+        s->key = ++ix->nkeys;
     }
-    ixentry *x = &ix->keys[*s - 1];
+    ixentry *x = &ix->keys[s->key - 1];
     if (x->last == e + 1)
         return;                         /* this entry named it already */
     x->last = e + 1;
@@ -481,17 +487,17 @@ static gvindex *index_new(lua_State *L, uint64_t n)
 {
     if (n > UINT32_MAX / 4)
         luaL_error(L, "index: a list of %llu keys is too long", (unsigned long long)n);
-    uint32_t cap = 8;
-    while (cap < 2 * n)
+    uint32_t cap = 8;               /* at most 2/3 full: few probes, and fewer */
+    while (cap < n + n / 2)         /* cache lines than half full for a miss */
         cap *= 2;
-    size_t head = (sizeof(gvindex) + 7) & ~(size_t)7, slots = (size_t)cap * sizeof(uint32_t),
+    size_t head = (sizeof(gvindex) + 7) & ~(size_t)7, slots = (size_t)cap * sizeof(struct ixslot),
            keys = (size_t)n * sizeof(ixentry);
     gvindex *ix = lua_newuserdatauv(L, head + slots + keys + (size_t)n * sizeof(gv_value *), 0);
     ix->magic = INDEX_MAGIC;
     ix->ctx_gen = gvsb_get(L)->ctx_gen;
     ix->cap = cap;
     ix->nkeys = 0;
-    ix->slots = (uint32_t *)((char *)ix + head);
+    ix->slots = (struct ixslot *)((char *)ix + head);
     ix->keys = (ixentry *)((char *)ix->slots + slots);
     ix->items = (gv_value **)((char *)ix->keys + keys);
     memset(ix->slots, 0, slots);
@@ -610,7 +616,7 @@ static const ixentry *index_lookup(lua_State *L)
     ixkey k;
     if (!key_of_arg(L, 2, &k))
         return NULL;
-    uint32_t s = *index_slot(ix, &k);
+    uint32_t s = index_slot(ix, &k, key_hash(&k))->key;
     return s ? &ix->keys[s - 1] : NULL;
 }
 
