@@ -1,15 +1,17 @@
 /*
  * lang.c: the rule language (lang.h): what rule files call beyond plain
  * Lua. `rule "id" { ... }` records a definition while the policy loads;
- * any, all, count and days_between are the helpers; `lexicon.NAME:find`
- * searches a text for a policy's lexicon.
+ * any, all, count, days_between and index are the helpers;
+ * `lexicon.NAME:find` searches a text for a policy's lexicon.
  *
  * Lexicons: every find on a text in a record answers for all the policy's
  * lexicons of its kind at once (a union, lexicon.h), and the answers are
- * remembered for the record (gvsb.lexmemo).
+ * remembered for the record (gvsb.lexmemo). Indexes: lookups over the
+ * context's lists, built once per context (see "index" below).
  *
  * Calls the Lua API, sandbox.h (budgets), harden.h (read-only tables),
- * lexicon.h, words.h, date.h and the policy's lexicon table.
+ * proxy.h (the context's values as rules see them), lexicon.h, words.h,
+ * date.h and the policy's lexicon and rule tables.
  *
  * Stack effects are noted as [-pop, +push] like the Lua manual.
  */
