@@ -287,6 +287,7 @@ gavel_status gavel_evaluator_set_context(gavel_evaluator *ev, const char *text,
         return GAVEL_EARG;
     gv_arena_reset(&ev->ctx_arena);
     ev->context = NULL;
+    ev->sb.ctx_gen++;           /* what was built over the old one goes (lang.c) */
     if (!text) {
         settle_as_of(ev);
         return GAVEL_OK;
@@ -300,6 +301,7 @@ gavel_status gavel_evaluator_set_context(gavel_evaluator *ev, const char *text,
 int gvev_set_context_tree(gavel_evaluator *ev, const gv_value *ctx, const char *name)
 {
     gv_arena_reset(&ev->ctx_arena);
+    ev->sb.ctx_gen++;
     int bad = bad_as_of(ev, ctx, name ? name : "context");
     ev->context = bad ? NULL : ctx;
     settle_as_of(ev);

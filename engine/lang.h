@@ -1,6 +1,6 @@
 /*
- * lang.h: the rule language (lang.c): `rule`, the helpers any, all, count
- * and days_between, and the `lexicon` table of the policy's lexicons.
+ * lang.h: the rule language (lang.c): `rule`, the helpers any, all, count,
+ * days_between and index, and the `lexicon` table of the policy's lexicons.
  */
 #ifndef GAVEL_LANG_H
 #define GAVEL_LANG_H

@@ -342,6 +342,15 @@ const gv_value *gvproxy_value(lua_State *L, int idx)
     return px && px->gen == gvsb_get(L)->gen ? px->v : NULL;
 }
 
+const gv_value *gvproxy_value_where(lua_State *L, int idx, int *in_context)
+{
+    const proxy *px = as_proxy(L, idx);
+    if (!px || px->gen != gvsb_get(L)->gen)
+        return NULL;
+    *in_context = px->in_context;
+    return px->v;
+}
+
 /* A new, empty cache table, in the registry and in upvalue 1 of every
  * closure that holds it. */
 static void new_cache_table(lua_State *L)

@@ -18,6 +18,8 @@ void gvproxy_open(lua_State *L, int G);
 void gvproxy_push(lua_State *L, const gv_value *v, int in_context);
 /* Is the value at idx a current record proxy? Returns its value or NULL. */
 const gv_value *gvproxy_value(lua_State *L, int idx);
+/* The same, and whether it is the context's (1) or the record's (0). */
+const gv_value *gvproxy_value_where(lua_State *L, int idx, int *in_context);
 /* A new record: the cache lets the last record's values go. */
 void gvproxy_new_record(lua_State *L, gvsb *sb);
 

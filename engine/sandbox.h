@@ -70,6 +70,11 @@ typedef struct gvsb {
         uint32_t    slot, gen;
     } *slots;
     uint32_t slots_cap, slots_used, nslots;
+    /* The context's generation: eval.c bumps it whenever it sets a
+     * context, so the indexes lang.c built over the last one (which it
+     * keeps for index_gen) are let go. */
+    uint32_t ctx_gen, index_gen;
+    uint32_t index_builds;          /* indexes built by this state (for tests) */
 } gvsb;
 
 /* A new state with the sandbox built from the allow-list, the helpers and

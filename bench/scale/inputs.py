@@ -6,6 +6,7 @@
     inputs.py big    BYTES SRC OUT         one record of about BYTES bytes
     inputs.py lexicon N SRC OUT_DIR        policies for N lexicon terms (find + baseline)
     inputs.py loop   TERMS OUT_DIR         the same lookup as a Lua loop of string.find
+    inputs.py index  OUT_DIR N [M ...]     scope.not_named two ways, contexts of N accounts
 
 SRC is bench/gen.py output (bench/gen.py N --seed 20210204). Python 3
 standard library only; the same arguments always give the same bytes.
@@ -210,6 +211,76 @@ def cmd_loop(terms, out):
         f.write(LOOP_RULE % {"terms": "".join('  "%s",\n' % w for w in words)})
 
 
+INDEX_MANIFEST = """name: index-%(way)s
+version: "1"
+outcomes: [withhold, review, keep]
+default: withhold
+on_error: review
+rules: [rules.lua]
+"""
+
+# scope.not_named of rules/in-it-act-69a, three ways: util.contains's scan
+# of the order's list, the index helper, and a baseline that reads the
+# same fields and looks nothing up (subtracted from both).
+INDEX_RULES = {
+    "scan": "local function contains(list, x)\n"
+            "  for _, y in ipairs(list) do if y == x then return true end end\n"
+            "  return false\n"
+            "end\n",
+    "index": "local function contains(list, x) return index(list):has(x) end\n",
+    "base": "local function contains(list, x) return false end\n",
+}
+INDEX_RULE = """
+rule "scope.not_named" {
+  outcome = "keep",
+  reason  = "the order does not name account {account}",
+  when = function(r, ctx)
+    local o = ctx.order
+    if o == nil or o.accounts == nil then return false end
+    local id = r.id
+%(repeat)s    if contains(o.accounts, id) then return false end
+    return true, { account = tostring(id) }
+  end,
+}
+"""
+# The -x100 ways also look up the 100 ids of r.more (recs100-N.jsonl):
+# CPU time per lookup then stands out of the machine's noise, which one
+# lookup a record does not.
+INDEX_REPEAT = "    for _, x in ipairs(r.more or {}) do contains(o.accounts, x) end\n"
+
+
+def cmd_index(out, sizes):
+    """OUT/{scan,index,base,index-x100,base-x100}: policies; OUT/ctx-N.json: an order naming N
+    accounts (acc0 .. acc<N-1>, shuffled); OUT/recs-N.jsonl: 200,000
+    records the order does not name (ids drawn from acc<N> .. acc<2N-1>);
+    OUT/recs100-N.jsonl: 20,000 such records with 100 more such ids each.
+    So the rule fires for each, the three ways write the same decisions,
+    and the scan reads the whole list: its worst case, and the common one
+    (an order names few of the accounts in a file)."""
+    ways = [(w, h, "") for w, h in INDEX_RULES.items()]
+    ways += [(w + "-x100", INDEX_RULES[w], INDEX_REPEAT) for w in ("index", "base")]
+    for way, helper, repeat in ways:
+        d = os.path.join(out, way)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "policy.yaml"), "w", encoding="utf-8") as f:
+            f.write(INDEX_MANIFEST % {"way": way})
+        with open(os.path.join(d, "rules.lua"), "w", encoding="utf-8") as f:
+            f.write(helper + INDEX_RULE % {"repeat": repeat})
+    for n in sizes:
+        rng = random.Random(n)
+        ids = ["acc%d" % i for i in range(n)]
+        rng.shuffle(ids)
+        with atomic_open(os.path.join(out, "ctx-%d.json" % n)) as f:
+            f.write(json.dumps({"order": {"name": "order %d" % n, "accounts": ids}}) + "\n")
+        with atomic_open(os.path.join(out, "recs-%d.jsonl" % n)) as f:
+            for _ in range(200000):
+                f.write('{"id": "acc%d"}\n' % (n + rng.randrange(n)))
+        with atomic_open(os.path.join(out, "recs100-%d.jsonl" % n)) as f:
+            for _ in range(20000):
+                more = ["acc%d" % (n + rng.randrange(n)) for _ in range(100)]
+                f.write(json.dumps({"id": "acc%d" % (n + rng.randrange(n)), "more": more}) + "\n")
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "rules":
@@ -222,6 +293,8 @@ def main(argv):
         cmd_lexicon(int(args[0]), args[1], args[2])
     elif cmd == "loop":
         cmd_loop(args[0], args[1])
+    elif cmd == "index":
+        cmd_index(args[0], [int(a) for a in args[1:]])
     else:
         sys.exit(__doc__)
 

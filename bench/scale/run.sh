@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/scale/run.sh: how gavel's cost grows, for docs/performance.md.
 #
-#   bench/scale/run.sh [records] [rules] [posts] [lexicon] [loop] [limits]   (default: all)
+#   bench/scale/run.sh [records] [rules] [posts] [lexicon] [loop] [limits] [index]   (default: all)
 #
 # Each part prints a Markdown table. Two kinds of figure:
 #   Ir       instructions counted by valgrind --tool=callgrind, per record:
@@ -250,5 +250,45 @@ print(d["decision"], "; ".join(e["message"] for e in d["errors"])[:150].replace(
     rm -f "$TMP/big-x4.jsonl"
 }
 
-PARTS=${*:-records rules posts lexicon loop limits}
+part_index() {
+    say "== index vs a scan of the order's list"
+    echo "| accounts named | scan Ir/record | index Ir/record | index build Ir (once) | scan CPU µs/record | index CPU µs/record | index CPU µs/lookup, 100 ids a record | scan / index (CPU) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    local dir=$TMP/index n ctx f ks irs irx b1 x1 cs cx cl
+    [ -s "$dir/recs100-20000.jsonl" ] || "$PY" "$INPUTS" index "$dir" 1000 20000
+    # ir_rec WAY FILE K: Ir per record of WAY minus the baseline's, past the
+    # first record (which pays for the context's index, if any).
+    ir_rec() {
+        head -n 1 "$2" >"$dir/one.jsonl"
+        echo $(( ( ($(ir "$dir/$1" "$2" "${ctx[@]}") - $(ir "$dir/$1" "$dir/one.jsonl" "${ctx[@]}")) -
+                   ($(ir "$dir/base" "$2" "${ctx[@]}") - $(ir "$dir/base" "$dir/one.jsonl" "${ctx[@]}")) ) / ($3 - 1) ))
+    }
+    # cpu_rec WAY FILE K [BASE]: median over RUNS of (CPU of WAY - CPU of
+    # BASE, the baseline) / K in µs, the two run in turn so that load from
+    # other jobs hits both alike.
+    cpu_rec() {
+        local i a b
+        for i in $(seq "$RUNS"); do
+            a=$(RUNS=1 wall "$dir/$1" "$2" "${ctx[@]}" | cut -d' ' -f2)
+            b=$(RUNS=1 wall "$dir/${4:-base}" "$2" "${ctx[@]}" | cut -d' ' -f2)
+            awk -v a="$a" -v b="$b" -v n="$3" 'BEGIN { printf "%.3f\n", (a - b) * 1e6 / n }'
+        done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+    }
+    for n in 1000 20000; do
+        ctx=(--context "$dir/ctx-$n.json"); f=$dir/recs-$n.jsonl
+        ks=$((4000000 / n))                                  # the scan: ~0.5 s of it
+        head -n $ks "$f" >"$dir/scan-$n.jsonl"; head -n $((ks / 10)) "$f" >"$dir/scan-cg-$n.jsonl"
+        head -n 20000 "$f" >"$dir/index-cg-$n.jsonl"
+        irs=$(ir_rec scan "$dir/scan-cg-$n.jsonl" $((ks / 10)))
+        irx=$(ir_rec index "$dir/index-cg-$n.jsonl" 20000)
+        head -n 1 "$f" >"$dir/one.jsonl"
+        b1=$(ir "$dir/base" "$dir/one.jsonl" "${ctx[@]}"); x1=$(ir "$dir/index" "$dir/one.jsonl" "${ctx[@]}")
+        cs=$(cpu_rec scan "$dir/scan-$n.jsonl" $ks); cx=$(cpu_rec index "$f" 200000)
+        cl=$(cpu_rec index-x100 "$dir/recs100-$n.jsonl" 2000000 base-x100)
+        echo "| $n | $irs | $irx | $((x1 - b1)) | $cs | $cx | $cl | $(awk -v a="$cs" -v b="$cx" 'BEGIN { printf "%.0f", (b > 0) ? a / b : 0 }') |"
+    done
+    say "index: every record is one the order does not name; 200,000 records (index CPU), 20,000 of 100 ids (per lookup), $((4000000 / 1000)) and $((4000000 / 20000)) (scan CPU); per record = way minus baseline"
+}
+
+PARTS=${*:-records rules posts lexicon loop limits index}
 for p in $PARTS; do "part_$p"; echo; done
