@@ -121,6 +121,21 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+void gvdate_format(int64_t ms, char *out)
+{
+    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    int64_t in_day = ms - days * 86400000, y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    int len = snprintf(out, GVDATE_MAX, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m, d,
+                       (int)(in_day / 3600000), (int)(in_day / 60000 % 60),
+                       (int)(in_day / 1000 % 60));
+    if (in_day % 1000)
+        snprintf(out + len, (size_t)(GVDATE_MAX - len), ".%03dZ", (int)(in_day % 1000));
+    else
+        snprintf(out + len, (size_t)(GVDATE_MAX - len), "Z");
+}
+
 int gvdate_as_of(const char *s, size_t n, char *out, int64_t *ms, int *date_only)
 {
     int rc = gvdate_instant(s, n, ms, date_only);
@@ -131,16 +146,6 @@ int gvdate_as_of(const char *s, size_t n, char *out, int64_t *ms, int *date_only
         out[10] = '\0';
         return 0;
     }
-    int64_t days = *ms >= 0 ? *ms / 86400000 : -((-*ms + 86399999) / 86400000);
-    int64_t in_day = *ms - days * 86400000, y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    int len = snprintf(out, GVDATE_MAX, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m, d,
-                       (int)(in_day / 3600000), (int)(in_day / 60000 % 60),
-                       (int)(in_day / 1000 % 60));
-    if (in_day % 1000)
-        snprintf(out + len, (size_t)(GVDATE_MAX - len), ".%03dZ", (int)(in_day % 1000));
-    else
-        snprintf(out + len, (size_t)(GVDATE_MAX - len), "Z");
+    gvdate_format(*ms, out);
     return 0;
 }

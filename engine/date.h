@@ -28,4 +28,8 @@ int gvdate_instant(const char *s, size_t n, int64_t *ms, int *date_only);
  * GVDATE_MAX bytes. */
 int gvdate_as_of(const char *s, size_t n, char *out, int64_t *ms, int *date_only);
 
+/* An instant as RFC 3339 in UTC, "YYYY-MM-DDTHH:MM:SS[.sss]Z" (milliseconds
+ * only when there are some); out is GVDATE_MAX bytes. */
+void gvdate_format(int64_t ms, char *out);
+
 #endif

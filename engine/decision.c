@@ -43,6 +43,7 @@ void gavel_decision_free(gavel_decision *d)
     free(d->view_defeated);
     free(d->view_missing);
     free(d->view_rules);
+    gvms_set_free(&d->measures);
     gv_buf_free(&d->json);
     free(d);
 }
@@ -56,6 +57,7 @@ void gvdec_reset(gavel_decision *d, const gavel_policy *p)
     d->is_default = 0;
     d->as_of[0] = '\0';
     d->nreasons = d->ndefeated = d->nfired = d->nmissing = d->nerrors = 0;
+    gvms_set_reset(&d->measures);
     d->views_ready = 0;
     gv_buf_reset(&d->json);
 }
@@ -115,6 +117,14 @@ static int push_index(int **arr, int *n, size_t *cap, int v)
     return 0;
 }
 
+/* A rule's measures are taken when it stands: fired and not set aside, on
+ * a record no rule failed on (on_error hands the record to a person). */
+static int stands(const void *ud, int f)
+{
+    const gavel_decision *d = ud;
+    return d->fired[f].by < 0 && d->nerrors == 0;
+}
+
 int gvdec_resolve(gavel_decision *d)
 {
     const gavel_policy *p = d->policy;
@@ -171,6 +181,8 @@ int gvdec_resolve(gavel_decision *d)
         if (rc)
             return -1;
     }
+    if (gvms_combine(&d->measures, stands, d) != 0)
+        return -1;
     d->views_ready = 0;
     gv_buf_reset(&d->json);
     return 0;
@@ -235,6 +247,7 @@ static void fill_reason(const gavel_decision *d, const gvdec_entry *e, gavel_rea
     out->reason = e->reason;
     out->evidence = e->evidence;
     out->by = rule_id(d, e->by);
+    out->measures = gvms_view_own(&d->measures, (int)(e - d->fired), &out->nmeasures);
 }
 
 /* The public views point into the decision; built once per evaluation. */
@@ -254,6 +267,8 @@ static int build_views(gavel_decision *dd)
     dd->view_missing = calloc((size_t)dd->nmissing + 1, sizeof *dd->view_missing);
     dd->view_rules = calloc(nrules + 1, sizeof *dd->view_rules);
     if (!dd->view_reasons || !dd->view_defeated || !dd->view_missing || !dd->view_rules)
+        return -1;
+    if (gvms_build_views(&dd->measures, dd->policy, &dd->arena) != 0)
         return -1;
     for (int i = 0; i < dd->nreasons; i++)
         fill_reason(dd, &dd->fired[dd->reasons[i]], &dd->view_reasons[i]);
@@ -309,6 +324,14 @@ const gavel_missing *gavel_decision_missing(const gavel_decision *d, size_t i)
 const gavel_error_entry *gavel_decision_error(const gavel_decision *d, size_t i)
 {
     return d && i < (size_t)d->nerrors ? &d->errors[i] : NULL;
+}
+size_t gavel_decision_nmeasures(const gavel_decision *d)
+{
+    return d ? (size_t)d->measures.nout : 0;
+}
+const gavel_measure *gavel_decision_measure(const gavel_decision *d, size_t i)
+{
+    return d && i < (size_t)d->measures.nout && VIEW(d) ? &d->measures.view_out[i] : NULL;
 }
 
 /* ---- JSON ----------------------------------------------------------------------- */
@@ -374,6 +397,10 @@ static void json_entry(gv_buf *b, const gavel_decision *d, const gvdec_entry *e)
     json_str_or_null(b, e->reason);
     gv_buf_add(b, ",\"evidence\":", 12);
     gv_buf_adds(b, e->evidence);    /* already JSON */
+    if (e->by >= 0 && gvms_count_own(&d->measures, (int)(e - d->fired)) > 0) {
+        gv_buf_adds(b, ",\"measures\":");    /* what was set aside with it */
+        gvms_json(b, &d->measures, (int)(e - d->fired), d->policy);
+    }
     gv_buf_addc(b, '}');
 }
 
@@ -407,6 +434,10 @@ const char *gavel_decision_json(gavel_decision *d, size_t *len)
         gv_buf_adds(b, p->json_policy);
         gv_buf_adds(b, ",\"reasons\":");
         json_entries(b, d, d->reasons, d->nreasons);
+        if (p->nactions) {          /* a policy without actions writes what it always did */
+            gv_buf_adds(b, ",\"measures\":");
+            gvms_json(b, &d->measures, -1, p);
+        }
         gv_buf_adds(b, ",\"defeated\":");
         json_entries(b, d, d->defeated, d->ndefeated);
         gv_buf_adds(b, ",\"fired\":[");
@@ -469,7 +500,8 @@ gavel_status gavel_decision_without(const gavel_decision *d, const char *rule,
             found = 1;
             continue;
         }
-        if (gvdec_add_fired(out, e->rule, e->reason, e->evidence))
+        if (gvdec_add_fired(out, e->rule, e->reason, e->evidence) ||
+            gvms_copy_own(&out->measures, &d->measures, f, out->nfired - 1, &out->arena))
             return GAVEL_ENOMEM;
     }
     for (int i = 0; i < d->nerrors; i++) {

@@ -8,6 +8,7 @@
 #include "gavel.h"
 #include "buf.h"
 #include "date.h"
+#include "measure.h"
 #include "policy.h"
 #include "value.h"
 
@@ -41,6 +42,7 @@ struct gavel_decision {
     int *slot, capslot;    /* rule index -> fired index, -1 (for resolve) */
     gvdec_missing *missing; int nmissing; size_t capmissing;
     gavel_error_entry *errors; int nerrors; size_t caperrors;
+    gvms_set measures;     /* each fired rule's, and the combined (measure.h) */
 
     /* Public views built on demand by the accessors. */
     gavel_reason  *view_reasons, *view_defeated;

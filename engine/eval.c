@@ -68,6 +68,7 @@ struct gavel_evaluator {
 
     gavel_decision *cur;
     gv_buf          scratch, scratch2;
+    gv_arena        evidence_arena;   /* evidence read back for measures */
     void          (*trace)(void *ud, const char *path, int rule);
     void           *trace_ud;
 };
@@ -382,6 +383,7 @@ void gavel_evaluator_free(gavel_evaluator *ev)
     gv_arena_free(&ev->ctx_arena);
     gv_buf_free(&ev->scratch);
     gv_buf_free(&ev->scratch2);
+    gv_arena_free(&ev->evidence_arena);
     free(ev->in_force);
     free(ev->bounds);
     free(ev->id_field);
@@ -636,6 +638,40 @@ static void rule_error(gavel_evaluator *ev, int rule, lua_State *L)
     gvdec_add_error(ev->cur, rule, "%.*s", MESSAGE_MAX, msg);
 }
 
+/* The measures of rule i, which just fired with the evidence whose JSON
+ * is in ev_json. What a measure reads from the evidence it reads from
+ * that JSON, parsed back: the evidence as the decision records it. 0, or
+ * -1 out of memory; a measure that cannot be made is an error on the
+ * record. */
+static int fire_measures(gavel_evaluator *ev, int i, const gv_buf *ev_json)
+{
+    const gvpol_rule *r = &ev->p->rules[i];
+    gavel_decision *d = ev->cur;
+    gvms_fire_ctx c = { ev->p, ev->sb.record, ev->context ? ev->context : &EMPTY_OBJECT,
+                        NULL, d->id ? &d->idv : NULL, ev->in_force_at, &d->arena };
+    if (r->measures_read_evidence) {
+        gv_arena_reset(&ev->evidence_arena);
+        gv_limits lim = GV_LIMITS_DEFAULT;
+        lim.max_bytes = ev_json->len + 1;
+        gv_error ge;
+        c.evidence = gvjson_parse(ev_json->ptr, ev_json->len, 1, &ev->evidence_arena, &lim, &ge);
+        if (!c.evidence) {
+            gvdec_add_error(d, i, "the evidence could not be read back for its measures: %s",
+                            ge.msg);
+            return 0;
+        }
+    }
+    for (int k = 0; k < r->nmeasures; k++) {
+        char err[600];
+        int rc = gvms_fire(&d->measures, &r->measures[k], d->nfired - 1, i, &c, err, sizeof err);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            gvdec_add_error(d, i, "%s", err);
+    }
+    return 0;
+}
+
 static void restore_locals(gavel_evaluator *ev, lua_State *L);
 
 /* Runs protected: every push that could fail is inside this pcall. */
@@ -692,6 +728,8 @@ static int run_rules(lua_State *L)
         gv_buf_reset(b);
         render_reason(L, p->rules[i].info.reason ? p->rules[i].info.reason : "", evid, b);
         if (e->oom || b->oom || gvdec_add_fired(d, i, b->ptr ? b->ptr : "", e->ptr))
+            luaL_error(L, "out of memory recording the decision");
+        if (p->rules[i].nmeasures && fire_measures(ev, i, e) < 0)
             luaL_error(L, "out of memory recording the decision");
         lua_settop(L, base);
     }

@@ -700,7 +700,7 @@ static int rule_define(lua_State *L)
     if (!lua_istable(L, 1))
         return luaL_error(L, "rule '%s': expected a table: rule \"%s\" { ... }", id, id);
     static const char *const known[] = { "outcome", "cites", "reason", "defeats",
-                                         "when", "in_force", NULL };
+                                         "when", "in_force", "measures", NULL };
     lua_pushnil(L);
     while (lua_next(L, 1)) {
         lua_pop(L, 1);
@@ -710,7 +710,7 @@ static int rule_define(lua_State *L)
             ok |= strcmp(k, known[i]) == 0;
         if (!ok)
             return luaL_error(L, "rule '%s': unknown field '%s' (expected outcome, "
-                                 "cites, reason, defeats, when, in_force)",
+                                 "cites, reason, defeats, when, in_force, measures)",
                               id, k ? k : luaL_typename(L, -1));
     }
     lua_createtable(L, 0, 12);
@@ -731,6 +731,8 @@ static int rule_define(lua_State *L)
     lua_setfield(L, e, "when");
     push_string_list(L, 1, id, "defeats");
     lua_setfield(L, e, "defeats");
+    lua_getfield(L, 1, "measures");       /* read by rules.c (measure.h) */
+    lua_setfield(L, e, "measures");
     int t = lua_getfield(L, 1, "in_force");
     if (t == LUA_TTABLE) {
         int f = lua_gettop(L);

@@ -219,6 +219,107 @@ static void read_outcomes(loader *ld, const gv_value *m)
                   "record gets when a rule fails");
 }
 
+/* actions: [withhold_post, ...], names like outcomes, none twice. */
+static void read_actions(loader *ld, const gv_value *m)
+{
+    gavel_policy *p = ld->p;
+    const gv_value *v = gv_gets(m, "actions");
+    if (!v || v->type == GV_NULL)
+        return;
+    if (v->type != GV_ARR || v->len == 0) {
+        at(ld, v, "'actions' must be a non-empty list of the actions measures may take");
+        return;
+    }
+    p->actions = calloc(v->len, sizeof *p->actions);
+    for (uint32_t i = 0; p->actions && i < v->len; i++) {
+        const gv_value *a = v->u.items[i];
+        int dup = 0;
+        for (int k = 0; a->type == GV_STR && k < p->nactions; k++)
+            dup |= strcmp(p->actions[k], a->u.s) == 0;
+        if (a->type != GV_STR || !valid_name(a->u.s))
+            at(ld, a, "an action must be a name of [a-z0-9._-]");
+        else if (dup)
+            at(ld, a, "action '%s' is listed twice", a->u.s);
+        else
+            p->actions[p->nactions++] = strdup(a->u.s);
+    }
+}
+
+/* A region's name: a letter, then letters, digits, _ or - ("EU", "EEA"). */
+static int valid_region(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')) || strlen(s) > 40)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+              (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+static void read_region(loader *ld, const gv_member *e, gvms_region *r)
+{
+    if (!valid_region(e->key) || gvms_country(e->key, e->klen) >= 0) {
+        at(ld, e->val, "region '%s': a name of letters, digits, _ and - that is not itself "
+                       "a country code", e->key);
+        return;
+    }
+    if (e->val->type != GV_ARR || e->val->len == 0) {
+        at(ld, e->val, "region '%s' must be a non-empty list of ISO 3166-1 alpha-2 codes",
+           e->key);
+        return;
+    }
+    for (uint32_t k = 0; k < e->val->len; k++) {
+        const gv_value *c = e->val->u.items[k];
+        int i = c->type == GV_STR ? gvms_country(c->u.s, c->len) : -1;
+        if (i < 0)
+            at(ld, c, "region '%s': '%s' is not an ISO 3166-1 alpha-2 code", e->key,
+               c->type == GV_STR ? c->u.s : "?");
+        else
+            r->scope.bits[i / 64] |= (uint64_t)1 << (i % 64);
+    }
+    size_t n = 0;
+    for (int i = 0; i < gvms_ncountries(); i++)
+        n += r->scope.bits[i / 64] >> (i % 64) & 1;
+    const char **codes = calloc(n + 1, sizeof *codes);
+    r->name = strdup(e->key);
+    r->view.codes = codes;
+    r->view.name = r->name;
+    for (int i = 0; codes && i < gvms_ncountries(); i++)
+        if (r->scope.bits[i / 64] >> (i % 64) & 1)
+            codes[r->view.ncodes++] = gvms_country_code(i);
+}
+
+/* regions: { EU: [AT, BE, ...] }: sets of countries measures may name. */
+static void read_regions(loader *ld, const gv_value *m)
+{
+    gavel_policy *p = ld->p;
+    const gv_value *v = gv_gets(m, "regions");
+    if (!v || v->type == GV_NULL)
+        return;
+    if (v->type != GV_OBJ) {
+        at(ld, v, "'regions' must be a mapping of names to lists of country codes");
+        return;
+    }
+    p->regions = calloc(v->len + 1, sizeof *p->regions);
+    for (uint32_t i = 0; p->regions && i < v->len; i++)
+        read_region(ld, &v->u.members[i], &p->regions[p->nregions++]);
+}
+
+/* export: { FORMAT: ... }, kept as written for the program that exports. */
+static void read_export(loader *ld, const gv_value *m)
+{
+    const gv_value *v = gv_gets(m, "export");
+    if (!v || v->type == GV_NULL)
+        return;
+    if (v->type != GV_OBJ) {
+        at(ld, v, "'export' must be a mapping of formats (dsa-sor: ...)");
+        return;
+    }
+    if (!(ld->p->export_ = gv_copy(&ld->p->arena, v, NULL, 0)))
+        ld->p->status = GAVEL_ENOMEM;
+}
+
 static int add_file(gavel_policy *p, const char *name, const char *path)
 {
     for (int i = 0; i < p->nfiles; i++)
@@ -503,7 +604,7 @@ static void check_keys(loader *ld, const gv_value *m)
 {
     static const char *const known[] = { "name", "version", "jurisdiction", "outcomes",
         "default", "on_error", "rules", "lexicons", "schema", "tests", "limits",
-        "description", NULL };
+        "description", "actions", "regions", "export", NULL };
     for (uint32_t i = 0; i < m->len; i++) {
         int ok = 0;
         for (int k = 0; known[k]; k++)
@@ -529,8 +630,8 @@ static void read_schema(loader *ld, const gv_value *m, gvdigest *dg)
         } else {
             gvdigest_file(dg, schema, stext, slen);
             gv_error se = { 0 };
-            gv_value *doc = gvyaml_load_buf(stext, slen, &p->schema_arena, &lim, &se);
-            p->schema = doc ? gvsc_parse(&p->schema_arena, doc, &se) : NULL;
+            gv_value *doc = gvyaml_load_buf(stext, slen, &p->arena, &lim, &se);
+            p->schema = doc ? gvsc_parse(&p->arena, doc, &se) : NULL;
             if (!p->schema)
                 gvpol_diag(p, GAVEL_ERROR, spath, se.line, se.col ? se.col : 1, "%s", se.msg);
             p->schema_path = spath;
@@ -601,6 +702,9 @@ gavel_policy *gavel_policy_load(const char *dir, const gavel_limits *limits)
     p->version = xstrdup(str_field(&ld, m, "version", 1));
     p->jurisdiction = xstrdup(str_field(&ld, m, "jurisdiction", 0));
     read_outcomes(&ld, m);
+    read_actions(&ld, m);
+    read_regions(&ld, m);
+    read_export(&ld, m);
     read_limits(&ld, m, limits);
 
     gvdigest dg;
@@ -639,6 +743,14 @@ void gavel_policy_free(gavel_policy *p)
     for (int i = 0; i < p->noutcomes; i++)
         free(p->outcomes[i]);
     free(p->outcomes);
+    for (int i = 0; i < p->nactions; i++)
+        free(p->actions[i]);
+    free(p->actions);
+    for (int i = 0; i < p->nregions; i++) {
+        free(p->regions[i].name);
+        free((void *)p->regions[i].view.codes);
+    }
+    free(p->regions);
     for (int i = 0; i < p->nfiles; i++) {
         free(p->files[i].path);
         free(p->files[i].name);
@@ -655,7 +767,7 @@ void gavel_policy_free(gavel_policy *p)
         gvlex_free(p->unions[i]);
     free(p->unions);
     gvrule_free(p);
-    gv_arena_free(&p->schema_arena);
+    gv_arena_free(&p->arena);
     free(p->schema_path);
     for (int i = 0; i < p->ntests; i++)
         free(p->tests[i]);
@@ -707,6 +819,20 @@ size_t gavel_policy_nrules(const gavel_policy *p) { return p ? (size_t)p->nrules
 const gavel_rule_info *gavel_policy_rule(const gavel_policy *p, size_t i)
 {
     return p && i < (size_t)p->nrules ? &p->rules[i].info : NULL;
+}
+size_t gavel_policy_nactions(const gavel_policy *p) { return p ? (size_t)p->nactions : 0; }
+const char *gavel_policy_action(const gavel_policy *p, size_t i)
+{
+    return p && i < (size_t)p->nactions ? p->actions[i] : NULL;
+}
+size_t gavel_policy_nregions(const gavel_policy *p) { return p ? (size_t)p->nregions : 0; }
+const gavel_region *gavel_policy_region(const gavel_policy *p, size_t i)
+{
+    return p && i < (size_t)p->nregions ? &p->regions[i].view : NULL;
+}
+const gavel_value *gavel_policy_export(const gavel_policy *p, const char *format)
+{
+    return p && p->export_ && format ? (const gavel_value *)gv_gets(p->export_, format) : NULL;
 }
 size_t gavel_policy_ntests(const gavel_policy *p) { return p ? (size_t)p->ntests : 0; }
 const char *gavel_policy_test_file(const gavel_policy *p, size_t i)

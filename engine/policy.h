@@ -7,6 +7,7 @@
 
 #include "gavel.h"
 #include "lexicon.h"
+#include "measure.h"
 #include "schema.h"
 #include "value.h"
 
@@ -30,6 +31,10 @@ typedef struct gvpol_rule {
     char *json_id;            /* the id as a JSON string */
     char *json_head;          /* {"rule":ID,"outcome":OUTCOME */
     char *json_cites;         /* ,"cites":CITES */
+    gvms_spec *measures;      /* what it orders done (measure.h) */
+    int   nmeasures;
+    int   measures_read_evidence;
+    const char **measure_texts;
 } gvpol_rule;
 
 typedef struct gvpol_lexicon {
@@ -49,6 +54,11 @@ struct gavel_policy {
     char  *dir, *name, *version, *jurisdiction, *digest;
     char **outcomes;
     int    noutcomes, default_outcome, on_error_outcome;
+    char **actions;            /* what measures may do, in output order */
+    int    nactions;
+    gvms_region *regions;
+    int    nregions;
+    const gv_value *export_;   /* the manifest's `export:`, in arena; NULL if none */
 
     gvpol_file   *files;       /* rule files, in load order */
     int           nfiles;
@@ -62,8 +72,8 @@ struct gavel_policy {
     int           nrules;
     int          *topo;        /* rule indexes, every defeater before what it defeats */
 
-    gvsc_node    *schema;      /* NULL without one; lives in schema_arena */
-    gv_arena      schema_arena;
+    gvsc_node    *schema;      /* NULL without one; lives in arena */
+    gv_arena      arena;       /* what is kept of the manifest: schema, export */
     char         *schema_path;
     char        **tests;       /* test files from the manifest's `tests:` */
     int           ntests;

@@ -5,7 +5,8 @@
  * sandbox (sandbox.h); each evaluator later runs the same sources in its
  * own state. Owns checking each definition (outcome, in_force dates,
  * unique ids), expanding `defeats` globs into edges, and the topological
- * order, with a cycle named when there is one. Calls sandbox.h, lang.h
+ * order, with a cycle named when there is one. Calls sandbox.h, lang.h,
+ * measure.h (each rule's measures)
  * (the definitions the files made), date.h, policy.h (diagnostics) and
  * libc.
  */
@@ -13,6 +14,7 @@
 #include "buf.h"
 #include "date.h"
 #include "lang.h"
+#include "measure.h"
 #include "policy.h"
 #include "sandbox.h"
 
@@ -103,6 +105,19 @@ static void collect_rules(gavel_policy *p, lua_State *L)
                        "rule '%s': in_force.until '%s' is not a date YYYY-MM-DD or a "
                        "date-time with a zone",
                        info->id, info->in_force_until);
+        int mt = lua_gettop(L);
+        lua_getfield(L, t, "measures");
+        char merr[600];
+        if (gvms_parse_specs(L, -1, p, &r->measures, &r->nmeasures, merr, sizeof merr) != 0)
+            gvpol_diag(p, GAVEL_ERROR, info->file, info->line, 1, "rule '%s': %s", info->id,
+                       merr);
+        lua_settop(L, mt);
+        r->measures_read_evidence = gvms_reads_evidence(r->measures, r->nmeasures);
+        r->measure_texts = calloc((size_t)r->nmeasures + 1, sizeof *r->measure_texts);
+        for (int k = 0; r->measure_texts && k < r->nmeasures; k++)
+            r->measure_texts[k] = r->measures[k].text;
+        info->nmeasures = r->measure_texts ? (size_t)r->nmeasures : 0;
+        info->measures = r->measure_texts;
         lua_getfield(L, t, "defeats");
         r->npatterns = (int)lua_rawlen(L, -1);
         r->patterns = calloc(r->npatterns ? (size_t)r->npatterns : 1, sizeof *r->patterns);
@@ -299,6 +314,8 @@ void gvrule_free(gavel_policy *p)
         free((char *)r->info.in_force_from);
         free((char *)r->info.in_force_until);
         free((void *)r->info.defeats);
+        gvms_free_specs(r->measures, r->nmeasures);
+        free(r->measure_texts);
         for (int k = 0; k < r->npatterns; k++)
             free(r->patterns[k]);
         free(r->patterns);

@@ -134,10 +134,29 @@ typedef struct gavel_rule_info {
     const char *in_force_from, *in_force_until;  /* NULL = open-ended */
     size_t      ndefeats;    /* rule ids this rule defeats (globs expanded) */
     const char *const *defeats;
+    size_t      nmeasures;   /* the measures it orders, each described in words: */
+    const char *const *measures;  /* "withhold_post: post from evidence.posts; in IN; ..." */
 } gavel_rule_info;
 
 size_t gavel_policy_nrules(const gavel_policy *p);
 const gavel_rule_info *gavel_policy_rule(const gavel_policy *p, size_t i);
+
+/* The actions measures may take (the manifest's `actions:`, in its order:
+ * the order measures are written in), and its regions: named sets of ISO
+ * 3166-1 alpha-2 codes a measure's scope may name. */
+size_t      gavel_policy_nactions(const gavel_policy *p);
+const char *gavel_policy_action(const gavel_policy *p, size_t i);
+typedef struct gavel_region {
+    const char *name;
+    size_t      ncodes;
+    const char *const *codes;    /* sorted */
+} gavel_region;
+size_t gavel_policy_nregions(const gavel_policy *p);
+const gavel_region *gavel_policy_region(const gavel_policy *p, size_t i);
+/* The manifest's `export.FORMAT` section (`export: {dsa-sor: ...}`), as
+ * written, for the program that exports; NULL when there is none. The
+ * library keeps it and does not read it. */
+const struct gavel_value *gavel_policy_export(const gavel_policy *p, const char *format);
 
 /* ---- records and readers ----------------------------------------------- */
 
@@ -305,11 +324,31 @@ void            gavel_decision_free(gavel_decision *d);
 gavel_status gavel_evaluate(gavel_evaluator *ev, const gavel_record *r,
                             gavel_decision *d);
 
+/* A measure: what to do (docs/policy.md, "Measures"). */
+typedef struct gavel_target {
+    const char *kind;                    /* "account", "post", ... */
+    const char *id;                      /* as plain text, as gavel_decision_id */
+    const struct gavel_value *id_value;  /* a string or a number */
+} gavel_target;
+
+typedef struct gavel_measure {
+    const char *action;                  /* one of the policy's actions */
+    size_t ntargets;
+    const gavel_target *targets;         /* in the order first named */
+    size_t nscope;
+    const char *const *scope;            /* ISO 3166-1 alpha-2, sorted; or "*" alone */
+    const char *due, *until;             /* RFC 3339 in UTC; NULL when none */
+    size_t nrules;
+    const char *const *rules;            /* the rules that ordered it, policy order */
+} gavel_measure;
+
 typedef struct gavel_reason {
     const char *rule, *outcome, *cites;  /* outcome, cites may be NULL */
     const char *reason;                  /* rendered with the evidence */
     const char *evidence;                /* JSON object text */
     const char *by;                      /* for a defeated rule: its defeater */
+    size_t nmeasures;                    /* what this rule ordered, as it ordered */
+    const gavel_measure *measures;       /* it (one rule each; not combined) */
 } gavel_reason;
 
 typedef struct gavel_missing {
@@ -347,6 +386,11 @@ size_t gavel_decision_nmissing(const gavel_decision *d);
 const gavel_missing *gavel_decision_missing(const gavel_decision *d, size_t i);
 size_t gavel_decision_nerrors(const gavel_decision *d);
 const gavel_error_entry *gavel_decision_error(const gavel_decision *d, size_t i);
+/* The measures to take: those of every fired, undefeated rule, combined
+ * per action (docs/policy.md, "Measures"), in the order of the policy's
+ * actions; none when the decision is on_error. */
+size_t gavel_decision_nmeasures(const gavel_decision *d);
+const gavel_measure *gavel_decision_measure(const gavel_decision *d, size_t i);
 
 /* The decision as one line of JSON (no trailing newline), its fields in the
  * order docs/policy.md, "The decision", gives; NULL before the first
