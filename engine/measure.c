@@ -473,9 +473,12 @@ static int read_spec(spec_reader *r, int t, gvms_spec *s)
         if (!strcmp(r->p->actions[i], action))
             s->action = i;
     if (s->action < 0) {
+        char list[200] = "";
+        for (int i = 0; i < r->p->nactions; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     r->p->actions[i]);
         int rc = r->p->nactions
-            ? bad(r, "unknown action '%.60s' (the manifest's actions: %s%s)", action,
-                  r->p->actions[0], r->p->nactions > 1 ? ", ..." : "")
+            ? bad(r, "unknown action '%.60s' (the manifest's actions: %s)", action, list)
             : bad(r, "unknown action '%.60s': the manifest declares no actions "
                      "(actions: [%.60s, ...])", action, action);
         lua_pop(L, 1);

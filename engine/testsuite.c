@@ -15,12 +15,15 @@
  *   fired     every rule that fired (order does not matter)
  *   missing   paths that must be among the missing facts
  *   errors    a count, or a list of texts each found in some error message
+ *   measures  exactly these measures, in any order: action and any of
+ *             targets ("post:p1", "account"), scope, due, until, rules
  *
  * Calls the public API (evaluator, decisions), eval.h (a parsed context),
  * yamldoc.h, value.h, buf.h and the policy and record structs.
  */
 #include "testsuite.h"
 #include "buf.h"
+#include "date.h"
 #include "decision.h"
 #include "eval.h"
 #include "policy.h"
@@ -29,6 +32,7 @@
 #include "yamldoc.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,17 +205,180 @@ static void check_errors(gv_buf *why, const gv_value *want, const gavel_decision
                       gavel_decision_error(d, 0)->message);
 }
 
+/* ---- expect: measures ------------------------------------------------------------ */
+
+/* "withhold_post [post:p1, post:p3] in [IN] due ... by [g.incite]", for messages. */
+static void measure_text(gv_buf *b, const gavel_measure *m)
+{
+    gv_buf_printf(b, "%s [", m->action);
+    for (size_t i = 0; i < m->ntargets; i++)
+        gv_buf_printf(b, "%s%s:%s", i ? ", " : "", m->targets[i].kind, m->targets[i].id);
+    gv_buf_adds(b, "] in [");
+    for (size_t i = 0; i < m->nscope; i++)
+        gv_buf_printf(b, "%s%s", i ? ", " : "", m->scope[i]);
+    gv_buf_adds(b, "]");
+    if (m->due)
+        gv_buf_printf(b, " due %s", m->due);
+    if (m->until)
+        gv_buf_printf(b, " until %s", m->until);
+    gv_buf_adds(b, " by [");
+    for (size_t i = 0; i < m->nrules; i++)
+        gv_buf_printf(b, "%s%s", i ? ", " : "", m->rules[i]);
+    gv_buf_adds(b, "]");
+}
+
+/* Do the strings of want (one string, or a list) make the set got[0..n)? */
+static int same_strings(const gv_value *want, const char *const *got, size_t n)
+{
+    uint32_t nw = want->type == GV_ARR ? want->len : 1;
+    if (want->type != GV_STR && want->type != GV_ARR)
+        return 0;
+    for (uint32_t i = 0; i < nw; i++) {
+        const gv_value *w = want->type == GV_ARR ? want->u.items[i] : want;
+        size_t k = 0;
+        while (k < n && !(w->type == GV_STR && !strcmp(w->u.s, got[k])))
+            k++;
+        if (k == n)
+            return 0;
+    }
+    for (size_t k = 0; k < n; k++) {         /* and nothing more */
+        uint32_t i = 0;
+        for (; i < nw; i++) {
+            const gv_value *w = want->type == GV_ARR ? want->u.items[i] : want;
+            if (w->type == GV_STR && !strcmp(w->u.s, got[k]))
+                break;
+        }
+        if (i == nw)
+            return 0;
+    }
+    return 1;
+}
+
+/* A target as the tests write it: "post:p1", or "account" for the record. */
+static int target_named(const gv_value *w, const gavel_target *t)
+{
+    if (w->type == GV_OBJ) {
+        const gv_value *kind = gv_gets(w, "kind"), *id = gv_gets(w, "id");
+        char num[32] = "";
+        if (id && id->type == GV_INT)
+            snprintf(num, sizeof num, "%lld", (long long)id->u.i);
+        return kind && kind->type == GV_STR && !strcmp(kind->u.s, t->kind) && id &&
+               !strcmp(id->type == GV_STR ? id->u.s : num, t->id);
+    }
+    if (w->type != GV_STR)
+        return 0;
+    if (!strcmp(w->u.s, "account"))
+        return !strcmp(t->kind, "account");
+    size_t k = strlen(t->kind);
+    return !strncmp(w->u.s, t->kind, k) && w->u.s[k] == ':' && !strcmp(w->u.s + k + 1, t->id);
+}
+
+static int same_targets(const gv_value *want, const gavel_measure *m)
+{
+    if (want->type != GV_ARR || want->len != m->ntargets)
+        return 0;
+    for (uint32_t i = 0; i < want->len; i++) {
+        size_t k = 0;
+        while (k < m->ntargets && !target_named(want->u.items[i], &m->targets[k]))
+            k++;
+        if (k == m->ntargets)
+            return 0;
+    }
+    return 1;
+}
+
+/* A due or until: null for none, else the same instant however written. */
+static int same_time(const gv_value *want, const char *got)
+{
+    if (want->type == GV_NULL)
+        return got == NULL;
+    int64_t a, b;
+    int da, db;
+    return want->type == GV_STR && got && gvdate_instant(want->u.s, want->len, &a, &da) == 0 &&
+           gvdate_instant(got, strlen(got), &b, &db) == 0 && a == b;
+}
+
+static int measure_matches(const gv_value *want, const gavel_measure *m)
+{
+    const gv_value *v = gv_gets(want, "action");
+    if (!v || v->type != GV_STR || strcmp(v->u.s, m->action))
+        return 0;
+    if ((v = gv_gets(want, "targets")) && !same_targets(v, m))
+        return 0;
+    if ((v = gv_gets(want, "scope")) && !same_strings(v, m->scope, m->nscope))
+        return 0;
+    if ((v = gv_gets(want, "rules")) && !same_strings(v, m->rules, m->nrules))
+        return 0;
+    if ((v = gv_gets(want, "due")) && !same_time(v, m->due))
+        return 0;
+    return !(v = gv_gets(want, "until")) || same_time(v, m->until);
+}
+
+static void got_measures(gv_buf *why, const gavel_decision *d)
+{
+    size_t n = gavel_decision_nmeasures(d);
+    gv_buf_adds(why, n ? "got " : "got none\n");
+    for (size_t i = 0; i < n; i++) {
+        gv_buf_adds(why, i ? "; " : "");
+        measure_text(why, gavel_decision_measure(d, i));
+    }
+    if (n)
+        gv_buf_addc(why, '\n');
+}
+
+/* expect.measures: exactly these, in any order; each a mapping with the
+ * action and any of targets, scope, due, until, rules (docs/testing.md). */
+static void check_measures(gv_buf *why, const gv_value *want, const gavel_decision *d)
+{
+    static const char *const keys[] = { "action", "targets", "scope", "due", "until",
+                                        "rules", NULL };
+    size_t n = gavel_decision_nmeasures(d);
+    unsigned char used[256] = { 0 };
+    if (want->type != GV_ARR) {
+        gv_buf_adds(why, "measures: expected a list of measures ({action, targets, scope, "
+                         "due, until, rules})\n");
+        return;
+    }
+    for (uint32_t i = 0; i < want->len; i++) {
+        const gv_value *w = want->u.items[i];
+        for (uint32_t k = 0; w->type == GV_OBJ && k < w->len; k++) {
+            int ok = 0;
+            for (int j = 0; keys[j]; j++)
+                ok |= !strcmp(w->u.members[k].key, keys[j]);
+            if (!ok)
+                gv_buf_printf(why, "measures: unknown key '%s' (action, targets, scope, due, "
+                              "until, rules)\n", w->u.members[k].key);
+        }
+        size_t k = 0;
+        for (; k < n && k < sizeof used; k++)
+            if (!used[k] && measure_matches(w, gavel_decision_measure(d, k)))
+                break;
+        if (k < n && k < sizeof used) {
+            used[k] = 1;
+            continue;
+        }
+        const gv_value *a = w->type == GV_OBJ ? gv_gets(w, "action") : NULL;
+        gv_buf_printf(why, "measures: expected %s (item %u) to match one, ",
+                      a && a->type == GV_STR ? a->u.s : "a measure with an action", i + 1);
+        got_measures(why, d);
+    }
+    if (n != want->len) {
+        gv_buf_printf(why, "measures: expected %u, ", want->len);
+        got_measures(why, d);
+    }
+}
+
 static void compare(gv_buf *why, const gv_value *expect, const gavel_decision *d)
 {
     static const char *const keys[] = { "decision", "rules", "defeated", "fired",
-                                        "missing", "errors", NULL };
+                                        "missing", "errors", "measures", NULL };
     for (uint32_t i = 0; i < expect->len; i++) {
         int ok = 0;
         for (int k = 0; keys[k]; k++)
             ok |= !strcmp(expect->u.members[i].key, keys[k]);
         if (!ok)
             gv_buf_printf(why, "expect: unknown key '%s' (decision, rules, defeated, fired, "
-                          "missing, errors)\n", expect->u.members[i].key);
+                          "missing, errors, measures)\n", expect->u.members[i].key);
     }
     const gv_value *v = gv_gets(expect, "decision");
     const char *got = gavel_decision_outcome(d);
@@ -243,6 +410,8 @@ static void compare(gv_buf *why, const gv_value *expect, const gavel_decision *d
     }
     if ((v = gv_gets(expect, "missing")))
         check_missing(why, v, d);
+    if ((v = gv_gets(expect, "measures")))
+        check_measures(why, v, d);
     if ((v = gv_gets(expect, "errors")))
         check_errors(why, v, d);
     else if (gavel_decision_nerrors(d) && !strstr(why->ptr ? why->ptr : "", "decision:"))
