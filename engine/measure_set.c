@@ -100,9 +100,10 @@ static int spec_targets(gvms_set *s, int t0, const gvms_target_spec *ts, const g
     for (uint32_t i = 0; i < n; i++) {
         const gv_value *item = v->type == GV_ARR ? v->u.items[i] : v, *id;
         if (id_value(item, &id) != 0)
-            return fail(err, errlen, "measure '%s': targets.%s: %s%s holds a %s, not an id "
-                        "or an item with an id", action, ts->kind, ts->from.text,
-                        v->type == GV_ARR ? " item" : "", type_name(id ? id : item));
+            return fail(err, errlen, "measure '%s': targets.%s: %s%s holds a %s%s, not an "
+                        "id or an item with an id", action, ts->kind, ts->from.text,
+                        v->type == GV_ARR ? " item" : "", type_name(id ? id : item),
+                        item->type == GV_OBJ ? (id ? " as its id" : " without an id") : "");
         if (add_target(s, t0, ts->kind, id, c->arena))
             return -1;
     }
