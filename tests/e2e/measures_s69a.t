@@ -42,5 +42,8 @@ for line in open(sys.argv[3]):
     assert d["decision"] == ("withhold" if d["measures"] else "keep"), d["id"]
 assert stats["posts"] > 100 and stats["accounts"] > 10, stats
 assert stats["untouched"] > stats["posts"], stats     # most posts stay up
+# README.md quotes these figures:
+assert stats == {"posts": 181, "accounts": 34, "untouched": 317}, stats
+assert sum(1 for l in open(sys.argv[3]) if '"action":"withhold_post"' in l) == 175
 print("posts withheld %(posts)d, posts untouched %(untouched)d, accounts withheld %(accounts)d" % stats)
 PY
