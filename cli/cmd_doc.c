@@ -233,6 +233,10 @@ static void write_rule(FILE *f, const gavel_policy *p, size_t i, doc_format fmt)
             esc(f, by[d]);
         }
     }
+    for (size_t m = 0; m < r->nmeasures; m++) {
+        fputs(fmt == DOC_HTML ? "<br>Orders: " : "  \n  Orders: ", f);
+        esc(f, r->measures[m]);
+    }
     if (r->in_force_from || r->in_force_until) {
         fprintf(f, "%sIn force: %s to %s", fmt == DOC_HTML ? "<br>" : "  \n  ",
                 r->in_force_from ? r->in_force_from : "any date",

@@ -415,13 +415,15 @@ static void describe_time(gv_buf *b, const char *label, const gvms_time *tm)
         return;
     }
     int64_t m = tm->at / 60000;
-    if (m % 1440 == 0 && m)
-        gv_buf_printf(b, "%lld days after ", (long long)(m / 1440));
-    else if (m % 60 == 0 && m)
-        gv_buf_printf(b, "%lld hours after ", (long long)(m / 60));
-    else if (m)
-        gv_buf_printf(b, "%lld minutes after ", (long long)m);
-    else
+    static const struct { int64_t minutes; const char *unit; } units[] = {
+        { 1440, "day" }, { 60, "hour" }, { 1, "minute" } };
+    for (int u = 0; m && u < 3; u++)
+        if (m % units[u].minutes == 0) {
+            long long n = (long long)(m / units[u].minutes);
+            gv_buf_printf(b, "%lld %s%s after ", n, units[u].unit, n == 1 ? "" : "s");
+            break;
+        }
+    if (!m)
         gv_buf_adds(b, "at ");
     gv_buf_adds(b, tm->from.text);
 }

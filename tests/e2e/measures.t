@@ -81,3 +81,12 @@ status 1
 stdout_has "policy.yaml:6:14: error: action 'a' is listed twice"
 stdout_has "error: region 'DE': a name of letters, digits, _ and - that is not itself a country code"
 stdout_has "error: region 'EU': 'XX' is not an ISO 3166-1 alpha-2 code"
+
+# gavel doc says what each rule orders.
+gavel doc -p tests/data/measures-policy
+status 0
+stdout_has 'Orders: withhold\_post: post from evidence.posts; in IN; due 36 hours after ctx.order.issued\_at'
+stdout_has 'Orders: withhold\_post: post from evidence.posts; in DE; due 1 day after as\_of'
+stdout_has 'Orders: notify\_user: account; in \*; until 180 days after as\_of'
+gavel doc -p tests/data/measures-policy -f html
+stdout_has '<br>Orders: withhold_account: account; in IN'
