@@ -7,7 +7,9 @@
  *     no decision);
  *   - a rule that can never be decisive, because a rule that always fires
  *     and that nothing sets aside defeats it or outranks it;
- *   - record fields rules read that the schema does not declare.
+ *   - record fields rules read that the schema does not declare;
+ *   - a measure that reads evidence the rule never returns, and an action
+ *     the manifest declares that no rule orders.
  *
  * The last two need to see rules run: the policy's own test cases and an
  * empty record are evaluated with read tracing on. "Always fires" means
@@ -15,11 +17,12 @@
  *
  * Calls the public API (evaluator, records, test suite), eval.h and
  * testsuite.h (read tracing, the suite's evaluator), schema.h, buf.h (a
- * growing array) and the policy struct.
+ * growing array), measure.h (the specs) and the policy struct.
  */
 #include "buf.h"
 #include "decision.h"
 #include "eval.h"
+#include "measure.h"
 #include "policy.h"
 #include "schema.h"
 #include "testsuite.h"
@@ -149,6 +152,55 @@ static void lint_rule_text(gavel_policy *p)
     }
 }
 
+/* The first key of an evidence path ("posts" of evidence.posts.1.id). */
+static void evidence_key(const gvms_path *path, char *out, size_t size)
+{
+    size_t n = strcspn(path->rest, ".");
+    snprintf(out, size, "%.*s", (int)(n < size - 1 ? n : size - 1), path->rest);
+}
+
+static void lint_measure_path(gavel_policy *p, int i, const gvms_path *path, const char *s,
+                              const char *e)
+{
+    char key[128];
+    if (path->root != GVMS_EVIDENCE)
+        return;
+    evidence_key(path, key, sizeof key);
+    const gavel_rule_info *r = &p->rules[i].info;
+    if (!sets_name(s, e, key, strlen(key)))
+        gvpol_diag(p, GAVEL_WARNING, r->file, r->line, 1, "rule '%s': a measure reads %s, but "
+                   "the rule returns no evidence '%s'", r->id, path->text, key);
+}
+
+/* Measures that read evidence the rule never sets, and declared actions
+ * no rule orders. */
+static void lint_measures(gavel_policy *p)
+{
+    unsigned char *ordered = calloc((size_t)p->nactions + 1, 1);
+    for (int i = 0; i < p->nrules; i++) {
+        const char *s, *e;
+        rule_text(p, i, &s, &e);
+        for (int k = 0; k < p->rules[i].nmeasures; k++) {
+            const gvms_spec *m = &p->rules[i].measures[k];
+            if (ordered)
+                ordered[m->action] = 1;
+            for (int t = 0; t < m->ntargets; t++)
+                lint_measure_path(p, i, &m->targets[t].from, s, e);
+            for (int t = 0; t < m->nscope_from; t++)
+                lint_measure_path(p, i, &m->scope_from[t], s, e);
+            if (m->due.set && !m->due.fixed)
+                lint_measure_path(p, i, &m->due.from, s, e);
+            if (m->until.set && !m->until.fixed)
+                lint_measure_path(p, i, &m->until.from, s, e);
+        }
+    }
+    for (int a = 0; ordered && a < p->nactions; a++)
+        if (!ordered[a])
+            gvpol_diag(p, GAVEL_WARNING, p->dir, 0, 0, "action '%s' is declared, but no rule "
+                       "orders it", p->actions[a]);
+    free(ordered);
+}
+
 /* ---- lints that watch rules run -------------------------------------------------------- */
 
 static void lint_schema(gavel_policy *p, const trace *t)
@@ -237,6 +289,7 @@ gavel_policy *gavel_policy_check(const char *dir, const gavel_limits *limits)
         return NULL;
     if (p->status == GAVEL_OK) {
         lint_rule_text(p);
+        lint_measures(p);
         trace t = { p, NULL, 0, 0 };
         unsigned *fired = calloc((size_t)p->nrules + 1, sizeof *fired), runs = 0;
         if (fired) {

@@ -90,3 +90,15 @@ stdout_has 'Orders: withhold\_post: post from evidence.posts; in DE; due 1 day a
 stdout_has 'Orders: notify\_user: account; in \*; until 180 days after as\_of'
 gavel doc -p tests/data/measures-policy -f html
 stdout_has '<br>Orders: withhold_account: account; in IN'
+
+# gavel check: a measure reading evidence its rule never returns; an action
+# no rule orders.
+cp -r $M "$W/lint"
+sed -i 's/evidence.order_at/evidence.order_time/' "$W/lint/rules/measures.lua"
+sed -i 's/notify_user\]/notify_user, report_police]/' "$W/lint/policy.yaml"
+gavel check -p "$W/lint"
+stdout_has "$W/lint/rules/measures.lua:41:1: warning: rule 'g.eu_terror': a measure reads evidence.order_time, but the rule returns no evidence 'order_time'"
+stdout_has "$W/lint: warning: action 'report_police' is declared, but no rule orders it"
+gavel check -p $M
+status 0
+stdout_has '5 rules, 0 warnings'
