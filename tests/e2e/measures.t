@@ -101,4 +101,4 @@ stdout_has "$W/lint/rules/measures.lua:41:1: warning: rule 'g.eu_terror': a meas
 stdout_has "$W/lint: warning: action 'report_police' is declared, but no rule orders it"
 gavel check -p $M
 status 0
-stdout_has '5 rules, 0 warnings'
+stderr_has "5 rules, 0 warnings"
