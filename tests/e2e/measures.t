@@ -102,3 +102,18 @@ stdout_has "$W/lint: warning: action 'report_police' is declared, but no rule or
 gavel check -p $M
 status 0
 stderr_has "5 rules, 0 warnings"
+
+# gavel replay compares measures field by field: a deadline moved from 36
+# to 48 hours after the order is found, on the records it changes.
+gavel eval -p $M --context $M/context.yaml --as-of 2021-02-02 $M/accounts.jsonl
+cp "$(workdir)/out" "$W/log.jsonl"
+gavel replay "$W/log.jsonl" -p $M --context $M/context.yaml $M/accounts.jsonl
+status 0
+stdout_has 'replay: 7 logged decisions, 7 reproduced, 0 differ'
+cp -r $M "$W/later"
+sed -i 's/hours = 36/hours = 48/' "$W/later/rules/measures.lua"
+gavel replay "$W/log.jsonl" -p "$W/later" --context $M/context.yaml $M/accounts.jsonl
+status 1
+stdout_has 'acc01 (line 1): measures[0].due: logged "2021-02-02T16:30:00Z", now "2021-02-03T04:30:00Z"'
+stdout_has 'acc04 (line 4): measures[0].due: logged "2021-02-02T16:30:00Z", now "2021-02-03T00:00:00Z"'
+stdout_has 'differences by field: policy.digest 7, measures 2'
