@@ -20,22 +20,26 @@
 /* ---- countries ------------------------------------------------------------------ */
 
 /* The 249 officially assigned ISO 3166-1 alpha-2 codes, sorted. */
-static const char COUNTRIES[] =
-    "ADAEAFAGAIALAMAOAQARASATAUAWAXAZ"
-    "BABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZ"
-    "CACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZ"
-    "DEDJDKDMDODZ" "ECEEEGEHERESET" "FIFJFKFMFOFR"
-    "GAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGY" "HKHMHNHRHTHU"
-    "IDIEILIMINIOIQIRISIT" "JEJMJOJP" "KEKGKHKIKMKNKPKRKWKYKZ"
-    "LALBLCLILKLRLSLTLULVLY"
-    "MAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZ"
-    "NANCNENFNGNINLNONPNRNUNZ" "OM" "PAPEPFPGPHPKPLPMPNPRPSPTPWPY" "QA"
-    "RERORSRURW" "SASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZ"
-    "TCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZ" "UAUGUMUSUYUZ" "VAVCVEVGVIVNVU"
-    "WFWS" "YEYT" "ZAZMZW";
+static const char COUNTRIES[][3] = {
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+};
 
-enum { NCOUNTRIES = (sizeof COUNTRIES - 1) / 2 };
-static char country_text[NCOUNTRIES][3];
+enum { NCOUNTRIES = sizeof COUNTRIES / sizeof *COUNTRIES };
 
 int gvms_ncountries(void) { return NCOUNTRIES; }
 
@@ -45,7 +49,7 @@ int gvms_country(const char *s, size_t n)
         return -1;
     int lo = 0, hi = NCOUNTRIES - 1;
     while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = memcmp(COUNTRIES + 2 * mid, s, 2);
+        int mid = (lo + hi) / 2, c = memcmp(COUNTRIES[mid], s, 2);
         if (c == 0)
             return mid;
         if (c < 0)
@@ -58,13 +62,7 @@ int gvms_country(const char *s, size_t n)
 
 const char *gvms_country_code(int i)
 {
-    if (i < 0 || i >= NCOUNTRIES)
-        return NULL;
-    if (!country_text[i][0]) {      /* the same two bytes from any thread */
-        country_text[i][1] = COUNTRIES[2 * i + 1];
-        country_text[i][0] = COUNTRIES[2 * i];
-    }
-    return country_text[i];
+    return i >= 0 && i < NCOUNTRIES ? COUNTRIES[i] : NULL;
 }
 
 void gvms_scope_add(gvms_scope *s, int c) { s->bits[c / 64] |= (uint64_t)1 << (c % 64); }
