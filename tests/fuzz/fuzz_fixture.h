@@ -16,6 +16,8 @@ static const char FIX_MANIFEST[] =
     "default: keep\n"
     "on_error: review\n"
     "rules: [rules.lua]\n"
+    "actions: [withhold_post, withhold_account, notify]\n"
+    "regions: {EU: [DE, FR, AT]}\n"
     "lexicons:\n"
     "  words: words.txt\n"
     "  incitement: words.txt\n"
@@ -135,6 +137,29 @@ static inline int fix_outcome_known(const gavel_policy *p, const char *o)
     return 0;
 }
 
+/* Measures name a declared action, some targets, a scope in order (or
+ * "*" alone) and the rules that ordered them; a record with errors has
+ * none. */
+static inline void fix_check_measures(const gavel_policy *p, const gavel_decision *d)
+{
+    size_t n = gavel_decision_nmeasures(d);
+    FUZZ_CHECK(n == 0 || gavel_decision_nerrors(d) == 0, "measures on a record with errors");
+    for (size_t i = 0; i < n; i++) {
+        const gavel_measure *m = gavel_decision_measure(d, i);
+        FUZZ_CHECK(m && m->action && m->ntargets && m->nscope && m->nrules, "measure %zu", i);
+        int known = 0;
+        for (size_t a = 0; a < gavel_policy_nactions(p); a++)
+            known |= strcmp(gavel_policy_action(p, a), m->action) == 0;
+        FUZZ_CHECK(known, "measure %zu: action %s", i, m->action);
+        for (size_t k = 0; k < m->ntargets; k++)
+            FUZZ_CHECK(m->targets[k].kind && m->targets[k].id && m->targets[k].id_value,
+                       "measure %zu target %zu", i, k);
+        for (size_t k = 1; k < m->nscope; k++)
+            FUZZ_CHECK(strcmp(m->scope[k - 1], m->scope[k]) < 0, "measure %zu scope order", i);
+        FUZZ_CHECK(strcmp(m->scope[0], "*") != 0 || m->nscope == 1, "measure %zu: * and codes", i);
+    }
+}
+
 /* Every accessor of a decision answers, and its JSON is valid. */
 static inline void fix_check_decision(const gavel_policy *p, gavel_decision *d,
                                       gavel_status st)
@@ -166,6 +191,7 @@ static inline void fix_check_decision(const gavel_policy *p, gavel_decision *d,
         const gavel_error_entry *e = gavel_decision_error(d, i);
         FUZZ_CHECK(e && e->message, "error %zu", i);
     }
+    fix_check_measures(p, d);
     size_t len = 0;
     const char *json = gavel_decision_json(d, &len);
     FUZZ_CHECK(json != NULL && len == strlen(json), "decision json");
