@@ -118,12 +118,24 @@ typedef struct out_writer {
     out_format format;
     unsigned long long count;
     int        color;
+    int        measures;   /* the policy declares actions: write measures */
 } out_writer;
 
 int  out_format_parse(const char *s, out_format *f);
 void out_begin(out_writer *w);
 void out_decision(out_writer *w, gavel_decision *d);
 void out_end(out_writer *w);
+
+/* ---- measures.c: measures in words --------------------------------------- */
+
+/* One measure in one line: "ACTION KIND:ID,... in SCOPE,... [due T] [until T]"
+ * (docs/policy.md, "Output formats"). */
+void cli_measure_put(FILE *f, const gavel_measure *m);
+/* What changed from a's measures to b's, phrase by phrase, `sep` between:
+ * "no longer M", "now M", or "ACTION TARGETS: in A -> B and due X -> Y".
+ * Returns how many phrases; f may be NULL just to count them. */
+size_t cli_measures_changes(FILE *f, const gavel_decision *a, const gavel_decision *b,
+                            const char *sep);
 
 /* ---- commands ------------------------------------------------------------- */
 

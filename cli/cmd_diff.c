@@ -11,7 +11,8 @@
  *     decision, old determining rules -> new), with counts, example ids and
  *     the first example's reasons before and after,
  *   - the records that kept their decision but for other reasons, or with
- *     other citations, grouped the same way.
+ *     other citations or measures, grouped the same way; a group whose
+ *     measures changed says what changed (when a policy declares actions).
  *
  * Exit status like diff(1): 0 nothing changed, 1 something did, 2 trouble.
  *
@@ -31,7 +32,7 @@ static const char diff_usage[] =
     "reports what the change does: the rules that differ, the old x new decision\n"
     "matrix, the records whose decision changes (grouped by old -> new decision\n"
     "and determining rules, with example ids), and the records that keep their\n"
-    "decision for other reasons or with other citations.\n"
+    "decision for other reasons or with other citations or measures.\n"
     "\n"
     "  -p, --policy DIR       the old policy, then the new one (give -p twice)\n"
     "      --context FILE     context file for both (e.g. the order)\n"
@@ -108,6 +109,8 @@ static void text_groups(const tally *groups, int same)
         print_lines("", "now", g->new_why);
         if (*g->because)
             printf("      because %s\n", g->because);
+        if (*g->measures)
+            printf("      measures %s\n", g->measures);
     }
 }
 
@@ -134,8 +137,9 @@ static void print_text(const diff_result *r)
                        c->sign == '+' ? "added" : "removed");
         }
     } else if (!r->same_digest) {
-        puts("\nRules that differ: none in outcome, citation, reason, defeats or in_force\n"
-             "  (the files differ: a rule's `when`, a lexicon or the manifest changed)");
+        printf("\nRules that differ: none in outcome, citation, reason, defeats%s or in_force\n"
+               "  (the files differ: a rule's `when`, a lexicon or the manifest changed)\n",
+               r->measures ? ", measures" : "");
     }
 
     puts("\nDecisions, old (rows) x new (columns)");
@@ -153,15 +157,17 @@ static void print_text(const diff_result *r)
             printf("%*llu", w, r->m.cell[i * r->m.cap + k]);
         putchar('\n');
     }
-    printf("\n%llu record%s change%s decision, %llu keep%s it for other reasons or citations, "
-           "%llu unchanged.\n", r->changed, r->changed == 1 ? "" : "s", r->changed == 1 ? "s" : "",
-           r->reasons_changed, r->reasons_changed == 1 ? "s" : "", r->unchanged);
+    const char *other = r->measures ? "other reasons, citations or measures"
+                                    : "other reasons or citations";
+    printf("\n%llu record%s change%s decision, %llu keep%s it for %s, %llu unchanged.\n",
+           r->changed, r->changed == 1 ? "" : "s", r->changed == 1 ? "s" : "",
+           r->reasons_changed, r->reasons_changed == 1 ? "s" : "", other, r->unchanged);
     if (r->changes.n) {
         puts("\nChanged decisions");
         text_groups(&r->changes, 0);
     }
     if (r->reasons.n) {
-        puts("\nSame decision, other reasons or citations");
+        printf("\nSame decision, %s\n", other);
         text_groups(&r->reasons, 1);
     }
 }
@@ -244,6 +250,10 @@ static void json_groups(const tally *groups, int same)
         json_lines(g->new_why);
         fputs(",\"because\":", stdout);
         cli_json_string(stdout, g->because);
+        if (*g->measures) {            /* only a policy with actions has any */
+            fputs(",\"measures_change\":", stdout);
+            cli_json_string(stdout, g->measures);
+        }
         putchar('}');
     }
     fputs(groups->n ? "\n]" : "]", stdout);

@@ -340,7 +340,8 @@ static void run_sequential(run *r)
 {
     gavel_record *rec = gavel_record_new();
     decider *dc = &r->deciders[0];
-    out_writer w = { .f = r->out, .format = r->o->format, .count = 0 };
+    out_writer w = { .f = r->out, .format = r->o->format, .count = 0,
+                     .measures = gavel_policy_nactions(r->p) > 0 };
     while (rec && dc->d && !r->broken && cli_inputs_next(&r->in, rec)) {
         decide(r->o, dc->ev, rec, dc->d, &w, &r->t);
         r->written++;
@@ -368,7 +369,8 @@ static int ring_decide(void *ctx, int worker, gavel_record *const *recs, int n,
 {
     run *r = ctx;
     decider *dc = &r->deciders[worker];
-    out_writer w = { .f = out, .format = r->o->format, .count = first };
+    out_writer w = { .f = out, .format = r->o->format, .count = first,
+                     .measures = gavel_policy_nactions(r->p) > 0 };
     for (int i = 0; dc->d && i < n; i++) {
         gavel_record_finish(recs[i]);     /* parse here, not in the reader */
         decide(r->o, dc->ev, recs[i], dc->d, &w, &dc->t);
@@ -462,7 +464,8 @@ static void evaluate_all(run *r, int jobs)
     r->total_bytes = input_size(r->in.paths, r->in.npaths);
     r->started = now_s();
     summary_init(&r->t.sum, r->p);
-    out_writer w = { .f = r->out, .format = o->format };
+    out_writer w = { .f = r->out, .format = o->format,
+                     .measures = gavel_policy_nactions(r->p) > 0 };
     out_begin(&w);
     r->in.defer = jobs > 1;
     if (jobs == 1)

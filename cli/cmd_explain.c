@@ -2,9 +2,13 @@
  * cmd_explain.c: `gavel explain`: a readable account of one decision: what
  * decided it, with citations and evidence; what was set aside and by what;
  * the facts that were missing; and counterfactuals: the decision without
- * each rule that decided it or set another aside.
+ * each rule that decided it or set another aside. When the policy declares
+ * actions, also the measures: what to do, to what, where, by and until
+ * when, ordered by which rules; those set aside with a defeated rule; and
+ * how each counterfactual's measures differ.
  *
- * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers).
+ * Calls gavel.h and the shared pieces of cli.h (options, messages, escapers,
+ * measures in words).
  */
 #include "cli.h"
 
@@ -65,6 +69,46 @@ static void print_reason(const gavel_reason *r, int defeated)
         printf("    evidence: %s\n", r->evidence);
     if (defeated)
         printf("    set aside by %s\n", r->by);
+    for (size_t i = 0; defeated && i < r->nmeasures; i++) {
+        fputs(i ? "; " : "    set aside with it: ", stdout);
+        cli_measure_put(stdout, &r->measures[i]);
+    }
+    if (defeated && r->nmeasures)
+        putchar('\n');
+}
+
+/* One measure for a reader: what, to which items, where, by and until when,
+ * and which rules ordered it. */
+static void print_measure(const gavel_measure *m)
+{
+    printf("  %s:", m->action);
+    for (size_t i = 0; i < m->ntargets; i++)
+        printf("%s %s %s", i ? "," : "", m->targets[i].kind, m->targets[i].id);
+    fputs("\n    where:    ", stdout);
+    if (m->nscope == 1 && !strcmp(m->scope[0], "*"))
+        fputs("everywhere", stdout);
+    for (size_t i = 0; i < m->nscope && strcmp(m->scope[0], "*"); i++)
+        printf("%s%s", i ? ", " : "", m->scope[i]);
+    putchar('\n');
+    if (m->due)
+        printf("    by:       %s\n", m->due);
+    if (m->until)
+        printf("    until:    %s\n", m->until);
+    for (size_t i = 0; i < m->nrules; i++)
+        printf("%s%s", i ? ", " : "    ordered by ", m->rules[i]);
+    putchar('\n');
+}
+
+static void print_measures(const gavel_decision *d)
+{
+    size_t n = gavel_decision_nmeasures(d);
+    puts("Measures (what to do)");
+    if (!n)
+        puts(gavel_decision_nerrors(d) ? "  none: the decision is the on_error outcome"
+                                       : "  none");
+    for (size_t i = 0; i < n; i++)
+        print_measure(gavel_decision_measure(d, i));
+    putchar('\n');
 }
 
 static void print_determining(const gavel_decision *d)
@@ -100,6 +144,8 @@ static void explain_text(const gavel_policy *p, gavel_decision *d, gavel_decisio
     } else if (gavel_decision_is_default(d)) {
         printf("No rule applies: %s is the policy's default.\n\n", gavel_decision_outcome(d));
     }
+    if (gavel_policy_nactions(p))
+        print_measures(d);
     if (gavel_decision_ndefeated(d)) {
         puts("Set aside");
         for (size_t i = 0; i < gavel_decision_ndefeated(d); i++)
@@ -133,7 +179,29 @@ static void explain_text(const gavel_policy *p, gavel_decision *d, gavel_decisio
             printf(": %s", r->reason);
         }
         putchar('\n');
+        if (gavel_policy_nactions(p) && cli_measures_changes(NULL, d, cf, "")) {
+            fputs("    and its measures change: ", stdout);
+            cli_measures_changes(stdout, d, cf, "; ");
+            putchar('\n');
+        }
     }
+}
+
+/* ,"measures":[...] of a decision, as the library writes them, when the
+ * policy declares actions. */
+static void json_measures(const gavel_policy *p, gavel_decision *d)
+{
+    if (!gavel_policy_nactions(p))
+        return;
+    size_t len;
+    const char *json = gavel_decision_json(d, &len);
+    gavel_record *rec = gavel_record_new();
+    char err[128];
+    const gavel_value *v = json && rec ? cli_parse_line(rec, json, len, err, sizeof err) : NULL;
+    char *measures = v ? cli_value_json(gavel_value_get(v, "measures")) : NULL;
+    printf(",\"measures\":%s", measures ? measures : "null");
+    free(measures);
+    gavel_record_free(rec);
 }
 
 static void explain_json(const gavel_policy *p, gavel_decision *d, gavel_decision *cf)
@@ -149,7 +217,9 @@ static void explain_json(const gavel_policy *p, gavel_decision *d, gavel_decisio
                gavel_decision_outcome(cf));
         for (size_t k = 0; k < gavel_decision_nreasons(cf); k++)
             printf("%s\"%s\"", k ? "," : "", gavel_decision_reason(cf, k)->rule);
-        printf("]}");
+        putchar(']');
+        json_measures(p, cf);
+        putchar('}');
     }
     puts("]}");
 }

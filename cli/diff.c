@@ -5,7 +5,11 @@
  * what moved and why) but writes nothing out; cmd_diff.c does. Out of
  * memory ends the command (exit 2), as cli_strdup does.
  *
- * Calls gavel.h, tally.h and cli.h's value helpers.
+ * A change of measures (an action ordered or no longer, a target, scope,
+ * due or until changed) is a change like one of reasons: counted, and
+ * grouped with what changed.
+ *
+ * Calls gavel.h, tally.h, and cli.h's value helpers and measures in words.
  */
 #include "diff.h"
 #include "cli.h"
@@ -43,13 +47,29 @@ static char *sb_take(sbuf *b)
 }
 
 
-typedef enum { WHY_REASON, WHY_CITES, WHY_EVIDENCE } why_kind;
+typedef enum { WHY_REASON, WHY_CITES, WHY_EVIDENCE, WHY_MEASURES } why_kind;
+
+/* A decision's measures, one a line, in their one-line form. */
+static void put_measures(FILE *f, const gavel_decision *d)
+{
+    size_t n = gavel_decision_nmeasures(d);
+    if (!n)
+        fputs("no measures", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? "\n" : "", f);
+        cli_measure_put(f, gavel_decision_measure(d, i));
+    }
+}
 
 /* The reasons of a decision for a person: "rule: reason", one a line. */
 static char *why(const gavel_decision *d, why_kind k)
 {
     sbuf b;
     sb_open(&b);
+    if (k == WHY_MEASURES) {
+        put_measures(b.f, d);
+        return sb_take(&b);
+    }
     if (gavel_decision_nerrors(d)) {
         const gavel_error_entry *e = gavel_decision_error(d, 0);
         fprintf(b.f, "error%s%s: %s", e->rule ? " in " : "", e->rule ? e->rule : "", e->message);
@@ -71,8 +91,9 @@ static int streq(const char *a, const char *b)
 }
 
 /* For two decisions with the same outcome: what differs in their reasons
- * ("determining rules", or some of "citations", "reasons", "evidence"), or
- * NULL when nothing does. *kind says which text shows it best. */
+ * ("determining rules", or some of "citations", "reasons", "evidence")
+ * and then in their measures ("measures"), or NULL when nothing does.
+ * *kind says which text shows it best. */
 static char *reasons_what(const gavel_decision *a, const gavel_decision *b, why_kind *kind)
 {
     size_t na = gavel_decision_nreasons(a), nb = gavel_decision_nreasons(b);
@@ -80,9 +101,10 @@ static char *reasons_what(const gavel_decision *a, const gavel_decision *b, why_
                 (gavel_decision_is_default(a) != 0) != (gavel_decision_is_default(b) != 0);
     for (size_t i = 0; !rules && i < na; i++)
         rules = strcmp(gavel_decision_reason(a, i)->rule, gavel_decision_reason(b, i)->rule) != 0;
+    int measures = cli_measures_changes(NULL, a, b, "") > 0;
     *kind = WHY_REASON;
     if (rules)
-        return cli_strdup("determining rules");
+        return cli_strdup(measures ? "determining rules, measures" : "determining rules");
     int cites = 0, reason = 0, evidence = 0;
     for (size_t i = 0; i < na; i++) {
         const gavel_reason *x = gavel_decision_reason(a, i), *y = gavel_decision_reason(b, i);
@@ -90,15 +112,26 @@ static char *reasons_what(const gavel_decision *a, const gavel_decision *b, why_
         reason |= !streq(x->reason, y->reason);
         evidence |= !streq(x->evidence, y->evidence);
     }
-    if (!cites && !reason && !evidence)
+    if (!cites && !reason && !evidence && !measures)
         return NULL;
-    *kind = cites ? WHY_CITES : reason ? WHY_REASON : WHY_EVIDENCE;
+    *kind = cites ? WHY_CITES : reason ? WHY_REASON : evidence ? WHY_EVIDENCE : WHY_MEASURES;
     sbuf s;
     sb_open(&s);
     const char *sep = "";
     if (cites) { fprintf(s.f, "%scitations", sep); sep = ", "; }
     if (reason) { fprintf(s.f, "%sreasons", sep); sep = ", "; }
-    if (evidence) fprintf(s.f, "%sevidence", sep);
+    if (evidence) { fprintf(s.f, "%sevidence", sep); sep = ", "; }
+    if (measures) fprintf(s.f, "%smeasures", sep);
+    return sb_take(&s);
+}
+
+/* What changed in the measures of one record, "; " between; "" when
+ * nothing did. */
+static char *measures_change(const gavel_decision *a, const gavel_decision *b)
+{
+    sbuf s;
+    sb_open(&s);
+    cli_measures_changes(s.f, a, b, "; ");
     return sb_take(&s);
 }
 
@@ -213,6 +246,7 @@ static void group_free(void *data)
     free(g->old_why);
     free(g->new_why);
     free(g->because);
+    free(g->measures);
     for (size_t k = 0; k < g->nex; k++) {
         free(g->examples[k]);
         free(g->examples_json[k]);
@@ -252,7 +286,8 @@ static void group_add(const diff_result *r, tally *groups, const gavel_decision 
         *g = (diff_group){ .from = cli_strdup(from), .to = cli_strdup(to),
                            .old_rules = orules, .new_rules = nrules, .what = what,
                            .old_why = why(a, kind), .new_why = why(b, kind),
-                           .because = because(a, b, r->old, r->new_) };
+                           .because = because(a, b, r->old, r->new_),
+                           .measures = measures_change(a, b) };
         it->data = g;
     }
     if (g->nex < r->nexamples) {
@@ -303,6 +338,35 @@ static void put_text_change(FILE *f, const char **sep, const char *what, const c
     *sep = "; ";
 }
 
+static int same_specs(const gavel_rule_info *a, const gavel_rule_info *b)
+{
+    if (a->nmeasures != b->nmeasures)
+        return 0;
+    for (size_t i = 0; i < a->nmeasures; i++)
+        if (strcmp(a->measures[i], b->measures[i]))
+            return 0;
+    return 1;
+}
+
+/* "; measures "old" -> "new"" when the measures a rule orders changed, each
+ * side its specs in words, " | " between. */
+static void put_measures_change(FILE *f, const char **sep, const gavel_rule_info *a,
+                                const gavel_rule_info *b)
+{
+    if (same_specs(a, b))
+        return;
+    fprintf(f, "%smeasures ", *sep);
+    for (int side = 0; side < 2; side++) {
+        const gavel_rule_info *r = side ? b : a;
+        fputs(side ? " -> " : "", f);
+        if (!r->nmeasures)
+            fputs("none", f);
+        for (size_t i = 0; i < r->nmeasures; i++)
+            fprintf(f, "%s\"%s\"", i ? " | " : "", r->measures[i]);
+    }
+    *sep = "; ";
+}
+
 /* What changed in one rule, or NULL. Defeats are compared only over rules
  * both policies have: a ground that was removed is reported once, not as a
  * change in every exemption whose glob matched it. */
@@ -333,6 +397,7 @@ static char *rule_detail(const gavel_policy *po, const gavel_policy *pn,
             lead = NULL;
             sep = "; ";
         }
+    put_measures_change(s.f, &sep, a, b);
     if (!streq(a->in_force_from, b->in_force_from) || !streq(a->in_force_until, b->in_force_until))
         fprintf(s.f, "%sin force %s..%s -> %s..%s", sep,
                 a->in_force_from ? a->in_force_from : "", a->in_force_until ? a->in_force_until : "",
@@ -402,6 +467,7 @@ int diff_init(diff_result *r, const gavel_policy *po, const gavel_policy *pn,
 {
     *r = (diff_result){ .old = po, .new_ = pn, .as_of = as_of, .nexamples = nexamples };
     r->same_digest = !strcmp(gavel_policy_digest(po), gavel_policy_digest(pn));
+    r->measures = gavel_policy_nactions(po) > 0 || gavel_policy_nactions(pn) > 0;
     r->changes.free_data = r->reasons.free_data = group_free;
     r->m.cap = gavel_policy_noutcomes(po) + gavel_policy_noutcomes(pn);
     r->m.names = calloc(r->m.cap + 1, sizeof *r->m.names);

@@ -4,8 +4,8 @@
  * the old x new decision matrix, and the records whose decision changed,
  * or kept it for other reasons or citations, grouped by (old -> new
  * decision, old -> new determining rules), with counts, example ids and
- * the first example's reasons before and after. cmd_diff.c shows it as
- * text or JSON.
+ * the first example's reasons before and after (a change of measures is
+ * one too). cmd_diff.c shows it as text or JSON.
  */
 #ifndef GAVEL_DIFF_H
 #define GAVEL_DIFF_H
@@ -34,6 +34,7 @@ typedef struct diff_group {
     size_t nex;
     char *old_why, *new_why;      /* the first example, before and after: "rule: text" lines */
     char *because;                /* the first example: what moved, rule by rule */
+    char *measures;               /* the first example: what changed in its measures, or "" */
 } diff_group;
 
 typedef struct diff_rule_change {
@@ -56,6 +57,7 @@ typedef struct diff_result {
     const char *as_of;
     const char *as_of_field;    /* --as-of-field: each record's own time, not as_of */
     int same_digest;            /* the two policies are the same files */
+    int measures;               /* either policy declares actions */
     size_t nexamples;           /* example ids kept per group */
     unsigned long long records, unchanged, changed, reasons_changed;
     diff_matrix m;

@@ -9,7 +9,11 @@
  *   csv    id, decision, determining rules, cites (RFC 4180 quoting)
  *   table  aligned columns for a terminal
  *
- * Calls gavel.h, escape.c and value.c.
+ * When the policy declares actions (out_writer.measures), yaml carries the
+ * measures as JSON does, csv gains a measures column and table a line per
+ * measure; otherwise their output is what it was before measures existed.
+ *
+ * Calls gavel.h, escape.c, measures.c and value.c.
  */
 #include "cli.h"
 
@@ -66,6 +70,49 @@ static void put_csv_field(FILE *f, const char *s, size_t n)
     fputc('"', f);
 }
 
+static const char *scope_at(const void *m, size_t i)
+{
+    return ((const gavel_measure *)m)->scope[i];
+}
+
+static const char *measure_rule_at(const void *m, size_t i)
+{
+    return ((const gavel_measure *)m)->rules[i];
+}
+
+/* One measure as a YAML mapping, its first line after "- " at `indent`;
+ * the fields of the JSON form, in its order. */
+static void write_yaml_measure(FILE *f, const gavel_measure *m, int indent)
+{
+    fprintf(f, "%*s- action: ", indent, "");
+    cli_json_string(f, m->action);
+    fprintf(f, "\n%*s  targets: [", indent, "");
+    for (size_t i = 0; i < m->ntargets; i++) {
+        char *id = cli_value_json(m->targets[i].id_value);
+        fputs(i ? ", {kind: " : "{kind: ", f);
+        cli_json_string(f, m->targets[i].kind);
+        fprintf(f, ", id: %s}", id ? id : "null");
+        free(id);
+    }
+    fprintf(f, "]\n%*s  scope: ", indent, "");
+    put_yaml_list(f, m, m->nscope, scope_at);
+    if (m->due)
+        fprintf(f, "\n%*s  due: \"%s\"", indent, "", m->due);
+    if (m->until)
+        fprintf(f, "\n%*s  until: \"%s\"", indent, "", m->until);
+    fprintf(f, "\n%*s  rules: ", indent, "");
+    put_yaml_list(f, m, m->nrules, measure_rule_at);
+    fputc('\n', f);
+}
+
+static void write_yaml_measures(FILE *f, gavel_decision *d)
+{
+    size_t n = gavel_decision_nmeasures(d);
+    fprintf(f, "  measures:%s\n", n ? "" : " []");
+    for (size_t i = 0; i < n; i++)
+        write_yaml_measure(f, gavel_decision_measure(d, i), 4);
+}
+
 static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int defeated)
 {
     size_t n = defeated ? gavel_decision_ndefeated(d) : gavel_decision_nreasons(d);
@@ -86,10 +133,15 @@ static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int 
         fputs("\n      reason: ", f);
         cli_json_string(f, r->reason);
         fprintf(f, "\n      evidence: %s\n", r->evidence);
+        if (defeated && r->nmeasures) {      /* as JSON: only when it ordered any */
+            fputs("      measures:\n", f);
+            for (size_t k = 0; k < r->nmeasures; k++)
+                write_yaml_measure(f, &r->measures[k], 8);
+        }
     }
 }
 
-static void write_yaml(FILE *f, gavel_decision *d)
+static void write_yaml(FILE *f, gavel_decision *d, int measures)
 {
     char *id = cli_value_json(gavel_decision_id_value(d));   /* JSON is YAML too */
     fprintf(f, "- id: %s\n  decision: ", id ? id : "null");
@@ -99,6 +151,8 @@ static void write_yaml(FILE *f, gavel_decision *d)
     if (gavel_decision_is_default(d))
         fputs("  default: true\n", f);
     write_yaml_reasons(f, "reasons", d, 0);
+    if (measures)
+        write_yaml_measures(f, d);
     write_yaml_reasons(f, "defeated", d, 1);
     size_t n = gavel_decision_nfired(d);
     fputs("  fired: ", f);
@@ -127,8 +181,33 @@ static void write_yaml(FILE *f, gavel_decision *d)
     fprintf(f, "  as_of: \"%s\"\n", gavel_decision_as_of(d));
 }
 
-/* The determining rules and their citations, joined. */
-static void write_csv(FILE *f, gavel_decision *d)
+/* The measures in their one-line form (measures.c), "; " between: a
+ * measure's own text has no semicolon outside a quoted id. */
+static void put_csv_measures(FILE *f, gavel_decision *d)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) {
+        cli_error("out of memory");
+        exit(EXIT_TROUBLE);
+    }
+    for (size_t i = 0; i < gavel_decision_nmeasures(d); i++) {
+        fputs(i ? "; " : "", m);
+        cli_measure_put(m, gavel_decision_measure(d, i));
+    }
+    if (fclose(m) != 0 || !text) {
+        cli_error("out of memory");
+        exit(EXIT_TROUBLE);
+    }
+    fputc(',', f);
+    put_csv_field(f, text, len);
+    free(text);
+}
+
+/* The determining rules and their citations, joined; the measures when
+ * the policy declares actions. */
+static void write_csv(FILE *f, gavel_decision *d, int measures)
 {
     const char *id = gavel_decision_id(d);
     put_csv_field(f, id, strlen(id));
@@ -148,6 +227,8 @@ static void write_csv(FILE *f, gavel_decision *d)
     put_csv_field(f, rules, strlen(rules));
     fputc(',', f);
     put_csv_field(f, cites, strlen(cites));
+    if (measures)
+        put_csv_measures(f, d);
     fputc('\n', f);
 }
 
@@ -175,6 +256,11 @@ static void write_table(FILE *f, gavel_decision *d)
         fputc(']', f);
     }
     fputc('\n', f);
+    for (size_t i = 0; i < gavel_decision_nmeasures(d); i++) {   /* under REASONS */
+        fprintf(f, "%-28s-> ", "");
+        cli_measure_put(f, gavel_decision_measure(d, i));
+        fputc('\n', f);
+    }
 }
 
 void out_begin(out_writer *w)
@@ -183,7 +269,8 @@ void out_begin(out_writer *w)
     if (w->format == OUT_JSON)
         fputc('[', w->f);
     else if (w->format == OUT_CSV)
-        fputs("id,decision,rules,cites\n", w->f);
+        fputs(w->measures ? "id,decision,rules,cites,measures\n" : "id,decision,rules,cites\n",
+              w->f);
     else if (w->format == OUT_TABLE)
         fprintf(w->f, "%-16s %-10s %s\n", "ID", "DECISION", "REASONS");
 }
@@ -203,8 +290,8 @@ void out_decision(out_writer *w, gavel_decision *d)
         if (w->format == OUT_JSONL)
             fputc('\n', w->f);
         break;
-    case OUT_YAML:  write_yaml(w->f, d); break;
-    case OUT_CSV:   write_csv(w->f, d); break;
+    case OUT_YAML:  write_yaml(w->f, d, w->measures); break;
+    case OUT_CSV:   write_csv(w->f, d, w->measures); break;
     case OUT_TABLE: write_table(w->f, d); break;
     }
     w->count++;

@@ -37,7 +37,8 @@ from . import _native
 from ._native import library_path
 
 __all__ = [
-    "Policy", "Decision", "Reason", "Missing", "ErrorEntry", "Diagnostic", "Rule",
+    "Policy", "Decision", "Reason", "Measure", "Target", "Missing", "ErrorEntry",
+    "Diagnostic", "Rule",
     "Limits", "GavelError", "OutOfMemory", "GavelIOError", "PolicyError",
     "InputError", "RuleError", "ArgumentError", "check", "version", "load_library",
     "library_path",
@@ -168,15 +169,36 @@ class Rule(NamedTuple):
     defeats: tuple          # rule ids (globs expanded)
 
 
+class Target(NamedTuple):
+    """What a measure acts on: an account or an item of one ("post")."""
+    kind: str
+    id: Any                 # as the record has it: a str or a number
+
+
+class Measure(NamedTuple):
+    """What to do (docs/policy.md, "Measures"): an action of the policy's,
+    on targets, in a scope (sorted ISO 3166-1 alpha-2 codes, or "*"), by
+    ``due`` and until ``until`` (RFC 3339 UTC, None when not set), ordered
+    by ``rules``."""
+    action: str
+    targets: List[Target]
+    scope: List[str]
+    due: Optional[str]
+    until: Optional[str]
+    rules: List[str]
+
+
 class Reason(NamedTuple):
     """A rule that decided (in Decision.reasons) or was set aside (in
-    Decision.defeated, where ``by`` names the rule that defeated it)."""
+    Decision.defeated, where ``by`` names the rule that defeated it and
+    ``measures`` are the measures set aside with it)."""
     rule: str
     outcome: Optional[str]
     cites: Optional[str]
     reason: Optional[str]
     evidence: Dict[str, Any]
     by: Optional[str] = None
+    measures: List[Measure] = []
 
 
 class Missing(NamedTuple):
@@ -195,9 +217,15 @@ class ErrorEntry(NamedTuple):
 # ---- decisions ----------------------------------------------------------------
 
 
+def _measure(m):
+    return Measure(m["action"], [Target(t["kind"], t["id"]) for t in m["targets"]],
+                   list(m["scope"]), m.get("due"), m.get("until"), list(m["rules"]))
+
+
 def _reason(e):
     return Reason(e.get("rule"), e.get("outcome"), e.get("cites"), e.get("reason"),
-                  e.get("evidence") or {}, e.get("by"))
+                  e.get("evidence") or {}, e.get("by"),
+                  [_measure(m) for m in e.get("measures", ())])
 
 
 class Decision:
@@ -242,6 +270,11 @@ class Decision:
     @property
     def reasons(self) -> List[Reason]:
         return [_reason(e) for e in self._d.get("reasons", ())]
+
+    @property
+    def measures(self) -> List[Measure]:
+        """What to do; [] when the policy declares no actions, or none apply."""
+        return [_measure(m) for m in self._d.get("measures", ())]
 
     @property
     def defeated(self) -> List[Reason]:
