@@ -675,8 +675,7 @@ static void measure_bars(FILE *f, const report *r, const tally *t, int places,
         char sub[96];
         snprintf(sub, sizeof sub, "%llu target%s in %llu record%s", c.targets,
                  c.targets == 1 ? "" : "s", c.records, c.records == 1 ? "" : "s");
-        texts[2 * i] = cli_strdup(!places ? it->name : !strcmp(it->name, "*")
-                                  ? "everywhere (*)" : notices_place(it->name));
+        texts[2 * i] = cli_strdup(places ? notices_place(it->name) : it->name);
         texts[2 * i + 1] = cli_strdup(sub);
         b[i] = (bar){ texts[2 * i], texts[2 * i + 1], places ? "#0891b2" : "#be123c", it->n };
     }
