@@ -109,6 +109,15 @@ static void md_paren(FILE *f, const char *s)
     fputc(')', f);
 }
 
+/* lead and s, when there is an s: ", issued 2021-01-31". */
+static void md_after(FILE *f, const char *lead, const char *s)
+{
+    if (!s)
+        return;
+    fputs(lead, f);
+    md(f, s);
+}
+
 /* "| Label | " ... " |\n" around a row of the table. */
 static void row_begin(FILE *f, const char *label)
 {
@@ -169,10 +178,7 @@ static void write_table(FILE *f, const notice *n)
     if (n->order_id || n->issued || n->issuer) {
         row_begin(f, "Order");
         md(f, n->order_id ? n->order_id : "(no number)");
-        if (n->issued) {
-            fputs(", issued ", f);
-            md(f, n->issued);
-        }
+        md_after(f, ", issued ", n->issued);
         if (n->issuer) {
             fputs(" by ", f);
             md_words(f, n->issuer);
@@ -249,14 +255,8 @@ static void write_measure(FILE *f, size_t i, const notice_measure *m)
     md_targets(f, m->targets);
     fputs(is_everywhere(m->scope) ? ", " : ", in ", f);
     md_places(f, m->scope);
-    if (m->due) {
-        fputs(", due by ", f);
-        md(f, m->due);
-    }
-    if (m->until) {
-        fputs(", until ", f);
-        md(f, m->until);
-    }
+    md_after(f, ", due by ", m->due);
+    md_after(f, ", until ", m->until);
     for (size_t k = 0; k < gavel_value_len(m->rules); k++) {
         fputs(k ? ", " : " (", f);
         code(f, gavel_value_string(gavel_value_at(m->rules, k), NULL));
@@ -296,10 +296,7 @@ static void write_restricted(FILE *f, const notice *n)
         fputs(withheld ? " in " : ", in ", f);
         md(f, n->place);
     }
-    if (n->order_id) {
-        fputs(", on order ", f);
-        md(f, n->order_id);
-    }
+    md_after(f, ", on order ", n->order_id);
     fputc('.', f);
     write_posts(f, n);
     fputc('\n', f);
