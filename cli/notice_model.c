@@ -21,12 +21,24 @@ const gavel_value *notices_order(const gavel_value *context)
 
 const char *notices_place(const char *code)
 {
+    /* The countries of the policies' orders and of the EU's regulations;
+     * any other code is said as it is. */
     static const char *const names[][2] = {
         { "IN", "India" }, { "US", "the United States" }, { "GB", "the United Kingdom" },
         { "DE", "Germany" }, { "FR", "France" }, { "BR", "Brazil" }, { "TR", "Turkey" },
         { "RU", "Russia" }, { "PK", "Pakistan" }, { "ID", "Indonesia" }, { "NG", "Nigeria" },
-        { "AU", "Australia" }, { "CA", "Canada" }, { "EU", "the European Union" } };
+        { "AU", "Australia" }, { "CA", "Canada" }, { "EU", "the European Union" },
+        { "AT", "Austria" }, { "BE", "Belgium" }, { "BG", "Bulgaria" }, { "CY", "Cyprus" },
+        { "CZ", "Czechia" }, { "DK", "Denmark" }, { "EE", "Estonia" }, { "ES", "Spain" },
+        { "FI", "Finland" }, { "GR", "Greece" }, { "HR", "Croatia" }, { "HU", "Hungary" },
+        { "IE", "Ireland" }, { "IT", "Italy" }, { "LT", "Lithuania" }, { "LU", "Luxembourg" },
+        { "LV", "Latvia" }, { "MT", "Malta" }, { "NL", "the Netherlands" }, { "PL", "Poland" },
+        { "PT", "Portugal" }, { "RO", "Romania" }, { "SE", "Sweden" }, { "SI", "Slovenia" },
+        { "SK", "Slovakia" }, { "IS", "Iceland" }, { "LI", "Liechtenstein" }, { "NO", "Norway" },
+        { "CH", "Switzerland" } };
     static char buf[128];
+    if (!strcmp(code, "*"))
+        return "everywhere";
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(code, names[i][0])) {
             snprintf(buf, sizeof buf, "%s (%s)", names[i][1], code);
@@ -198,6 +210,7 @@ static void add_set_aside(notice_list *l, const gavel_value *x, const gavel_valu
         by = reason_of(why_too, e->by);
     e->by_reason = cli_str(by, "reason");
     e->by_cites = cli_str(by, "cites");
+    e->measures = gavel_value_get(x, "measures");
 }
 
 /* The policy's rules for another outcome that did not fire here but could
@@ -242,6 +255,52 @@ static void build_set_aside(notice *n, const gavel_value *d, const gavel_policy 
     build_unused(n, d, policy, weak);
 }
 
+/* The same strings in the same order. */
+static int same_list(const gavel_value *a, const gavel_value *b)
+{
+    if (gavel_value_len(a) != gavel_value_len(b))
+        return 0;
+    for (size_t i = 0; i < gavel_value_len(a); i++)
+        if (!same(gavel_value_string(gavel_value_at(a, i), NULL),
+                  gavel_value_string(gavel_value_at(b, i), NULL)))
+            return 0;
+    return 1;
+}
+
+/* Where the measures apply: each scope once, with its actions. */
+static void add_where(notice *n, const notice_measure *m)
+{
+    notice_where *w = NULL;
+    for (size_t i = 0; i < n->nwhere && !w; i++)
+        if (same_list(n->where[i].scope, m->scope))
+            w = &n->where[i];
+    if (!w) {
+        w = &n->where[n->nwhere++];
+        *w = (notice_where){ .scope = m->scope };
+    }
+    for (size_t i = 0; i < w->nactions; i++)
+        if (same(w->actions[i], m->action))
+            return;
+    if (m->action && w->nactions < NOTICE_MAX_ACTIONS)
+        w->actions[w->nactions++] = m->action;
+}
+
+/* The measures the decision orders, and where they apply. */
+static void build_measures(notice *n, const gavel_value *measures)
+{
+    size_t nm = gavel_value_type(measures) == GAVEL_ARRAY ? gavel_value_len(measures) : 0;
+    n->measures = tally_grow(NULL, (nm + 1) * sizeof *n->measures);
+    n->where = tally_grow(NULL, (nm + 1) * sizeof *n->where);
+    for (size_t i = 0; i < nm; i++) {
+        const gavel_value *m = gavel_value_at(measures, i);
+        notice_measure *x = &n->measures[n->nmeasures++];
+        *x = (notice_measure){ cli_str(m, "action"), gavel_value_get(m, "targets"),
+                               gavel_value_get(m, "scope"), cli_str(m, "due"),
+                               cli_str(m, "until"), gavel_value_get(m, "rules") };
+        add_where(n, x);
+    }
+}
+
 void notice_build(notice *n, const gavel_value *d, const gavel_value *context,
                   const char *jurisdiction, const gavel_policy *policy)
 {
@@ -252,6 +311,7 @@ void notice_build(notice *n, const gavel_value *d, const gavel_value *context,
     build_provisions(n, reasons);
     build_facts(n, d);
     build_set_aside(n, d, policy);
+    build_measures(n, gavel_value_get(d, "measures"));
 }
 
 void notice_free(notice *n)
@@ -267,4 +327,6 @@ void notice_free(notice *n)
     }
     free(n->grounds_set_aside.it);
     free(n->missing.it);
+    free(n->measures);
+    free(n->where);
 }

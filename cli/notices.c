@@ -109,10 +109,58 @@ static void md_paren(FILE *f, const char *s)
     fputc(')', f);
 }
 
+/* lead and s, when there is an s: ", issued 2021-01-31". */
+static void md_after(FILE *f, const char *lead, const char *s)
+{
+    if (!s)
+        return;
+    fputs(lead, f);
+    md(f, s);
+}
+
 /* "| Label | " ... " |\n" around a row of the table. */
 static void row_begin(FILE *f, const char *label)
 {
     fprintf(f, "| %s | ", label);
+}
+
+/* "India (IN)", "Germany (DE) and India (IN)", "everywhere": a scope's
+ * places, as notices_place names them. */
+static void md_places(FILE *f, const gavel_value *scope)
+{
+    size_t n = gavel_value_len(scope);
+    for (size_t i = 0; i < n; i++) {
+        const char *code = gavel_value_string(gavel_value_at(scope, i), NULL);
+        fputs(i == 0 ? "" : i + 1 == n ? " and " : ", ", f);
+        md(f, notices_place(code ? code : "?"));
+    }
+    if (!n)
+        fputs("(no place)", f);
+}
+
+/* The Where row: the one scope of the measures; or each scope with the
+ * actions ordered there; or, without measures, the jurisdiction. */
+static void write_where(FILE *f, const notice *n)
+{
+    if (!n->nmeasures) {
+        if (*n->place) {
+            row_begin(f, "Where");
+            md(f, n->place);
+            fputs(" |\n", f);
+        }
+        return;
+    }
+    row_begin(f, "Where");
+    for (size_t i = 0; i < n->nwhere; i++) {
+        const notice_where *w = &n->where[i];
+        fputs(i ? "; " : "", f);
+        md_places(f, w->scope);
+        for (size_t k = 0; k < w->nactions && n->nwhere > 1; k++) {
+            fputs(k ? ", " : ": ", f);
+            code_cell(f, w->actions[k]);
+        }
+    }
+    fputs(" |\n", f);
 }
 
 static void write_table(FILE *f, const notice *n)
@@ -126,18 +174,11 @@ static void write_table(FILE *f, const notice *n)
     fputs(" |\n| Decision | **", f);
     md(f, n->decision);
     fputs("** |\n", f);
-    if (*n->place) {
-        row_begin(f, "Where");
-        md(f, n->place);
-        fputs(" |\n", f);
-    }
+    write_where(f, n);
     if (n->order_id || n->issued || n->issuer) {
         row_begin(f, "Order");
         md(f, n->order_id ? n->order_id : "(no number)");
-        if (n->issued) {
-            fputs(", issued ", f);
-            md(f, n->issued);
-        }
+        md_after(f, ", issued ", n->issued);
         if (n->issuer) {
             fputs(" by ", f);
             md_words(f, n->issuer);
@@ -165,38 +206,104 @@ static void write_table(FILE *f, const notice *n)
     }
 }
 
-/* What, where, on which order, resting on which posts. */
+static int same_kind(const char *a, const char *b)
+{
+    return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* A scope of "*" alone. */
+static int is_everywhere(const gavel_value *scope)
+{
+    const char *s = gavel_value_string(gavel_value_at(scope, 0), NULL);
+    return gavel_value_len(scope) == 1 && s && !strcmp(s, "*");
+}
+
+/* "posts `p1` and `p3`", "the account `acc01`": a measure's targets,
+ * each kind once before its ids. */
+static void md_targets(FILE *f, const gavel_value *targets)
+{
+    size_t n = gavel_value_len(targets);
+    for (size_t i = 0; i < n;) {
+        const char *kind = cli_str(gavel_value_at(targets, i), "kind");
+        size_t end = i + 1;
+        while (end < n && same_kind(kind, cli_str(gavel_value_at(targets, end), "kind")))
+            end++;
+        fputs(i ? "; " : "", f);
+        if (kind && !strcmp(kind, "account"))
+            fputs(end - i == 1 ? "the account " : "the accounts ", f);
+        else {
+            md(f, kind ? kind : "target");
+            fputs(end - i == 1 ? " " : "s ", f);
+        }
+        for (size_t k = i; k < end; k++) {
+            char *id = cli_value_text(gavel_value_get(gavel_value_at(targets, k), "id"));
+            fputs(k == i ? "" : k + 1 == end ? " and " : ", ", f);
+            code(f, id ? id : "?");
+            free(id);
+        }
+        i = end;
+    }
+}
+
+/* "1. `withhold_post`: posts `p1` and `p3`, in India (IN), due by ...,
+ * until ... (`g.incite`)" */
+static void write_measure(FILE *f, size_t i, const notice_measure *m)
+{
+    fprintf(f, "%zu. ", i + 1);
+    code(f, m->action ? m->action : "?");
+    fputs(": ", f);
+    md_targets(f, m->targets);
+    fputs(is_everywhere(m->scope) ? ", " : ", in ", f);
+    md_places(f, m->scope);
+    md_after(f, ", due by ", m->due);
+    md_after(f, ", until ", m->until);
+    for (size_t k = 0; k < gavel_value_len(m->rules); k++) {
+        fputs(k ? ", " : " (", f);
+        code(f, gavel_value_string(gavel_value_at(m->rules, k), NULL));
+    }
+    fputs(gavel_value_len(m->rules) ? ")\n" : "\n", f);
+}
+
+/* " The decision rests on posts `a` and `b`." */
+static void write_posts(FILE *f, const notice *n)
+{
+    if (!n->nposts)
+        return;
+    fprintf(f, " The decision rests on post%s ", n->nposts == 1 ? "" : "s");
+    for (size_t i = 0; i < n->nposts; i++) {
+        fputs(i == 0 ? "" : i + 1 == n->nposts ? " and " : ", ", f);
+        code(f, n->posts[i]);
+    }
+    fputc('.', f);
+}
+
+/* What, where, on which order, resting on which posts: the measures when
+ * the decision orders any, else the decision and the jurisdiction. */
 static void write_restricted(FILE *f, const notice *n)
 {
     fputs("\n## What is restricted\n\n", f);
-    if (!strcmp(n->decision, "withhold")) {
-        fputs("Access to the account ", f);
-        code(f, n->id);
+    int withheld = !n->nmeasures && !strcmp(n->decision, "withhold");
+    fputs(withheld ? "Access to the account " : "The decision for the account ", f);
+    code(f, n->id);
+    if (withheld)
         fputs(" is **withheld**", f);
-        fputs(*n->place ? " in " : "", f);
-    } else {
-        fputs("The decision for the account ", f);
-        code(f, n->id);
+    else {
         fputs(" is **", f);
         md(f, n->decision);
         fputs("**", f);
-        fputs(*n->place ? ", in " : "", f);
     }
-    md(f, n->place);
-    if (n->order_id) {
-        fputs(", on order ", f);
-        md(f, n->order_id);
+    if (!n->nmeasures && *n->place) {
+        fputs(withheld ? " in " : ", in ", f);
+        md(f, n->place);
     }
+    md_after(f, ", on order ", n->order_id);
     fputc('.', f);
-    if (n->nposts) {
-        fprintf(f, " The decision rests on post%s ", n->nposts == 1 ? "" : "s");
-        for (size_t i = 0; i < n->nposts; i++) {
-            fputs(i == 0 ? "" : i + 1 == n->nposts ? " and " : ", ", f);
-            code(f, n->posts[i]);
-        }
-        fputc('.', f);
-    }
+    write_posts(f, n);
     fputc('\n', f);
+    if (n->nmeasures)
+        fprintf(f, "\nIt orders %s:\n\n", n->nmeasures == 1 ? "this measure" : "these measures");
+    for (size_t i = 0; i < n->nmeasures; i++)
+        write_measure(f, i, &n->measures[i]);
 }
 
 static void write_provisions(FILE *f, const notice *n)
@@ -280,6 +387,22 @@ static void set_aside_by(FILE *f, const char *lead, const notice_entry *x)
     }
 }
 
+/* " Its measures are not ordered: `withhold_account` (India (IN))": what
+ * went with a rule set aside, when it ordered any. */
+static void measures_not_ordered(FILE *f, const gavel_value *measures)
+{
+    for (size_t i = 0; i < gavel_value_len(measures); i++) {
+        const gavel_value *m = gavel_value_at(measures, i);
+        fputs(i ? ", " : gavel_value_len(measures) == 1 ? " Its measure is not ordered: "
+                                                          : " Its measures are not ordered: ", f);
+        code(f, cli_str(m, "action") ? cli_str(m, "action") : "?");
+        fputs(" (", f);
+        md_places(f, gavel_value_get(m, "scope"));
+        fputc(')', f);
+    }
+    fputs(gavel_value_len(measures) ? ".\n" : "\n", f);
+}
+
 /* "- `rule` (provision) applied: reason. It was set aside by `by`: why (provision)." */
 static void write_applied(FILE *f, const notice_entry *x)
 {
@@ -290,7 +413,8 @@ static void write_applied(FILE *f, const notice_entry *x)
     md(f, x->reason);
     set_aside_by(f, ". It was set aside by ", x);
     md_paren(f, x->by_cites);
-    fputs(".\n", f);
+    fputc('.', f);
+    measures_not_ordered(f, x->measures);
 }
 
 /* Exemptions (rules for the policy's default outcome, keep), then other
@@ -339,7 +463,8 @@ static void write_set_aside_missing(FILE *f, const notice *n)
         fputs(": ", f);
         md(f, x->reason);
         set_aside_by(f, ". Set aside by ", x);
-        fputs(".\n", f);
+        fputc('.', f);
+        measures_not_ordered(f, x->measures);
     }
     if (n->missing.n)
         fputs("\n## Facts not in the record\n\nThe rules read these facts and the record does "

@@ -13,6 +13,8 @@ int report_init(report *r, size_t max_rows)
 {
     memset(r, 0, sizeof *r);
     r->max_rows = max_rows;
+    r->actions.free_data = free;
+    r->scopes.free_data = free;
     r->scratch = gavel_record_new();
     return r->scratch ? 0 : -1;
 }
@@ -96,6 +98,53 @@ static void add_missing(report *r, const gavel_value *missing)
     tally_free(&seen);
 }
 
+report_count report_counts(const tally_item *it)
+{
+    return it && it->data ? *(const report_count *)it->data : (report_count){ 0, 0 };
+}
+
+/* One measure under name: its targets, and the record once (`seen` holds
+ * the names this record has counted already). */
+static void count_measure(tally *t, tally *seen, const char *name, size_t ntargets)
+{
+    tally_item *it = tally_add(t, name, 1);
+    if (!it->data)
+        it->data = memset(tally_grow(NULL, sizeof(report_count)), 0, sizeof(report_count));
+    report_count *c = it->data;
+    c->targets += ntargets;
+    if (!tally_find(seen, name)) {
+        tally_add(seen, name, 1);
+        c->records++;
+    }
+}
+
+/* Each measure under its action and under each country of its scope (a
+ * measure in 27 countries counts in each), or "*" for everywhere. */
+static void add_measures(report *r, const gavel_value *measures)
+{
+    if (gavel_value_type(measures) != GAVEL_ARRAY)
+        return;
+    r->has_measures = 1;
+    r->with_measures += gavel_value_len(measures) > 0;
+    tally seen_actions = { 0 }, seen_scopes = { 0 };
+    for (size_t i = 0; i < gavel_value_len(measures); i++) {
+        const gavel_value *m = gavel_value_at(measures, i);
+        const gavel_value *scope = gavel_value_get(m, "scope");
+        size_t ntargets = gavel_value_len(gavel_value_get(m, "targets"));
+        r->measures++;
+        r->targets += ntargets;
+        count_measure(&r->actions, &seen_actions, or_unknown(cli_str(m, "action")), ntargets);
+        for (size_t k = 0; k < gavel_value_len(scope); k++)
+            count_measure(&r->scopes, &seen_scopes,
+                          or_unknown(gavel_value_string(gavel_value_at(scope, k), NULL)),
+                          ntargets);
+        if (gavel_value_len(scope) == 0)
+            count_measure(&r->scopes, &seen_scopes, "?", ntargets);
+    }
+    tally_free(&seen_actions);
+    tally_free(&seen_scopes);
+}
+
 /* Keeps the line for the table while there is room. */
 static int keep_row(report *r, const char *line)
 {
@@ -134,17 +183,24 @@ int report_add(report *r, const gavel_value *d, const char *line)
     add_reasons(r, gavel_value_get(d, "reasons"));
     add_defeated(r, gavel_value_get(d, "defeated"));
     add_missing(r, gavel_value_get(d, "missing"));
+    add_measures(r, gavel_value_get(d, "measures"));
     return keep_row(r, line);
 }
 
 /* Outcome order: the policy's when given, else the usual strongest-first
- * (withhold, review, keep), then the others as they came. */
+ * (withhold, review, keep), then the others as they came. Actions: the
+ * policy's order when given (the order decisions list measures in), else
+ * as they came. */
 void report_finish(report *r, const gavel_policy *p)
 {
     static const char *const usual[] = { "withhold", "review", "keep" };
     size_t k = 0, n = p ? gavel_policy_noutcomes(p) : 3;
     for (size_t i = 0; i < n; i++)
         k += (size_t)tally_move(&r->outcomes, p ? gavel_policy_outcome(p, i) : usual[i], k);
+    k = 0;
+    for (size_t i = 0; p && i < gavel_policy_nactions(p); i++)
+        k += (size_t)tally_move(&r->actions, gavel_policy_action(p, i), k);
+    tally_sort(&r->scopes);
     tally_sort(&r->rules);
     tally_sort(&r->cites);
     tally_sort(&r->setaside);
@@ -177,6 +233,8 @@ void report_free(report *r)
     tally_free(&r->missing);
     tally_free(&r->policies);
     tally_free(&r->as_of);
+    tally_free(&r->actions);
+    tally_free(&r->scopes);
     gavel_record_free(r->scratch);
     r->scratch = NULL;
 }

@@ -2,16 +2,18 @@
  * report_html.c: the page of `gavel report` (report.h): one self-contained
  * HTML file a person would rather read than the JSON Lines: totals by
  * outcome (cards and a ring), bar charts (inline SVG) of what the report
- * counted, the table of records, sortable and filterable by a small inline
+ * counted (with measures: by action and by country), the table of records, sortable and filterable by a small inline
  * script, the policy's name, version and digest and the as_of the law was
  * applied at. Nothing is loaded from the network; the page is the same for
  * the same input (the time it was made appears only with --now). It shows
  * what report.c counted and computes none of it.
  *
- * Calls gavel.h, report.h and cli.h's escapers and value helpers.
+ * Calls gavel.h, report.h, cli.h's escapers and value helpers, and
+ * notice_model.h for the names of countries.
  */
 #include "report.h"
 #include "cli.h"
+#include "notice_model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +110,14 @@ static const char css[] =
     "footer code{font-size:12px}\n"
     "@media (max-width:900px){.grid2,.summary{grid-template-columns:1fr}}\n"
     "@media print{.tools{display:none}th{position:static}body{background:#fff}}\n";
+
+/* Only in the pages of decisions with measures: the others stay as they were. */
+static const char measures_css[] =
+    ".ms+.ms{margin-top:6px}\n"
+    ".act{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12px;background:#fef2f2;"
+    "color:#991b1b;padding:1px 6px;border-radius:4px;margin-right:6px}\n"
+    ".ms code{font-size:12px;background:#f1f5f9;padding:0 4px;border-radius:4px}\n"
+    ".when{color:var(--muted);font-size:12px;margin-top:2px}\n";
 
 /* The table: sort by a column, filter by text and outcome. No network, no
  * innerHTML: rows are moved and hidden, never rebuilt. */
@@ -341,6 +351,16 @@ static void row_reasons(FILE *f, const gavel_value *d)
     }
 }
 
+/* Joins the strings of a list with ", ", "*" said as "everywhere". */
+static void list_html(FILE *f, const gavel_value *list)
+{
+    for (size_t i = 0; i < gavel_value_len(list); i++) {
+        const char *s = gavel_value_string(gavel_value_at(list, i), NULL);
+        fputs(i ? ", " : "", f);
+        cli_html(f, s && !strcmp(s, "*") ? "everywhere" : s ? s : "?");
+    }
+}
+
 /* What was set aside and by what; then the missing facts. */
 static void row_setaside_missing(FILE *f, const gavel_value *d)
 {
@@ -352,7 +372,18 @@ static void row_setaside_missing(FILE *f, const gavel_value *d)
         rule_span(f, cli_str(x, "rule"));
         fputs("<span class=\"by\">by ", f);
         cli_html(f, cli_str(x, "by"));
-        fputs("</span></div>", f);
+        fputs("</span>", f);
+        /* Its measures went with it: said, so no one takes them. */
+        const gavel_value *measures = gavel_value_get(x, "measures");
+        for (size_t k = 0; k < gavel_value_len(measures); k++) {
+            const gavel_value *m = gavel_value_at(measures, k);
+            fputs(k ? ", " : "<div class=\"when\">not ordered: ", f);
+            cli_html(f, cli_str(m, "action") ? cli_str(m, "action") : "?");
+            fputs(" (", f);
+            list_html(f, gavel_value_get(m, "scope"));
+            fputc(')', f);
+        }
+        fputs(gavel_value_len(measures) ? "</div></div>" : "</div>", f);
     }
     fputs("</td><td class=\"miss\">", f);
     const gavel_value *missing = gavel_value_get(d, "missing");
@@ -360,6 +391,58 @@ static void row_setaside_missing(FILE *f, const gavel_value *d)
         fputs("<code>", f);
         cli_html(f, cli_str(gavel_value_at(missing, i), "path"));
         fputs("</code>", f);
+    }
+}
+
+/* "post p1, p3; account acc01": each kind once, before its ids. */
+static void targets_html(FILE *f, const gavel_value *targets)
+{
+    const char *kind = NULL;
+    for (size_t i = 0; i < gavel_value_len(targets); i++) {
+        const gavel_value *t = gavel_value_at(targets, i);
+        const char *k = cli_str(t, "kind") ? cli_str(t, "kind") : "?";
+        if (kind && !strcmp(kind, k))
+            fputs(", ", f);
+        else {
+            fputs(kind ? "; " : "", f);
+            cli_html(f, k);
+            fputc(' ', f);
+        }
+        kind = k;
+        char *id = cli_value_text(gavel_value_get(t, "id"));
+        fputs("<code>", f);
+        cli_html(f, id ? id : "?");
+        fputs("</code>", f);
+        free(id);
+    }
+}
+
+/* A record's measures: the action, its targets, then where, by when, until
+ * when and the rules that ordered it. */
+static void row_measures(FILE *f, const gavel_value *d)
+{
+    const gavel_value *measures = gavel_value_get(d, "measures");
+    for (size_t i = 0; i < gavel_value_len(measures); i++) {
+        const gavel_value *m = gavel_value_at(measures, i);
+        fputs("<div class=\"ms\"><span class=\"act\">", f);
+        cli_html(f, cli_str(m, "action") ? cli_str(m, "action") : "?");
+        fputs("</span>", f);
+        targets_html(f, gavel_value_get(m, "targets"));
+        fputs("<div class=\"when\">", f);
+        list_html(f, gavel_value_get(m, "scope"));
+        if (cli_str(m, "due")) {
+            fputs(" \xc2\xb7 due ", f);
+            cli_html(f, cli_str(m, "due"));
+        }
+        if (cli_str(m, "until")) {
+            fputs(" \xc2\xb7 until ", f);
+            cli_html(f, cli_str(m, "until"));
+        }
+        if (gavel_value_len(gavel_value_get(m, "rules"))) {
+            fputs(" \xc2\xb7 from ", f);
+            list_html(f, gavel_value_get(m, "rules"));
+        }
+        fputs("</div></div>", f);
     }
 }
 
@@ -383,6 +466,10 @@ static void row_html(FILE *f, const report *r, const gavel_value *d)
     if (gavel_value_bool(gavel_value_get(d, "default")))
         fputs("<span class=\"dflt\">default</span>", f);
     fputs("</td><td>", f);
+    if (r->has_measures) {
+        row_measures(f, d);
+        fputs("</td><td>", f);
+    }
     row_reasons(f, d);
     row_setaside_missing(f, d);
     fputs("</td></tr>\n", f);
@@ -412,7 +499,8 @@ static void page_head(FILE *f, const report *r, const report_page *pg)
             cli_html(f, pol->part[1]);
         }
     }
-    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
+    fprintf(f, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", css,
+            r->has_measures ? measures_css : "");
 }
 
 /* The policy's digest, or each policy with its count. */
@@ -574,6 +662,49 @@ static void page_charts(FILE *f, const report *r)
     fputs("</section>\n</div>\n", f);
 }
 
+/* Bars of a tally of measures: each name (a country's as notices name it
+ * when `places`), its targets and records under it. */
+static void measure_bars(FILE *f, const report *r, const tally *t, int places,
+                         const char *what)
+{
+    bar *b = tally_grow(NULL, (t->n + 1) * sizeof *b);
+    char **texts = tally_grow(NULL, (2 * t->n + 1) * sizeof *texts);
+    for (size_t i = 0; i < t->n; i++) {
+        const tally_item *it = &t->it[i];
+        report_count c = report_counts(it);
+        char sub[96];
+        snprintf(sub, sizeof sub, "%llu target%s in %llu record%s", c.targets,
+                 c.targets == 1 ? "" : "s", c.records, c.records == 1 ? "" : "s");
+        texts[2 * i] = cli_strdup(places ? notices_place(it->name) : it->name);
+        texts[2 * i + 1] = cli_strdup(sub);
+        b[i] = (bar){ texts[2 * i], texts[2 * i + 1], places ? "#0891b2" : "#be123c", it->n };
+    }
+    svg_bars(f, b, t->n, r->measures, what);
+    for (size_t i = 0; i < 2 * t->n; i++)
+        free(texts[i]);
+    free(texts);
+    free(b);
+}
+
+/* What the decisions order: by action, by country. Only for decisions that
+ * carry measures. */
+static void page_measures(FILE *f, const report *r)
+{
+    if (!r->has_measures)
+        return;
+    fprintf(f, "<div class=\"grid2\">\n<section class=\"panel\"><h2>Measures by action</h2>"
+            "<p class=\"sub\">%llu measure%s on %llu target%s in %llu record%s; each action's "
+            "measures, with their targets and the records that order them</p>\n",
+            r->measures, r->measures == 1 ? "" : "s", r->targets, r->targets == 1 ? "" : "s",
+            r->with_measures, r->with_measures == 1 ? "" : "s");
+    measure_bars(f, r, &r->actions, 0, "measures");
+    fputs("</section>\n<section class=\"panel\"><h2>Measures by country</h2>"
+          "<p class=\"sub\">Measures that apply in each country (one in several countries "
+          "counts in each), or everywhere</p>\n", f);
+    measure_bars(f, r, &r->scopes, 1, "measures by country");
+    fputs("</section>\n</div>\n", f);
+}
+
 static void page_records(FILE *f, report *r)
 {
     fputs("<section class=\"panel\"><h2>Records</h2>\n", f);
@@ -593,10 +724,10 @@ static void page_records(FILE *f, report *r)
         cli_html(f, r->outcomes.it[i].name);
         fprintf(f, " %llu</button>\n", r->outcomes.it[i].n);
     }
-    fputs("<span class=\"count\" id=\"count\"></span></div>\n"
-          "<table id=\"records\"><thead><tr><th>Id</th><th>Decision</th>"
-          "<th>Determining reasons and citations</th><th>Set aside</th><th>Missing facts</th>"
-          "</tr></thead>\n<tbody>\n", f);
+    fprintf(f, "<span class=\"count\" id=\"count\"></span></div>\n"
+            "<table id=\"records\"><thead><tr><th>Id</th><th>Decision</th>%s"
+            "<th>Determining reasons and citations</th><th>Set aside</th><th>Missing facts</th>"
+            "</tr></thead>\n<tbody>\n", r->has_measures ? "<th>Measures</th>" : "");
     for (size_t i = 0; i < r->nrows; i++) {
         const gavel_value *d = report_row(r, i);
         if (d)                  /* it parsed when read */
@@ -611,6 +742,7 @@ void report_html(FILE *f, report *r, const report_page *pg)
     page_header(f, r, pg);
     page_totals(f, r);
     page_charts(f, r);
+    page_measures(f, r);
     page_records(f, r);
     fputs("<footer class=\"wrap\">Made by gavel ", f);
     cli_html(f, GAVEL_VERSION);

@@ -3,7 +3,9 @@
  * page and the Markdown: the tally (counts by name, most first, ties in
  * the order they came), the report's tallies read from decision lines, and
  * what a notice gathers (each provision once with its rules; exemptions
- * that applied, split from other objections and from grounds set aside).
+ * that applied, split from other objections and from grounds set aside),
+ * and the measures: the report's totals by action and by country, what a
+ * notice says of each measure and where.
  * Built with cli/tally.c, report.c, notice_model.c, value.c, common.c and
  * opt.c (tests/CMakeLists.txt).
  */
@@ -156,6 +158,113 @@ static void notice_gathers(void **state)
     gavel_record_free(rec);
 }
 
+/* Three decisions of a policy with actions: two with measures, one with
+ * none ("measures":[]). */
+static const char *const measured[] = {
+    "{\"id\":\"m1\",\"decision\":\"withhold\",\"reasons\":[],\"measures\":["
+    "{\"action\":\"withhold_post\",\"targets\":[{\"kind\":\"post\",\"id\":\"p1\"},"
+    "{\"kind\":\"post\",\"id\":7}],\"scope\":[\"DE\",\"IN\"],\"due\":\"2021-02-02T16:30:00Z\","
+    "\"rules\":[\"g.a\"]},"
+    "{\"action\":\"withhold_post\",\"targets\":[{\"kind\":\"post\",\"id\":\"p2\"}],"
+    "\"scope\":[\"IN\"],\"rules\":[\"g.b\"]},"
+    "{\"action\":\"notify_user\",\"targets\":[{\"kind\":\"account\",\"id\":\"m1\"}],"
+    "\"scope\":[\"*\"],\"until\":\"2021-08-01T00:00:00Z\",\"rules\":[\"g.b\"]}]}",
+    "{\"id\":\"m2\",\"decision\":\"keep\",\"reasons\":[],\"measures\":[]}",
+    "{\"id\":\"m3\",\"decision\":\"withhold\",\"reasons\":[],\"measures\":["
+    "{\"action\":\"withhold_account\",\"targets\":[{\"kind\":\"account\",\"id\":\"m3\"}],"
+    "\"scope\":[\"IN\"],\"rules\":[\"g.c\"]}]}",
+};
+
+static void add_lines(report *r, const char *const *ls, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char err[64];
+        const gavel_value *d = cli_parse_line(r->scratch, ls[i], strlen(ls[i]), err, sizeof err);
+        assert_non_null(d);
+        assert_int_equal(report_add(r, d, ls[i]), 0);
+    }
+}
+
+static void report_measure_totals(void **state)
+{
+    (void)state;
+    report r;
+    assert_int_equal(report_init(&r, 10), 0);
+    add_lines(&r, measured, sizeof measured / sizeof *measured);
+    report_finish(&r, NULL);
+    assert_int_equal(r.has_measures, 1);
+    assert_int_equal(r.measures, 4);
+    assert_int_equal(r.targets, 5);
+    assert_int_equal(r.with_measures, 2);          /* m2 ordered none */
+    /* By action, in the order they came (no policy to order them). */
+    assert_int_equal(r.actions.n, 3);
+    assert_string_equal(r.actions.it[0].name, "withhold_post");
+    assert_int_equal(r.actions.it[0].n, 2);
+    assert_int_equal(report_counts(&r.actions.it[0]).targets, 3);
+    assert_int_equal(report_counts(&r.actions.it[0]).records, 1);   /* one record, twice */
+    assert_string_equal(r.actions.it[1].name, "notify_user");
+    assert_string_equal(r.actions.it[2].name, "withhold_account");
+    assert_int_equal(report_counts(&r.actions.it[2]).targets, 1);
+    /* By country, most first: a measure in two countries counts in each. */
+    assert_int_equal(r.scopes.n, 3);
+    assert_string_equal(r.scopes.it[0].name, "IN");
+    assert_int_equal(r.scopes.it[0].n, 3);
+    assert_int_equal(report_counts(&r.scopes.it[0]).targets, 4);
+    assert_int_equal(report_counts(&r.scopes.it[0]).records, 2);
+    assert_string_equal(r.scopes.it[1].name, "DE");
+    assert_int_equal(report_counts(&r.scopes.it[1]).targets, 2);
+    assert_string_equal(r.scopes.it[2].name, "*");
+    assert_int_equal(report_counts(tally_find(&r.scopes, "*")).records, 1);
+    assert_int_equal(report_counts(NULL).targets, 0);
+    report_free(&r);
+
+    /* Decisions without a "measures" member: none counted, none shown. */
+    assert_int_equal(report_init(&r, 10), 0);
+    add_lines(&r, lines, sizeof lines / sizeof *lines);
+    report_finish(&r, NULL);
+    assert_int_equal(r.has_measures, 0);
+    assert_int_equal(r.measures, 0);
+    assert_int_equal(r.actions.n, 0);
+    report_free(&r);
+}
+
+static void notice_measures_and_where(void **state)
+{
+    (void)state;
+    gavel_record *rec = gavel_record_new();
+    char err[64];
+    const gavel_value *d = cli_parse_line(rec, measured[0], strlen(measured[0]), err, sizeof err);
+    assert_non_null(d);
+    notice n;
+    notice_build(&n, d, NULL, "FR", NULL);
+    assert_int_equal(n.nmeasures, 3);
+    assert_string_equal(n.measures[0].action, "withhold_post");
+    assert_int_equal(gavel_value_len(n.measures[0].targets), 2);
+    assert_string_equal(n.measures[0].due, "2021-02-02T16:30:00Z");
+    assert_null(n.measures[0].until);
+    assert_string_equal(n.measures[2].until, "2021-08-01T00:00:00Z");
+    assert_null(n.measures[2].due);
+    /* Where: each scope once, with its actions; DE+IN is not IN. */
+    assert_int_equal(n.nwhere, 3);
+    assert_int_equal(gavel_value_len(n.where[0].scope), 2);
+    assert_int_equal(n.where[1].nactions, 1);
+    assert_string_equal(n.where[2].actions[0], "notify_user");
+    notice_free(&n);
+    /* No measures: where is the jurisdiction, as before. */
+    d = cli_parse_line(rec, measured[1], strlen(measured[1]), err, sizeof err);
+    notice_build(&n, d, NULL, "FR", NULL);
+    assert_int_equal(n.nmeasures, 0);
+    assert_int_equal(n.nwhere, 0);
+    assert_string_equal(n.place, "France (FR)");
+    notice_free(&n);
+    gavel_record_free(rec);
+    /* The names of places: countries, never a region for one of its members. */
+    assert_string_equal(notices_place("FR"), "France (FR)");
+    assert_string_equal(notices_place("SK"), "Slovakia (SK)");
+    assert_string_equal(notices_place("*"), "everywhere");
+    assert_string_equal(notices_place("ZW"), "ZW");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +272,8 @@ int main(void)
         cmocka_unit_test(tally_parts_and_notes),
         cmocka_unit_test(report_tallies),
         cmocka_unit_test(notice_gathers),
+        cmocka_unit_test(report_measure_totals),
+        cmocka_unit_test(notice_measures_and_where),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
