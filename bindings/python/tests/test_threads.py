@@ -71,12 +71,16 @@ class TestThreads(unittest.TestCase):
 
     def test_one_evaluator_per_thread_freed_with_the_thread(self):
         workers = [None] * NTHREADS
+        all_alive = threading.Barrier(NTHREADS)
 
         def work(i):
             self.policy.evaluate({}, as_of=AS_OF)
             w = self.policy._worker()
             self.assertIs(w, self.policy._worker())     # kept for the thread
             workers[i] = weakref.ref(w)
+            # Every thread's worker alive at once: a worker freed with an
+            # early thread could otherwise lend its id() to a later one.
+            all_alive.wait()
             return id(w)
 
         ids = self.run_threads(work)
