@@ -238,7 +238,9 @@ static int valid_kind(const char *s)
     return 1;
 }
 
-/* targets = "account" | { "account", post = "evidence.posts", ... } */
+/* targets = "account" | { "account", post = "evidence.posts", ... }. "account"
+ * alone is the record itself; account = PATH names accounts the record
+ * points at (a notice's uploader, say). */
 static int read_targets(spec_reader *r, int t, gvms_spec *s)
 {
     lua_State *L = r->L;
@@ -269,9 +271,9 @@ static int read_targets(spec_reader *r, int t, gvms_spec *s)
             s->account = 1;
         } else {
             const char *kind = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
-            if (!valid_kind(kind) || !strcmp(kind, "account"))
-                return bad(r, "target kind '%s' must be a name of [a-z0-9_] (account is "
-                              "written alone, as \"account\")", kind);
+            if (!valid_kind(kind))
+                return bad(r, "target kind '%.60s' must be a name of [a-z0-9_], at most 40 "
+                              "characters", kind);
             if (lua_type(L, -1) != LUA_TSTRING)
                 return bad(r, "targets.%s must be a path string (\"evidence.posts\")", kind);
             gvms_target_spec *ts = &s->targets[s->ntargets];

@@ -163,6 +163,14 @@ static void test_reading(void **state)
                         "remove[account:9]@*<2021-02-01T01:30:00Z{x}");
     assert_int_equal(gavel_decision_nerrors(f.d), 0);
     fx_free(&f);
+    /* account = PATH names the accounts a record points at (a notice's
+     * uploader); "account" alone is the record itself. */
+    f = fx("rule 'n' { outcome = 'withhold',\n"
+           "  measures = { action = 'suspend', targets = { account = 'r.uploader' }, scope = 'DE' },\n"
+           "  when = function(r) return true end }\n");
+    assert_string_equal(run(&f, "{\"id\":\"N-1\",\"uploader\":{\"id\":\"A-7\"}}"),
+                        "suspend[account:A-7]@DE{n}");
+    fx_free(&f);
 }
 
 /* What cannot be read is an error on the record, naming the measure and
