@@ -90,7 +90,7 @@ for n, d in zip(notices, decisions):
     suspend, warn = measure(d, "suspend_account"), measure(d, "warn_account")
     if s in ("repeat_warned", "tco_order_repeat"):
         check(suspend is not None and suspend["until"] == utc(recv, days=30)
-              and suspend["targets"] == [{"kind": "uploader", "id": n["account"]["id"]}] and warn is None,
+              and suspend["targets"] == [{"kind": "account", "id": n["account"]["id"]}] and warn is None,
               "%s: suspended for 30 days (Art. 23)" % nid)
     elif s == "repeat_unwarned":
         check(warn is not None and suspend is None, "%s: warned first (Art. 23)" % nid)

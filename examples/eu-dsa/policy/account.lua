@@ -24,7 +24,7 @@ end
 rule "acct.art23_suspend" {
   cites    = "Regulation (EU) 2022/2065 (DSA), Art. 23(1) and 23(3)",
   reason   = "post {posts} is manifestly illegal and makes {count} such items from {handle} in twelve months, after a prior warning; the account is suspended for 30 days (DSA Art. 23(1))",
-  measures = { action = "suspend_account", targets = { uploader = "r.account.id" }, scope = "*",
+  measures = { action = "suspend_account", targets = { account = "r.account.id" }, scope = "*",
                ["until"] = { after = "r.notice.received_at", days = 30 } },
   when = function(r)
     local posts, count = repeated(r)
@@ -36,7 +36,7 @@ rule "acct.art23_suspend" {
 rule "acct.art23_warn" {
   cites    = "Regulation (EU) 2022/2065 (DSA), Art. 23(1) and 23(3)",
   reason   = "post {posts} is manifestly illegal and makes {count} such items from {handle} in twelve months; the account has not been warned before, so it is warned that another will suspend it (DSA Art. 23(1))",
-  measures = { action = "warn_account", targets = { uploader = "r.account.id" }, scope = "*" },
+  measures = { action = "warn_account", targets = { account = "r.account.id" }, scope = "*" },
   when = function(r)
     local posts, count = repeated(r)
     if posts == nil or r.account.warned == true then return false end

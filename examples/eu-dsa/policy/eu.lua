@@ -16,7 +16,7 @@ rule "eu.tco_removal_order" {
   measures = {
     { action = "remove_content", targets = { post = "evidence.posts" }, scope = "EU",
       due = { after = "evidence.received", hours = 1 } },
-    { action = "notify_uploader", targets = { uploader = "r.account.id" }, scope = "*" },
+    { action = "notify_uploader", targets = { account = "r.account.id" }, scope = "*" },
     { action = "notify_notifier", targets = { authority = "r.notice.notifier.id" }, scope = "*" },
   },
   when = function(r)

@@ -9,7 +9,7 @@
 -- (Art. 16(6)). Journalism and satire set these grounds aside
 -- (exemptions.lua), unless an exception holds (exceptions.lua).
 
-local UPLOADER = { action = "notify_uploader", targets = { uploader = "r.account.id" }, scope = "*" }
+local UPLOADER = { action = "notify_uploader", targets = { account = "r.account.id" }, scope = "*" }
 
 rule "de.stgb130" {
   outcome  = "disable",

@@ -5,7 +5,7 @@
 -- uploader must be given reasons for. The exemptions for journalism and
 -- satire do not set these aside: they answer the national-law grounds.
 
-local UPLOADER = { action = "notify_uploader", targets = { uploader = "r.account.id" }, scope = "*" }
+local UPLOADER = { action = "notify_uploader", targets = { account = "r.account.id" }, scope = "*" }
 
 -- Reporting with editorial context is not what the terms prohibit
 -- (documentary and news use is allowed by each of these clauses).
