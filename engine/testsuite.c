@@ -26,6 +26,7 @@
 #include "date.h"
 #include "decision.h"
 #include "eval.h"
+#include "measure.h"
 #include "policy.h"
 #include "record.h"
 #include "value.h"
@@ -298,14 +299,31 @@ static int same_time(const gv_value *want, const char *got)
            gvdate_instant(got, strlen(got), &b, &db) == 0 && a == b;
 }
 
-static int measure_matches(const gv_value *want, const gavel_measure *m)
+/* The scope as a test writes it: codes, "*", or the policy's regions (EU),
+ * as one set. */
+static int same_scope(const gv_value *want, const gavel_measure *m, const gavel_policy *p)
+{
+    gvms_scope w = { { 0 }, 0 }, got = { { 0 }, 0 };
+    uint32_t n = want->type == GV_ARR ? want->len : 1;
+    char err[300];
+    for (uint32_t i = 0; i < n; i++) {
+        const gv_value *x = want->type == GV_ARR ? want->u.items[i] : want;
+        if (x->type != GV_STR || gvms_scope_word(x->u.s, x->len, p, &w, err, sizeof err) != 0)
+            return 0;
+    }
+    for (size_t i = 0; i < m->nscope; i++)
+        gvms_scope_word(m->scope[i], strlen(m->scope[i]), p, &got, err, sizeof err);
+    return gvms_scope_equal(&w, &got);
+}
+
+static int measure_matches(const gv_value *want, const gavel_measure *m, const gavel_policy *p)
 {
     const gv_value *v = gv_gets(want, "action");
     if (!v || v->type != GV_STR || strcmp(v->u.s, m->action))
         return 0;
     if ((v = gv_gets(want, "targets")) && !same_targets(v, m))
         return 0;
-    if ((v = gv_gets(want, "scope")) && !same_strings(v, m->scope, m->nscope))
+    if ((v = gv_gets(want, "scope")) && !same_scope(v, m, p))
         return 0;
     if ((v = gv_gets(want, "rules")) && !same_strings(v, m->rules, m->nrules))
         return 0;
@@ -351,7 +369,7 @@ static void check_measures(gv_buf *why, const gv_value *want, const gavel_decisi
         }
         size_t k = 0;
         for (; k < n && k < sizeof used; k++)
-            if (!used[k] && measure_matches(w, gavel_decision_measure(d, k)))
+            if (!used[k] && measure_matches(w, gavel_decision_measure(d, k), d->policy))
                 break;
         if (k < n && k < sizeof used) {
             used[k] = 1;

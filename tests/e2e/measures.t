@@ -30,18 +30,20 @@ stderr_has "rule 'g.eu_terror' failed: measure 'withhold_post': due: evidence.or
 # The policy's own tests check measures (expect: measures).
 gavel test -p $M
 status 0
-stdout_has '9 passed, 0 failed'
+stdout_has '10 passed, 0 failed'
 cp -r $M "$W/m"
 sed -i 's/withhold_post, due: "2021-02-02T16:30:00Z"/withhold_post, due: "2021-02-02T16:31:00Z"/' "$W/m/tests/measures.yaml"
 gavel test -p "$W/m"
 status 1
 stdout_has 'measures: expected withhold_post (item 1) to match one, got withhold_post [post:p1] in [IN] due 2021-02-02T16:30:00Z by [g.incite]'
-stdout_has '8 passed, 1 failed'
-printf -- '- name: extra key\n  record: {id: x, bot: true}\n  expect: {decision: withhold, measures: [{action: withhold_account, scpe: IN}]}\n- name: too few\n  record: {id: x, bot: true}\n  expect: {decision: withhold, measures: []}\n' >"$W/bad.yaml"
+stdout_has '9 passed, 1 failed'
+printf -- '- name: extra key\n  record: {id: x, bot: true}\n  expect: {decision: withhold, measures: [{action: withhold_account, scpe: IN}]}\n- name: too few\n  record: {id: x, bot: true}\n  expect: {decision: withhold, measures: []}\n- name: a region is not its part\n  record: {id: e, removal_order: {post: t, received_at: "2021-02-02T09:15:00Z"}}\n  expect: {decision: withhold, measures: [{action: withhold_post, scope: [DE]}]}\n' >"$W/bad.yaml"
 gavel test -p $M "$W/bad.yaml"
 status 1
 stdout_has "measures: unknown key 'scpe' (action, targets, scope, due, until, rules)"
 stdout_has 'measures: expected 0, got withhold_account [account:x] in [IN] by [g.bot]'
+stdout_has 'measures: expected withhold_post (item 1) to match one, got withhold_post [post:t] in [AT, BE, BG,'
+stdout_has '0 passed, 3 failed'
 
 # A policy without actions writes what it always wrote: no "measures".
 gavel eval -p examples/quickstart/policy --as-of 2021-02-04 examples/quickstart/accounts.jsonl
