@@ -31,7 +31,7 @@ import json as _json
 import os as _os
 import threading as _threading
 from dataclasses import dataclass as _dataclass, fields as _fields
-from typing import Any, Dict, List, NamedTuple, Optional
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence
 
 from . import _native
 from ._native import library_path
@@ -198,7 +198,7 @@ class Reason(NamedTuple):
     reason: Optional[str]
     evidence: Dict[str, Any]
     by: Optional[str] = None
-    measures: List[Measure] = []
+    measures: Sequence[Measure] = ()   # immutable: a default shared by every Reason
 
 
 class Missing(NamedTuple):
