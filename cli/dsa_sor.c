@@ -325,7 +325,7 @@ static const char *check_code(const field *f, const gavel_value *v, char *buf, s
     if (!s)
         return "not a string";
     if (!in_list(f->values, s)) {
-        snprintf(buf, bufsz, "'%s' is not a %s value", s, f->name);
+        snprintf(buf, bufsz, "'%s' is not a value of %s", s, f->name);
         return buf;
     }
     return NULL;
