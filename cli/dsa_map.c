@@ -632,11 +632,12 @@ static int put_scope(job *j)
     for (size_t i = 0; i < gavel_value_len(scope); i++) {
         const char *c = gavel_value_string(gavel_value_at(scope, i), NULL);
         if (c && !strcmp(c, "*")) {
+            codes.n = 0;
             for (const char *const *e = dsa_eea_codes; *e; e++)
                 codes.s[codes.n++] = *e;
             break;
         }
-        if (c && dsa_is_eea(c))
+        if (c && dsa_is_eea(c) && codes.n < SET_MAX)
             codes.s[codes.n++] = c;
     }
     put_set(j, "territorial_scope", &codes);
