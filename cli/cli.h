@@ -147,6 +147,7 @@ int cmd_doc(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* ---- reading values back (value.c) --------------------------------------- */
 

@@ -20,6 +20,7 @@ static const struct command {
     { "diff", cmd_diff, "what a policy change does to a data set: old x new decisions" },
     { "report", cmd_report, "an HTML report of decisions, and reasoned notices (--notices)" },
     { "replay", cmd_replay, "prove logged decisions are reproduced exactly" },
+    { "export", cmd_export, "DSA statements of reasons for the Transparency Database" },
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
 
