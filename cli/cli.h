@@ -165,6 +165,11 @@ const char *cli_str(const gavel_value *obj, const char *key);
 int cli_value_first_diff(const gavel_value *a, const gavel_value *b, char *path,
                          size_t pathsz);
 const gavel_value *cli_value_at_path(const gavel_value *v, const char *path);
+/* The value at a path written as measures write theirs: dotted keys, a
+ * number counting a list's items from 1 ("posts.1.created_at"); NULL when
+ * absent. cli_dotted_path_ok: is it such a path (no empty part)? */
+const gavel_value *cli_value_at_dotted(const gavel_value *v, const char *path);
+int                cli_dotted_path_ok(const char *path);
 /* Malloc'd text, NULL when out of memory: compact JSON; a string as itself
  * and anything else as JSON; the same with a list of strings as "a, b". */
 char *cli_value_json(const gavel_value *v);

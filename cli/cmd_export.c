@@ -5,8 +5,9 @@
  * the mapping (dsa_map.c), checking every statement against the schema
  * (dsa_sor.c) before it is written, and writing the batches: one JSON
  * object {"statements":[...]} per line, at most 100 statements each, to
- * stdout or, complete or not at all, to -o FILE. `--validate` checks
- * statement files made by anyone instead.
+ * stdout or, complete or not at all, to -o FILE (with a .json name, one
+ * JSON array of those objects, for tools that read one document).
+ * `--validate` checks statement files made by anyone instead, either form.
  *
  * Calls gavel.h, the shared pieces of cli.h and dsa_sor.h.
  */
@@ -32,9 +33,10 @@ static const char export_usage[] =
     "\n"
     "  -f, --format F          the export format: dsa-sor (the only one)\n"
     "  -p, --policy DIR        the policy whose manifest maps the decisions\n"
-    "  -o, --output FILE       the batches (default: stdout); complete or not at all\n"
+    "  -o, --output FILE       the batches (default: stdout); complete or not at all;\n"
+    "                          JSON Lines, or one JSON array of them for FILE.json\n"
     "      --records FILE      the records the decisions were made on, joined by id,\n"
-    "                          for values the mapping reads from record.X (repeatable)\n"
+    "                          for values the mapping reads from r.X (repeatable)\n"
     "      --id-field NAME     the records' id field (default: id)\n"
     "      --batch-size N      statements per batch, 1 to 100 (default 100)\n"
     "      --validate          check statement files instead: JSON Lines of batches\n"
@@ -240,6 +242,7 @@ typedef struct export_run {
     char          *tmp;
     const char    *name;           /* whose statements these are, for messages */
     size_t         in_batch;
+    int            array;          /* -o FILE.json: one JSON array of the bodies */
     dsa_counts     counts;
     unsigned long long decisions, silent, invalid, batches, bad_lines, checked;
 } export_run;
@@ -264,8 +267,16 @@ static int statement_ok(export_run *run, const char *json, size_t len)
 static void batch_end(export_run *run)
 {
     if (run->in_batch)
-        fputs("]}\n", run->out);
+        fputs(run->array ? "]}" : "]}\n", run->out);
     run->in_batch = 0;
+}
+
+/* After the last batch: an array closes (and is [] when there is none). */
+static void batches_end(export_run *run)
+{
+    batch_end(run);
+    if (run->array)
+        fputs(run->batches ? "\n]\n" : "[]\n", run->out);
 }
 
 /* The mapping's callback: checks the statement, writes it when valid. */
@@ -279,6 +290,8 @@ static int emit_statement(void *ctx, const char *json, size_t len)
     if (run->in_batch == (size_t)run->o.batch_size)
         batch_end(run);
     if (!run->in_batch++) {
+        if (run->array)
+            fputs(run->batches ? ",\n" : "[\n", run->out);
         fputs("{\"statements\":[", run->out);
         run->batches++;
     } else {
@@ -359,6 +372,57 @@ static void check_one(export_run *run, const gavel_value *st, const char *where)
     run->invalid += dsa_validate(st, say_fault, run) > 0;
 }
 
+/* A batch body, or one statement. */
+static void validate_body(export_run *run, const gavel_value *v, const char *where)
+{
+    const gavel_value *batch = gavel_value_get(v, "statements");
+    if (!batch) {
+        check_one(run, v, where);
+        return;
+    }
+    size_t n = gavel_value_len(batch);
+    if (gavel_value_type(batch) != GAVEL_ARRAY || n < 1 || n > DSA_BATCH_MAX) {
+        cli_error("%s: statements: a batch holds 1 to %d statements", where, DSA_BATCH_MAX);
+        run->bad_lines++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char at[340];
+        snprintf(at, sizeof at, "%s: statement %zu", where, i + 1);
+        check_one(run, gavel_value_at(batch, i), at);
+    }
+}
+
+/* A statements file written with -o FILE.json: one array of bodies. */
+static int validate_array_file(export_run *run, const char *path)
+{
+    gavel_record *doc = gavel_record_new();
+    if (!doc || gavel_record_parse_file(doc, path, GAVEL_JSON, NULL) != GAVEL_OK) {
+        cli_error("%s", doc ? gavel_record_errmsg(doc) : "out of memory");
+        gavel_record_free(doc);
+        return -1;
+    }
+    const gavel_value *v = gavel_record_value(doc);
+    for (size_t i = 0; i < gavel_value_len(v); i++) {
+        char where[300];
+        snprintf(where, sizeof where, "%s: batch %zu", path, i + 1);
+        validate_body(run, gavel_value_at(v, i), where);
+    }
+    gavel_record_free(doc);
+    return 0;
+}
+
+/* Does the file hold one JSON array (-o FILE.json) rather than lines? */
+static int is_array_file(const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : NULL;
+    int c = EOF;
+    while (f && (c = fgetc(f)) != EOF && (c == ' ' || c == '\n' || c == '\t' || c == '\r'))
+        ;
+    if (f)
+        fclose(f);
+    return c == '[';
+}
+
 /* One line of a statements file: a batch body or one statement. */
 static int validate_line(export_run *run, const char *path, long lineno, const char *buf,
                          long len)
@@ -371,20 +435,7 @@ static int validate_line(export_run *run, const char *path, long lineno, const c
         run->bad_lines++;
         return 0;
     }
-    const gavel_value *batch = gavel_value_get(v, "statements");
-    if (!batch) {
-        check_one(run, v, where);
-        return 0;
-    }
-    size_t n = gavel_value_len(batch);
-    if (gavel_value_type(batch) != GAVEL_ARRAY || n < 1 || n > DSA_BATCH_MAX) {
-        cli_error("%s: statements: a batch holds 1 to %d statements", where, DSA_BATCH_MAX);
-        run->bad_lines++;
-    }
-    for (size_t i = 0; i < n; i++) {
-        snprintf(where, sizeof where, "%s:%ld: statement %zu", path, lineno, i + 1);
-        check_one(run, gavel_value_at(batch, i), where);
-    }
+    validate_body(run, v, where);
     return 0;
 }
 
@@ -432,6 +483,9 @@ static int run_open(export_run *run)
 
 static int run_output(export_run *run)
 {
+    const char *o = run->o.output;
+    size_t n = o ? strlen(o) : 0;
+    run->array = n > 5 && !strcmp(o + n - 5, ".json");
     run->out = stdout;
     if (run->o.output && !(run->out = cli_open_temp(run->o.output, &run->tmp))) {
         cli_error("%s: cannot write: %s", run->o.output, strerror(errno));
@@ -484,9 +538,14 @@ static void summary(const export_run *run)
 
 static int run_inputs(export_run *run)
 {
-    for (int i = 0; i < run->o.ninputs; i++)
-        if (export_file(run, run->o.inputs[i], run->o.validate ? validate_line : export_line))
+    for (int i = 0; i < run->o.ninputs; i++) {
+        const char *in = run->o.inputs[i];
+        int rc = run->o.validate && is_array_file(in)
+                   ? validate_array_file(run, in)
+                   : export_file(run, in, run->o.validate ? validate_line : export_line);
+        if (rc)
             return -1;
+    }
     return 0;
 }
 
@@ -499,7 +558,7 @@ int cmd_export(int argc, char **argv)
     if (parsed == 0 && run_open(&run) == 0 && (run.o.validate || run_output(&run) == 0)) {
         int ok = run_inputs(&run) == 0;
         if (!run.o.validate) {
-            batch_end(&run);
+            batches_end(&run);
             ok = run_close(&run, ok) == 0;
         }
         if (ok) {

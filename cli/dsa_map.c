@@ -9,7 +9,7 @@
  * winning: the entry of the measure's first mapped rule under `rules:`, the
  * measure's action's entry under `actions:`, the section itself. A value is
  * a constant or {from: PATH, map: {...}, default: ...}, PATH reading the
- * record (record.X), the evidence of the measure's rules (evidence.X) or
+ * record (r.X), the evidence of the measure's rules (evidence.X) or
  * the decision line (decision.X).
  *
  * Calls gavel.h, cli.h (messages, values, the JSON escaper), dsa_sor.h and
@@ -123,10 +123,11 @@ static void check_spec(dsa_map *m, const char *field, const gavel_value *v, cons
             map_error(m, sub, "not a key of a value (from, map, default)");
     }
     const char *path = gavel_value_string(from, NULL);
-    if (!path || !(strncmp(path, "record.", 7) == 0 || strncmp(path, "evidence.", 9) == 0 ||
-                   strncmp(path, "decision.", 9) == 0) || strlen(path) < 8)
-        map_error(m, key, "from: must be a path record.X, evidence.X or decision.X");
-    else if (!strncmp(path, "record.", 7) && !m->records_key) {
+    if (!path || !(strncmp(path, "r.", 2) == 0 || strncmp(path, "evidence.", 9) == 0 ||
+                   strncmp(path, "decision.", 9) == 0) || !cli_dotted_path_ok(strchr(path, '.') + 1))
+        map_error(m, key, "from: must be a path r.X, evidence.X or decision.X (dotted; list "
+                          "items counted from 1)");
+    else if (!strncmp(path, "r.", 2) && !m->records_key) {
         snprintf(m->records_path, sizeof m->records_path, "%s", key);
         m->records_key = m->records_path;
     }
@@ -338,14 +339,19 @@ typedef struct job {
     int                nfields;
 } job;
 
-/* The decision's reason for `rule` (a determining one), or NULL. */
+/* The decision's reason for `rule`, one of a measure's: among the
+ * determining reasons, else among measure_reasons (a rule without an
+ * outcome, or a weaker one); NULL when neither has it. */
 static const gavel_value *reason_of(const job *j, const char *rule)
 {
-    const gavel_value *reasons = gavel_value_get(j->decision, "reasons");
-    for (size_t i = 0; i < gavel_value_len(reasons); i++) {
-        const char *id = cli_str(gavel_value_at(reasons, i), "rule");
-        if (id && !strcmp(id, rule))
-            return gavel_value_at(reasons, i);
+    static const char *const lists[] = { "reasons", "measure_reasons" };
+    for (int l = 0; l < 2; l++) {
+        const gavel_value *reasons = gavel_value_get(j->decision, lists[l]);
+        for (size_t i = 0; i < gavel_value_len(reasons); i++) {
+            const char *id = cli_str(gavel_value_at(reasons, i), "rule");
+            if (id && !strcmp(id, rule))
+                return gavel_value_at(reasons, i);
+        }
     }
     return NULL;
 }
@@ -362,15 +368,15 @@ static const gavel_rule_info *rule_info(const job *j, const char *rule)
  * first that has it), or the decision line. */
 static const gavel_value *from_path(const job *j, const char *path)
 {
-    if (!strncmp(path, "record.", 7))
-        return j->record ? cli_value_at_path(j->record, path + 7) : NULL;
+    if (!strncmp(path, "r.", 2))
+        return j->record ? cli_value_at_dotted(j->record, path + 2) : NULL;
     if (!strncmp(path, "decision.", 9))
-        return cli_value_at_path(j->decision, path + 9);
+        return cli_value_at_dotted(j->decision, path + 9);
     const gavel_value *rules = gavel_value_get(j->measure, "rules");
     for (size_t i = 0; i < gavel_value_len(rules); i++) {
         const char *rule = gavel_value_string(gavel_value_at(rules, i), NULL);
         const gavel_value *ev = gavel_value_get(rule ? reason_of(j, rule) : NULL, "evidence");
-        const gavel_value *v = ev ? cli_value_at_path(ev, path + 9) : NULL;
+        const gavel_value *v = ev ? cli_value_at_dotted(ev, path + 9) : NULL;
         if (v && gavel_value_type(v) != GAVEL_NULL)
             return v;
     }

@@ -145,6 +145,33 @@ const gavel_value *cli_value_at_path(const gavel_value *v, const char *path)
     return v;
 }
 
+const gavel_value *cli_value_at_dotted(const gavel_value *v, const char *path)
+{
+    for (const char *s = path; v && *s;) {
+        size_t n = strcspn(s, "."), klen;
+        const gavel_value *next = NULL;
+        if (gavel_value_type(v) == GAVEL_ARRAY) {
+            char *end;
+            unsigned long i = strtoul(s, &end, 10);
+            next = end == s + n && i >= 1 ? gavel_value_at(v, i - 1) : NULL;
+        }
+        for (size_t i = 0; gavel_value_type(v) == GAVEL_OBJECT && i < gavel_value_len(v); i++) {
+            const char *key = gavel_value_key(v, i, &klen);
+            if (key && klen == n && !memcmp(key, s, n))
+                next = gavel_value_at(v, i);
+        }
+        v = next;
+        s += n + (s[n] == '.');
+    }
+    return v;
+}
+
+int cli_dotted_path_ok(const char *path)
+{
+    size_t n = strlen(path);
+    return n && path[0] != '.' && path[n - 1] != '.' && !strstr(path, "..");
+}
+
 char *cli_value_json(const gavel_value *v)
 {
     size_t len = gavel_value_json(v, NULL, 0);

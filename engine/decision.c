@@ -40,6 +40,8 @@ void gavel_decision_free(gavel_decision *d)
     free(d->slot);
     free(d->errors);
     free(d->view_reasons);
+    free(d->view_mreasons);
+    free(d->mreasons);
     free(d->view_defeated);
     free(d->view_missing);
     free(d->view_rules);
@@ -56,7 +58,7 @@ void gvdec_reset(gavel_decision *d, const gavel_policy *p)
     d->outcome = -1;
     d->is_default = 0;
     d->as_of[0] = '\0';
-    d->nreasons = d->ndefeated = d->nfired = d->nmissing = d->nerrors = 0;
+    d->nreasons = d->ndefeated = d->nfired = d->nmissing = d->nerrors = d->nmreasons = 0;
     gvms_set_reset(&d->measures);
     d->views_ready = 0;
     gv_buf_reset(&d->json);
@@ -183,6 +185,14 @@ int gvdec_resolve(gavel_decision *d)
     }
     if (gvms_combine(&d->measures, stands, d) != 0)
         return -1;
+    /* A measure's rules must say why too: those not among the reasons (no
+     * outcome, or a weaker one) are listed beside them. */
+    d->nmreasons = 0;
+    for (int f = 0; f < d->nfired; f++)
+        if (stands(d, f) && p->rules[d->fired[f].rule].outcome != d->outcome &&
+            gvms_count_own(&d->measures, f) > 0 &&
+            push_index(&d->mreasons, &d->nmreasons, &d->capmreasons, f))
+            return -1;
     d->views_ready = 0;
     gv_buf_reset(&d->json);
     return 0;
@@ -259,14 +269,17 @@ static int build_views(gavel_decision *dd)
     for (int i = 0; i < dd->nmissing; i++)
         nrules += (size_t)dd->missing[i].nrules;
     free(dd->view_reasons);
+    free(dd->view_mreasons);
     free(dd->view_defeated);
     free(dd->view_missing);
     free(dd->view_rules);
     dd->view_reasons = calloc((size_t)dd->nreasons + 1, sizeof *dd->view_reasons);
+    dd->view_mreasons = calloc((size_t)dd->nmreasons + 1, sizeof *dd->view_mreasons);
     dd->view_defeated = calloc((size_t)dd->ndefeated + 1, sizeof *dd->view_defeated);
     dd->view_missing = calloc((size_t)dd->nmissing + 1, sizeof *dd->view_missing);
     dd->view_rules = calloc(nrules + 1, sizeof *dd->view_rules);
-    if (!dd->view_reasons || !dd->view_defeated || !dd->view_missing || !dd->view_rules)
+    if (!dd->view_reasons || !dd->view_mreasons || !dd->view_defeated || !dd->view_missing ||
+        !dd->view_rules)
         return -1;
     if (gvms_build_views(&dd->measures, dd->policy, &dd->arena) != 0)
         return -1;
@@ -274,6 +287,8 @@ static int build_views(gavel_decision *dd)
         fill_reason(dd, &dd->fired[dd->reasons[i]], &dd->view_reasons[i]);
     for (int i = 0; i < dd->ndefeated; i++)
         fill_reason(dd, &dd->fired[dd->defeated[i]], &dd->view_defeated[i]);
+    for (int i = 0; i < dd->nmreasons; i++)
+        fill_reason(dd, &dd->fired[dd->mreasons[i]], &dd->view_mreasons[i]);
     const char **r = dd->view_rules;
     for (int i = 0; i < dd->nmissing; i++) {
         dd->view_missing[i].path = dd->missing[i].path;
@@ -324,6 +339,14 @@ const gavel_missing *gavel_decision_missing(const gavel_decision *d, size_t i)
 const gavel_error_entry *gavel_decision_error(const gavel_decision *d, size_t i)
 {
     return d && i < (size_t)d->nerrors ? &d->errors[i] : NULL;
+}
+size_t gavel_decision_nmeasure_reasons(const gavel_decision *d)
+{
+    return d ? (size_t)d->nmreasons : 0;
+}
+const gavel_reason *gavel_decision_measure_reason(const gavel_decision *d, size_t i)
+{
+    return d && i < (size_t)d->nmreasons && VIEW(d) ? &d->view_mreasons[i] : NULL;
 }
 size_t gavel_decision_nmeasures(const gavel_decision *d)
 {
@@ -437,6 +460,8 @@ const char *gavel_decision_json(gavel_decision *d, size_t *len)
         if (p->nactions) {          /* a policy without actions writes what it always did */
             gv_buf_adds(b, ",\"measures\":");
             gvms_json(b, &d->measures, -1, p);
+            gv_buf_adds(b, ",\"measure_reasons\":");
+            json_entries(b, d, d->mreasons, d->nmreasons);
         }
         gv_buf_adds(b, ",\"defeated\":");
         json_entries(b, d, d->defeated, d->ndefeated);

@@ -38,6 +38,8 @@ struct gavel_decision {
     gvdec_entry *fired;    /* every rule that fired, in policy order */
     int nfired; size_t capfired;
     int *reasons, nreasons; size_t capreasons;     /* indexes into fired */
+    int *mreasons, nmreasons; size_t capmreasons;  /* ... of rules whose measures are
+                                                      taken, not among reasons */
     int *defeated, ndefeated; size_t capdefeated;  /* indexes into fired */
     int *slot, capslot;    /* rule index -> fired index, -1 (for resolve) */
     gvdec_missing *missing; int nmissing; size_t capmissing;
@@ -45,7 +47,7 @@ struct gavel_decision {
     gvms_set measures;     /* each fired rule's, and the combined (measure.h) */
 
     /* Public views built on demand by the accessors. */
-    gavel_reason  *view_reasons, *view_defeated;
+    gavel_reason  *view_reasons, *view_defeated, *view_mreasons;
     gavel_missing *view_missing;
     const char   **view_rules;
     int            views_ready;

@@ -391,6 +391,11 @@ const gavel_error_entry *gavel_decision_error(const gavel_decision *d, size_t i)
  * actions; none when the decision is on_error. */
 size_t gavel_decision_nmeasures(const gavel_decision *d);
 const gavel_measure *gavel_decision_measure(const gavel_decision *d, size_t i);
+/* Why the measures' rules that are not among the reasons (a rule without
+ * an outcome, or with a weaker one) ordered what they did: their reasons,
+ * in policy order, so every rule a measure names says why. */
+size_t gavel_decision_nmeasure_reasons(const gavel_decision *d);
+const gavel_reason *gavel_decision_measure_reason(const gavel_decision *d, size_t i);
 
 /* The decision as one line of JSON (no trailing newline), its fields in the
  * order docs/policy.md, "The decision", gives; NULL before the first

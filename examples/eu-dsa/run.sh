@@ -27,7 +27,8 @@ mkdir -p "$OUT"
 "$GAVEL" eval -p policy --as-of 2024-03-31 --summary -o "$OUT/decisions.jsonl" notices.jsonl 2>&1
 
 if "$GAVEL" help export >/dev/null 2>&1; then
-  "$GAVEL" export --format dsa-sor -p policy "$OUT/decisions.jsonl" -o "$OUT/statements.json"
+  "$GAVEL" export --format dsa-sor -p policy --records notices.jsonl "$OUT/decisions.jsonl" \
+    -o "$OUT/statements.json"
   echo "statements of reasons: $OUT/statements.json"
 fi
 echo "decisions: $OUT/decisions.jsonl"

@@ -7,7 +7,8 @@ from gavel's C validator (cli/dsa_sor.c), so the two can check each other:
 the tests run it over what `gavel export --format dsa-sor` writes.
 
 usage: dsa_check.py FILE...   (JSON Lines: batch bodies {"statements":[...]}
-                               or single statements; '-' for stdin)
+                               or single statements, or one JSON array of
+                               batch bodies; '-' for stdin)
 Prints one "WHO: FIELD: why" per fault; exit 1 when any, 0 when none.
 Also checks that a batch holds 1 to 100 statements and that no puid comes
 twice. Python 3 standard library only.
@@ -225,11 +226,13 @@ def main(paths):
     puids = {}
     for path in paths:
         f = sys.stdin if path == "-" else open(path, encoding="utf-8")
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = "%s:%d" % (path, lineno)
-            doc = json.loads(line)
+        text = f.read()
+        if text.lstrip().startswith("["):      # -o FILE.json: one array of bodies
+            docs = [("%s: batch %d" % (path, i), d) for i, d in enumerate(json.loads(text), 1)]
+        else:
+            docs = [("%s:%d" % (path, n), json.loads(line))
+                    for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+        for where, doc in docs:
             if isinstance(doc, dict) and "statements" in doc:
                 batch = doc["statements"]
                 if not isinstance(batch, list) or not 1 <= len(batch) <= 100:

@@ -117,3 +117,38 @@ grep -qF '{"action":"disable_content","targets":[{"kind":"post","id":"N-0002-p1"
   fail "N-0002: no DE-only disabling due 24 hours after receipt"
 grep -qF '{"action":"notify_notifier","targets":[{"kind":"notifier","id":"NF-060"}],"scope":["*"],"rules":["notice.inform_notifier"]}' "$W/n2" ||
   fail "N-0002: the notifier is not told"
+
+# The statements of reasons: run.sh exported them to statements.json, one
+# JSON array of submission bodies, each valid by both checkers; one
+# statement per measure of a restricting action, with the scope's EEA
+# countries, for the notices with such a measure.
+[ -f "$W/dsa/statements.json" ] || fail "run.sh wrote no statements.json"
+gavel export --validate "$W/dsa/statements.json"
+status 0
+stderr_has "308 statements checked, 0 invalid"
+python3 tests/e2e/dsa_check.py "$W/dsa/statements.json" || fail "dsa_check.py rejects the statements"
+python3 - "$W/dsa/statements.json" "$W/dsa/decisions.jsonl" <<'PY' || fail "statements do not follow the decisions"
+import json, sys
+bodies = json.load(open(sys.argv[1]))
+assert [len(b["statements"]) for b in bodies] == [100, 100, 100, 8], [len(b["statements"]) for b in bodies]
+sts = {st["puid"].rsplit("-", 1)[0]: [] for b in bodies for st in b["statements"]}
+for b in bodies:
+    for st in b["statements"]:
+        sts[st["puid"].rsplit("-", 1)[0]].append(st)
+EEA = ["AT","BE","BG","CY","CZ","DE","DK","EE","ES","FI","FR","GR","HR","HU","IE","IS","IT",
+       "LI","LT","LU","LV","MT","NL","NO","PL","PT","RO","SE","SI","SK"]
+mapped = {"remove_content", "disable_content", "restrict_visibility", "demonetise", "suspend_account"}
+for line in open(sys.argv[2]):
+    d = json.loads(line)
+    want = [m for m in d["measures"] if m["action"] in mapped]
+    got = sts.get(d["id"], [])
+    assert len(got) == len(want), (d["id"], len(got), len(want))
+    for m in want:
+        scope = EEA if m["scope"] == ["*"] else [c for c in m["scope"] if c in EEA]
+        assert any(st["territorial_scope"] == scope for st in got), (d["id"], m)
+    if d["id"] == "N-0002":   # the DE-only disabling under StGB s.130
+        (st,) = got
+        assert st["territorial_scope"] == ["DE"] and st["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_DISABLED"]
+        assert st["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT" and "130" in st["illegal_content_legal_ground"]
+        assert st["source_type"] == "SOURCE_TRUSTED_FLAGGER" or st["source_type"] == "SOURCE_ARTICLE_16"
+PY

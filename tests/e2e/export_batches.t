@@ -28,6 +28,19 @@ status 0
 stdout_lines 7
 python3 tests/e2e/dsa_check.py "$W/out" || fail "dsa_check.py rejects the batches of 40"
 
+# -o FILE.json: the same batches as one JSON array, read back by both checkers.
+gavel export --format dsa-sor -p $P --records "$W/records.jsonl" -o "$W/sor.json" "$W/log.jsonl"
+status 0
+python3 -c '
+import json, sys
+print(" ".join(str(len(b["statements"])) for b in json.load(open(sys.argv[1]))))' "$W/sor.json" >"$W/sizes" ||
+  fail "sor.json is not one JSON array"
+[ "$(cat "$W/sizes")" = "100 100 50" ] || fail "array batches of $(cat "$W/sizes")"
+gavel export --validate "$W/sor.json"
+status 0
+stderr_has "250 statements checked, 0 invalid"
+python3 tests/e2e/dsa_check.py "$W/sor.json" || fail "dsa_check.py rejects the array"
+
 # The checkers refuse a batch of more than 100.
 python3 -c '
 import json, sys

@@ -27,7 +27,7 @@ broken 's/^    content_language: EN/    content_language: EN\n    puid: x/' \
 broken 's/^    content_language: EN/    content_langauge: EN/' "content_langauge: not a key of the dsa-sor mapping (docs/export.md)"
 broken '0,/ground: illegal/s//ground: unlawful/' "rules.g.incite.ground: must be illegal or incompatible"
 broken 's/reviewed_outcomes: \[review\]/reviewed_outcomes: [reviewed]/' "reviewed_outcomes: 'reviewed' is not one of the policy's outcomes"
-broken 's/from: record.posted_at/from: posted_at/' "content_date: from: must be a path record.X, evidence.X or decision.X"
+broken 's/from: r.posted_at/from: posted_at/' "content_date: from: must be a path r.X, evidence.X or decision.X (dotted; list items counted from 1)"
 broken 's/map: { article16: SOURCE_ARTICLE_16/map: { article16: SOURCE_ART16/' "source_type.map.article16: 'SOURCE_ART16' is not a value of source_type"
 broken 's/default: ACCOUNT_TYPE_PRIVATE/default: private/' "account_type.default: 'private' is not a value of account_type"
 broken 's/^        category: STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE/        category_addition: [STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE]/' \
@@ -51,7 +51,7 @@ grep -q '"puid":"acc01-' "$W/out" && fail "the invalid statement was written"
 python3 tests/e2e/dsa_check.py "$W/out" 2>/dev/null || fail "dsa_check.py rejects what was written"
 # DECISION_VISIBILITY_OTHER with its text from a record that lacks it.
 cp -r $P "$W/other"
-sed -i 's/decision_visibility_other: hidden from recommendations until reviewed/decision_visibility_other: { from: record.why }/' "$W/other/policy.yaml"
+sed -i 's/decision_visibility_other: hidden from recommendations until reviewed/decision_visibility_other: { from: r.why }/' "$W/other/policy.yaml"
 "$GAVEL_BIN" eval -p "$W/other" --context $P/context.yaml --as-of 2021-02-02 -o "$W/other.jsonl" $P/accounts.jsonl 2>/dev/null
 gavel export --format dsa-sor -p "$W/other" --records $P/accounts.jsonl "$W/other.jsonl"
 status 1

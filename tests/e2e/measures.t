@@ -9,13 +9,13 @@ status 1                                          # acc07's order has no time
 stdout_lines 7
 # Single posts in India, by 36 hours after the order (10:00 IST = 04:30Z):
 stdout_has '"id":"acc01","decision":"withhold"'
-stdout_has '"measures":[{"action":"withhold_post","targets":[{"kind":"post","id":"p1"},{"kind":"post","id":"p3"}],"scope":["IN"],"due":"2021-02-02T16:30:00Z","rules":["g.incite"]},{"action":"withhold_post","targets":[{"kind":"post","id":"p3"}],"scope":["DE"],"due":"2021-02-03T00:00:00Z","rules":["g.de_court"]},{"action":"notify_user","targets":[{"kind":"account","id":"acc01"}],"scope":["*"],"until":"2021-08-01T00:00:00Z","rules":["g.de_court"]}],"defeated":[]'
+stdout_has '"measures":[{"action":"withhold_post","targets":[{"kind":"post","id":"p1"},{"kind":"post","id":"p3"}],"scope":["IN"],"due":"2021-02-02T16:30:00Z","rules":["g.incite"]},{"action":"withhold_post","targets":[{"kind":"post","id":"p3"}],"scope":["DE"],"due":"2021-02-03T00:00:00Z","rules":["g.de_court"]},{"action":"notify_user","targets":[{"kind":"account","id":"acc01"}],"scope":["*"],"until":"2021-08-01T00:00:00Z","rules":["g.de_court"]}],"measure_reasons":[],"defeated":[]'
 # The account is withheld only where the bot rule stands, first by the
 # manifest's order of actions:
 stdout_has '"id":"acc03","decision":"withhold","policy":'
 stdout_has '"measures":[{"action":"withhold_account","targets":[{"kind":"account","id":"acc03"}],"scope":["IN"],"rules":["g.bot"]},'
 # ... and set aside with it, shown under defeated, when the news exemption stands:
-stdout_has '"measures":[],"defeated":[{"rule":"g.bot","outcome":"withhold","by":"x.news","cites":"Platform rules: inauthentic behaviour","reason":"the account is automated","evidence":{},"measures":[{"action":"withhold_account","targets":[{"kind":"account","id":"acc02"}],"scope":["IN"],"rules":["g.bot"]}]}]'
+stdout_has '"measures":[],"measure_reasons":[],"defeated":[{"rule":"g.bot","outcome":"withhold","by":"x.news","cites":"Platform rules: inauthentic behaviour","reason":"the account is automated","evidence":{},"measures":[{"action":"withhold_account","targets":[{"kind":"account","id":"acc02"}],"scope":["IN"],"rules":["g.bot"]}]}]'
 # One post under two laws: the scopes unite, the earlier deadline wins, the
 # id keeps its type:
 stdout_has '{"action":"withhold_post","targets":[{"kind":"post","id":7}],"scope":["DE","IN"],"due":"2021-02-02T16:30:00Z","rules":["g.incite","g.de_court"]}'
@@ -23,7 +23,7 @@ stdout_has '{"action":"withhold_post","targets":[{"kind":"post","id":7}],"scope"
 stdout_has '"scope":["AT","BE","BG","CY","CZ","DE","DK","EE","ES","FI","FR","GR","HR","HU","IE","IT","LT","LU","LV","MT","NL","PL","PT","RO","SE","SI","SK"],"due":"2021-02-02T09:15:00Z"'
 # No deadline can be computed: an error on that record, and no measures.
 stdout_has '"id":"acc07","decision":"review"'
-stdout_has '"reasons":[],"measures":[],"defeated":[],"fired":["g.eu_terror"]'
+stdout_has '"reasons":[],"measures":[],"measure_reasons":[],"defeated":[],"fired":["g.eu_terror"]'
 stdout_has '"errors":[{"rule":"g.eu_terror","message":"measure '"'"'withhold_post'"'"': due: evidence.order_at is missing"}]'
 stderr_has "rule 'g.eu_terror' failed: measure 'withhold_post': due: evidence.order_at is missing"
 

@@ -254,6 +254,48 @@ static void test_defeated_and_without(void **state)
     fx_free(&f);
 }
 
+/* Every rule a measure names says why: one without an outcome, or with a
+ * weaker one, is in measure_reasons; not when it is set aside, nor when
+ * it is already among the reasons. */
+static void test_measure_reasons(void **state)
+{
+    (void)state;
+    fixture f = fx(
+        "rule 'tell' { cites = 'DSA Art. 16(5)', reason = 'notifier {n} asked',\n"
+        "  measures = { action = 'notify', scope = '*' },\n"
+        "  when = function(r) return r.n ~= nil, { n = r.n } end }\n"
+        "rule 'weak' { outcome = 'review', reason = 'weak',\n"
+        "  measures = { action = 'suspend', scope = 'DE' },\n"
+        "  when = function(r) return r.weak == true end }\n"
+        "rule 'strong' { outcome = 'withhold', reason = 'strong',\n"
+        "  measures = { action = 'remove', scope = 'DE' },\n"
+        "  when = function(r) return r.strong == true end }\n"
+        "rule 'x' { outcome = 'keep', defeats = 'weak', when = function(r) return r.x == true end }\n");
+    run(&f, "{\"id\":1,\"n\":\"NF-1\",\"weak\":true,\"strong\":true}");
+    assert_string_equal(gavel_decision_outcome(f.d), "withhold");
+    assert_int_equal(gavel_decision_nmeasure_reasons(f.d), 2);
+    const gavel_reason *r = gavel_decision_measure_reason(f.d, 0);
+    assert_string_equal(r->rule, "tell");
+    assert_null(r->outcome);
+    assert_string_equal(r->reason, "notifier NF-1 asked");
+    assert_string_equal(r->cites, "DSA Art. 16(5)");
+    assert_int_equal(r->nmeasures, 1);
+    assert_string_equal(gavel_decision_measure_reason(f.d, 1)->rule, "weak");
+    assert_null(gavel_decision_measure_reason(f.d, 2));
+    assert_non_null(strstr(gavel_decision_json(f.d, NULL),
+        "\"measure_reasons\":[{\"rule\":\"tell\",\"outcome\":null,\"cites\":\"DSA Art. 16(5)\","
+        "\"reason\":\"notifier NF-1 asked\",\"evidence\":{\"n\":\"NF-1\"}},{\"rule\":\"weak\""));
+    /* Set aside, 'weak' orders nothing and says nothing here. */
+    run(&f, "{\"id\":1,\"weak\":true,\"strong\":true,\"x\":true}");
+    assert_int_equal(gavel_decision_nmeasure_reasons(f.d), 0);
+    /* The decision's own reasons are not repeated. */
+    run(&f, "{\"id\":1,\"weak\":true}");
+    assert_string_equal(gavel_decision_outcome(f.d), "review");
+    assert_int_equal(gavel_decision_nmeasure_reasons(f.d), 0);
+    assert_int_equal(gavel_decision_nreasons(f.d), 1);
+    fx_free(&f);
+}
+
 /* The policy's actions, regions and the rules' measures in words. */
 static void test_policy_views(void **state)
 {
@@ -302,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_reading),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_defeated_and_without),
+        cmocka_unit_test(test_measure_reasons),
         cmocka_unit_test(test_policy_views),
         cmocka_unit_test(test_countries),
     };
