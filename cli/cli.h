@@ -154,6 +154,11 @@ int cmd_export(int argc, char **argv);
 /* One line of a stream, without its newline. Returns the length, or -1 at
  * the end. *buf grows as needed (free it when done). */
 long cli_getline(char **buf, size_t *cap, FILE *f);
+/* Calls fn(ctx, lineno, line, len) for each line of f that is not blank
+ * (a decision log, a statements file), until fn returns nonzero; that, or
+ * -1 after saying a read error on path happened, or 0. */
+typedef int cli_line_fn(void *ctx, long lineno, char *line, long len);
+int cli_each_line(FILE *f, const char *path, cli_line_fn *fn, void *ctx);
 /* One decision line (JSON) parsed into rec, whose value it returns. NULL
  * when it is not JSON, with "col N: why" in err. */
 const gavel_value *cli_parse_line(gavel_record *rec, const char *line, size_t len,

@@ -241,6 +241,7 @@ typedef struct export_run {
     FILE          *out;
     char          *tmp;
     const char    *name;           /* whose statements these are, for messages */
+    const char    *path;           /* the input being read */
     size_t         in_batch;
     int            array;          /* -o FILE.json: one JSON array of the bodies */
     dsa_counts     counts;
@@ -302,9 +303,10 @@ static int emit_statement(void *ctx, const char *json, size_t len)
 }
 
 /* One decision line: its statements. 0, or -1 to stop (said). */
-static int export_line(export_run *run, const char *path, long lineno, const char *buf,
-                       long len)
+static int export_line(void *ctx, long lineno, char *buf, long len)
 {
+    export_run *run = ctx;
+    const char *path = run->path;
     char err[200], name[300];
     gavel_record *line = run->scratch;
     const gavel_value *d = cli_parse_line(line, buf, (size_t)len, err, sizeof err);
@@ -335,28 +337,15 @@ static int export_line(export_run *run, const char *path, long lineno, const cha
     return rc;
 }
 
-static int export_file(export_run *run, const char *path,
-                       int (*each)(export_run *, const char *, long, const char *, long))
+static int export_file(export_run *run, const char *path, cli_line_fn *each)
 {
     FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!in) {
         cli_error("%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char *buf = NULL;
-    size_t cap = 0;
-    long len, lineno = 0;
-    int rc = 0;
-    while (rc == 0 && (len = cli_getline(&buf, &cap, in)) >= 0) {
-        lineno++;
-        if (strspn(buf, " \t") != (size_t)len)
-            rc = each(run, path, lineno, buf, len);
-    }
-    if (rc == 0 && ferror(in)) {
-        cli_error("%s: read error: %s", path, strerror(errno));
-        rc = -1;
-    }
-    free(buf);
+    run->path = path;
+    int rc = cli_each_line(in, path, each, run);
     if (in != stdin)
         fclose(in);
     return rc;
@@ -424,9 +413,10 @@ static int is_array_file(const char *path)
 }
 
 /* One line of a statements file: a batch body or one statement. */
-static int validate_line(export_run *run, const char *path, long lineno, const char *buf,
-                         long len)
+static int validate_line(void *ctx, long lineno, char *buf, long len)
 {
+    export_run *run = ctx;
+    const char *path = run->path;
     char err[200], where[300];
     const gavel_value *v = cli_parse_line(run->scratch, buf, (size_t)len, err, sizeof err);
     snprintf(where, sizeof where, "%s:%ld", path, lineno);

@@ -323,7 +323,55 @@ static int parse_opts(int argc, char **argv, replay_opts *o)
     return 0;
 }
 
-/* Reads the log. Lines that are not decisions are differences already. */
+typedef struct log_reader {
+    logbook      *b;
+    replay_state *s;
+} log_reader;
+
+/* One line of the log into the book; a line that is not a decision is a
+ * difference already. 0, or -1 out of memory. */
+static int log_line(void *ctx, long lineno, char *buf, long len)
+{
+    logbook *b = ((log_reader *)ctx)->b;
+    replay_state *s = ((log_reader *)ctx)->s;
+    if (b->n == b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 256;
+        entry *e = realloc(b->e, ncap * sizeof *e);
+        if (!e)
+            return -1;
+        b->e = e;
+        b->cap = ncap;
+    }
+    entry *e = &b->e[b->n];
+    memset(e, 0, sizeof *e);
+    e->lineno = lineno;
+    char err[200];
+    const gavel_value *v = cli_parse_line(s->logged_rec, buf, (size_t)len, err, sizeof err);
+    const gavel_value *id = gavel_value_get(v, "id");
+    s->logged++;
+    if (!id) {
+        char note[300];
+        snprintf(note, sizeof note, "not a decision (%s)", !v ? err : "no \"id\"");
+        count_field(s, "unreadable line");
+        s->bad_lines++;
+        s->differ++;
+        report(s, NULL, lineno, "line", NULL, NULL, note);
+        return 0;
+    }
+    e->key = cli_value_json(id);
+    e->id = cli_value_text(id);
+    e->line = strdup(buf);
+    if (!e->key || !e->id || !e->line) {
+        free(e->key);
+        free(e->id);
+        free(e->line);
+        return -1;
+    }
+    b->n++;
+    return 0;
+}
+
+/* Reads the log into the book, indexed by id. */
 static int read_log(const char *path, logbook *b, replay_state *s)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
@@ -331,60 +379,10 @@ static int read_log(const char *path, logbook *b, replay_state *s)
         cli_error("%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char *buf = NULL;
-    size_t cap = 0;
-    long len, lineno = 0;
-    int rc = 0;
-    while ((len = cli_getline(&buf, &cap, f)) >= 0) {
-        lineno++;
-        if (strspn(buf, " \t") == (size_t)len)
-            continue;
-        if (b->n == b->cap) {
-            size_t ncap = b->cap ? b->cap * 2 : 256;
-            entry *e = realloc(b->e, ncap * sizeof *e);
-            if (!e) {
-                rc = -1;
-                break;
-            }
-            b->e = e;
-            b->cap = ncap;
-        }
-        entry *e = &b->e[b->n];
-        memset(e, 0, sizeof *e);
-        e->lineno = lineno;
-        char err[200];
-        const gavel_value *v = cli_parse_line(s->logged_rec, buf, (size_t)len, err, sizeof err);
-        const gavel_value *id = gavel_value_get(v, "id");
-        s->logged++;
-        if (!id) {
-            char note[300];
-            snprintf(note, sizeof note, "not a decision (%s)",
-                     !v ? err : "no \"id\"");
-            count_field(s, "unreadable line");
-            s->bad_lines++;
-            s->differ++;
-            report(s, NULL, lineno, "line", NULL, NULL, note);
-            continue;
-        }
-        e->key = cli_value_json(id);
-        e->id = cli_value_text(id);
-        e->line = strdup(buf);
-        if (!e->key || !e->id || !e->line) {
-            free(e->key);
-            free(e->id);
-            free(e->line);
-            rc = -1;
-            break;
-        }
-        b->n++;
-    }
-    if (ferror(f)) {
-        cli_error("%s: read error: %s", path, strerror(errno));
-        rc = -1;
-    } else if (rc) {
+    log_reader lr = { b, s };
+    int rc = cli_each_line(f, path, log_line, &lr);
+    if (rc && !ferror(f))
         cli_error("out of memory reading %s", path);
-    }
-    free(buf);
     if (f != stdin)
         fclose(f);
     return rc ? rc : log_index(b);

@@ -196,42 +196,31 @@ static int run_open(report_run *run)
     return 0;
 }
 
-/* Every decision line into the report and the notices; a line that is not
+/* One decision line into the report and the notices; a line that is not
  * a decision is named and skipped. 0, or -1 after saying what was wrong. */
+static int read_line(void *ctx, long lineno, char *buf, long len)
+{
+    report_run *run = ctx;
+    char err[200];
+    const gavel_value *d = cli_parse_line(run->r.scratch, buf, (size_t)len, err, sizeof err);
+    if (!d || !cli_str(d, "decision")) {
+        cli_warn("%s:%ld: not a decision (%s); skipped", run->o.input, lineno,
+                 d ? "no \"decision\"" : err);
+        run->r.bad_lines++;
+        return 0;
+    }
+    if (run->notices_on) {
+        int w = notices_add(&run->ns, d, lineno);
+        if (w < 0)
+            return -1;
+        run->notices_written += (unsigned long long)w;
+    }
+    return report_add(&run->r, d, buf);
+}
+
 static int run_read(report_run *run)
 {
-    char *buf = NULL;
-    size_t cap = 0;
-    long len, lineno = 0;
-    int rc = 0;
-    while (rc == 0 && (len = cli_getline(&buf, &cap, run->in)) >= 0) {
-        lineno++;
-        if (strspn(buf, " \t") == (size_t)len)
-            continue;
-        char err[200];
-        const gavel_value *d = cli_parse_line(run->r.scratch, buf, (size_t)len, err, sizeof err);
-        if (!d || !cli_str(d, "decision")) {
-            cli_warn("%s:%ld: not a decision (%s); skipped", run->o.input, lineno,
-                     d ? "no \"decision\"" : err);
-            run->r.bad_lines++;
-            continue;
-        }
-        if (run->notices_on) {
-            int w = notices_add(&run->ns, d, lineno);
-            if (w < 0) {
-                rc = -1;
-                break;
-            }
-            run->notices_written += (unsigned long long)w;
-        }
-        rc = report_add(&run->r, d, buf);
-    }
-    if (rc == 0 && ferror(run->in)) {
-        cli_error("%s: read error: %s", run->o.input, strerror(errno));
-        rc = -1;
-    }
-    free(buf);
-    return rc;
+    return cli_each_line(run->in, run->o.input, read_line, run);
 }
 
 /* Decisions made by another policy than the one given. */

@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,25 @@ long cli_getline(char **buf, size_t *cap, FILE *f)
     while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
         (*buf)[--n] = '\0';
     return (long)n;
+}
+
+int cli_each_line(FILE *f, const char *path, cli_line_fn *fn, void *ctx)
+{
+    char *buf = NULL;
+    size_t cap = 0;
+    long len, lineno = 0;
+    int rc = 0;
+    while (rc == 0 && (len = cli_getline(&buf, &cap, f)) >= 0) {
+        lineno++;
+        if (strspn(buf, " \t") != (size_t)len)
+            rc = fn(ctx, lineno, buf, len);
+    }
+    if (rc == 0 && ferror(f)) {
+        cli_error("%s: read error: %s", path, strerror(errno));
+        rc = -1;
+    }
+    free(buf);
+    return rc;
 }
 
 /* A decision line is what gavel wrote: no record limits apply to it, only a
