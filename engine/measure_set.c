@@ -37,6 +37,77 @@ static int has_target(const gvms_set *s, int t0, int nt, const gvms_target *t)
     return 0;
 }
 
+/* The order targets sort in, to find repeats among many: a record may
+ * name a hundred thousand posts, and comparing each with each would run
+ * for minutes outside every budget. Sorting is O(n log n) whatever the ids
+ * (a hash with a fixed seed could be flooded by chosen ones). */
+static int target_cmp(const gvms_target *a, const gvms_target *b)
+{
+    int c = strcmp(a->kind, b->kind);
+    if (c || a->id.type != b->id.type)
+        return c ? c : a->id.type < b->id.type ? -1 : 1;
+    if (a->id.type == GV_STR) {
+        c = memcmp(a->id.u.s, b->id.u.s, a->id.len < b->id.len ? a->id.len : b->id.len);
+        return c ? c : (a->id.len > b->id.len) - (a->id.len < b->id.len);
+    }
+    if (a->id.type == GV_INT)
+        return (a->id.u.i > b->id.u.i) - (a->id.u.i < b->id.u.i);
+    return (a->id.u.n > b->id.u.n) - (a->id.u.n < b->id.u.n);
+}
+
+static int target_ptr_cmp(const void *x, const void *y)
+{
+    const gvms_target *a = *(const gvms_target *const *)x, *b = *(const gvms_target *const *)y;
+    int c = target_cmp(a, b);
+    return c ? c : (a > b) - (a < b);      /* ties: the one named first, first */
+}
+
+enum { FEW_TARGETS = 16 };     /* below this, comparing pairwise is cheaper */
+
+/* n targets from first, sorted by target_ptr_cmp; NULL when out of memory. */
+static const gvms_target **sorted_targets(const gvms_target *first, int n)
+{
+    const gvms_target **p = malloc((size_t)(n ? n : 1) * sizeof *p);
+    for (int i = 0; p && i < n; i++)
+        p[i] = first + i;
+    if (p)
+        qsort(p, (size_t)n, sizeof *p, target_ptr_cmp);
+    return p;
+}
+
+/* Removes repeats from targets[t0..], keeping each target where it was
+ * first named. 0, or -1 out of memory. */
+static int drop_repeats(gvms_set *s, int t0)
+{
+    int n = s->ntargets - t0, w = 0;
+    gvms_target *base = s->targets + t0;
+    if (n < 2)
+        return 0;
+    unsigned char *drop = calloc((size_t)n, 1);
+    if (!drop)
+        return -1;
+    if (n <= FEW_TARGETS) {
+        for (int i = 1; i < n; i++)
+            drop[i] = (unsigned char)has_target(s, t0, i, &base[i]);
+    } else {
+        const gvms_target **p = sorted_targets(base, n);
+        if (!p) {
+            free(drop);
+            return -1;
+        }
+        for (int k = 1; k < n; k++)
+            if (target_cmp(p[k - 1], p[k]) == 0)
+                drop[p[k] - base] = 1;
+        free(p);
+    }
+    for (int i = 0; i < n; i++)
+        if (!drop[i])
+            base[w++] = base[i];
+    s->ntargets = t0 + w;
+    free(drop);
+    return 0;
+}
+
 static int push_target(gvms_set *s, const gvms_target *t)
 {
     if (grow((void **)&s->targets, &s->captargets, s->ntargets, sizeof *s->targets))
@@ -46,12 +117,10 @@ static int push_target(gvms_set *s, const gvms_target *t)
 }
 
 /* Adds the id v (a string or a number, as the record has it) of the given
- * kind unless targets[from..] has it; the decision keeps its own copy. */
-static int add_target(gvms_set *s, int from, const char *kind, const gv_value *v, gv_arena *a)
+ * kind; the decision keeps its own copy. Repeats go later (drop_repeats). */
+static int add_target(gvms_set *s, const char *kind, const gv_value *v, gv_arena *a)
 {
     gvms_target t = { kind, { .type = v->type, .len = v->len, .u = v->u }, NULL };
-    if (has_target(s, from, s->ntargets - from, &t))
-        return 0;
     if (v->type == GV_STR) {
         t.id.u.s = t.text = gv_arena_strdup(a, v->u.s, v->len);
     } else {
@@ -89,7 +158,7 @@ static int id_value(const gv_value *v, const gv_value **id)
 
 /* The ids one target spec names: an id, an item with an id, or a list of
  * either. 0, -1 out of memory, 1 with err. */
-static int spec_targets(gvms_set *s, int t0, const gvms_target_spec *ts, const gvms_fire_ctx *c,
+static int spec_targets(gvms_set *s, const gvms_target_spec *ts, const gvms_fire_ctx *c,
                         const char *action, char *err, size_t errlen)
 {
     const gv_value *v = gvms_path_value(&ts->from, c);
@@ -104,7 +173,7 @@ static int spec_targets(gvms_set *s, int t0, const gvms_target_spec *ts, const g
                         "id or an item with an id", action, ts->kind, ts->from.text,
                         v->type == GV_ARR ? " item" : "", type_name(id ? id : item),
                         item->type == GV_OBJ ? (id ? " as its id" : " without an id") : "");
-        if (add_target(s, t0, ts->kind, id, c->arena))
+        if (add_target(s, ts->kind, id, c->arena))
             return -1;
     }
     return 0;
@@ -167,9 +236,9 @@ int gvms_fire(gvms_set *s, const gvms_spec *spec, int fired, int rule, const gvm
                        .t0 = s->ntargets, .scope = spec->scope };
     int rc = 0;
     if (spec->account && c->id)
-        rc = add_target(s, m.t0, "account", c->id, c->arena);
+        rc = add_target(s, "account", c->id, c->arena);
     for (int k = 0; rc == 0 && k < spec->ntargets; k++)
-        rc = spec_targets(s, m.t0, &spec->targets[k], c, action, err, errlen);
+        rc = spec_targets(s, &spec->targets[k], c, action, err, errlen);
     for (int k = 0; rc == 0 && k < spec->nscope_from; k++)
         rc = spec_scope(&m.scope, &spec->scope_from[k], c, action, err, errlen);
     if (rc == 0 && gvms_scope_empty(&m.scope))
@@ -180,6 +249,8 @@ int gvms_fire(gvms_set *s, const gvms_spec *spec, int fired, int rule, const gvm
         rc = spec_time(&spec->until, c, "until", action, &m.until, err, errlen);
     m.has_due = spec->due.set;
     m.has_until = spec->until.set;
+    if (rc == 0)
+        rc = drop_repeats(s, m.t0);
     m.nt = s->ntargets - m.t0;
     if (rc == 0 && m.nt > 0) {        /* naming nothing, it orders nothing */
         if (grow((void **)&s->own, &s->capown, s->nown, sizeof *s->own))
@@ -203,7 +274,7 @@ int gvms_copy_own(gvms_set *s, const gvms_set *src, int from, int fired, gv_aren
         m.fired = fired;
         m.t0 = s->ntargets;
         for (int k = 0; k < o->nt; k++)
-            if (add_target(s, m.t0, src->targets[o->t0 + k].kind, &src->targets[o->t0 + k].id, a))
+            if (add_target(s, src->targets[o->t0 + k].kind, &src->targets[o->t0 + k].id, a))
                 return -1;
         if (grow((void **)&s->own, &s->capown, s->nown, sizeof *s->own))
             return -1;
@@ -236,14 +307,26 @@ static int same_until(const gvms_measure *a, const gvms_measure *b)
     return a->has_until == b->has_until && (!a->has_until || a->until == b->until);
 }
 
+/* Do a and b name the same targets (each names each once)? Out of memory,
+ * it answers no: the measures then stay apart, which is still right. */
 static int same_targets(const gvms_set *s, const gvms_measure *a, const gvms_measure *b)
 {
     if (a->nt != b->nt)
         return 0;
-    for (int i = 0; i < a->nt; i++)
-        if (!has_target(s, b->t0, b->nt, &s->targets[a->t0 + i]))
-            return 0;
-    return 1;
+    if (a->nt <= FEW_TARGETS) {
+        for (int i = 0; i < a->nt; i++)
+            if (!has_target(s, b->t0, b->nt, &s->targets[a->t0 + i]))
+                return 0;
+        return 1;
+    }
+    const gvms_target **x = sorted_targets(s->targets + a->t0, a->nt);
+    const gvms_target **y = x ? sorted_targets(s->targets + b->t0, b->nt) : NULL;
+    int same = y != NULL;
+    for (int i = 0; same && i < a->nt; i++)
+        same = target_cmp(x[i], y[i]) == 0;
+    free(x);
+    free(y);
+    return same;
 }
 
 /* Step one: measures of one action, scope and end unite their targets. */
@@ -274,7 +357,7 @@ static int unite_targets(gvms_set *s, int (*standing)(const void *, int), const 
                 continue;
             for (int k = 0; k < n->nt; k++) {
                 gvms_target t = s->targets[n->t0 + k];   /* a copy: the list may move */
-                if (!has_target(s, c->t0, s->ntargets - c->t0, &t) && push_target(s, &t))
+                if (push_target(s, &t))
                     return -1;
             }
             earliest_due(c, n);
@@ -282,6 +365,8 @@ static int unite_targets(gvms_set *s, int (*standing)(const void *, int), const 
                 push_rule(s, n->rule))
                 return -1;
         }
+        if (drop_repeats(s, c->t0))
+            return -1;
         c->nt = s->ntargets - c->t0;
         c->nr = s->nrules - c->r0;
     }

@@ -5,6 +5,7 @@
  * the counterfactual that takes a rule (and its measures) away.
  */
 #include "testutil.h"
+#include "buf.h"
 #include "measure.h"
 
 static const char *MANIFEST =
@@ -108,6 +109,53 @@ static void test_combine(void **state)
     /* Targets, after uniting in one scope, then meet the same set elsewhere. */
     assert_string_equal(run(&f, "{\"id\":1,\"de\":[\"a\"],\"de2\":[\"b\"],\"fr\":[\"b\",\"a\"]}"),
                         "remove[post:a,post:b]@DE,FR<2021-02-01T07:00:00Z{de,fr,de2}");
+    fx_free(&f);
+}
+
+/* Many targets: repeats found by sorting, each kept where first named;
+ * two rules naming one large set in different orders unite their scopes. */
+static void test_many_targets(void **state)
+{
+    (void)state;
+    fixture f = fx(
+        "rule 'de' { outcome = 'withhold',\n"
+        "  measures = { action = 'remove', targets = { post = 'r.a' }, scope = 'DE' },\n"
+        "  when = function(r) return true end }\n"
+        "rule 'fr' { outcome = 'withhold',\n"
+        "  measures = { action = 'remove', targets = { post = 'r.b' }, scope = 'FR' },\n"
+        "  when = function(r) return true end }\n");
+    /* a: 0..299 twice over, then as strings; b: the same numbers backwards. */
+    gv_buf b = GV_BUF_INIT;
+    gv_buf_adds(&b, "{\"id\":1,\"a\":[");
+    for (int i = 0; i < 600; i++)
+        gv_buf_printf(&b, "%s%d", i ? "," : "", (i * 7) % 300);
+    for (int i = 0; i < 300; i++)
+        gv_buf_printf(&b, ",\"%d\"", i);
+    gv_buf_adds(&b, "],\"b\":[");
+    for (int i = 299; i >= 0; i--)
+        gv_buf_printf(&b, "%d,", i);
+    for (int i = 0; i < 300; i++)
+        gv_buf_printf(&b, "\"%d\"%s", i, i < 299 ? "," : "");
+    gv_buf_adds(&b, "]}");
+    assert_int_equal(tu_eval(f.ev, f.d, b.ptr), GAVEL_OK);
+    assert_int_equal(gavel_decision_nmeasures(f.d), 1);
+    const gavel_measure *m = gavel_decision_measure(f.d, 0);
+    assert_int_equal(m->ntargets, 600);                 /* 300 numbers, 300 strings */
+    assert_string_equal(m->targets[0].id, "0");
+    assert_string_equal(m->targets[1].id, "7");         /* in the order first named */
+    assert_int_equal(gavel_value_type(m->targets[299].id_value), GAVEL_INT);
+    assert_int_equal(gavel_value_type(m->targets[300].id_value), GAVEL_STRING);
+    assert_int_equal(m->nscope, 2);
+    assert_string_equal(m->scope[0], "DE");
+    assert_string_equal(m->scope[1], "FR");
+    /* One more in b: the sets differ, the measures stay apart. */
+    b.ptr[b.len - 2] = '\0';
+    b.len -= 2;
+    gv_buf_adds(&b, ",\"x\"]}");
+    assert_int_equal(tu_eval(f.ev, f.d, b.ptr), GAVEL_OK);
+    assert_int_equal(gavel_decision_nmeasures(f.d), 2);
+    assert_int_equal(gavel_decision_measure(f.d, 1)->ntargets, 601);
+    gv_buf_free(&b);
     fx_free(&f);
 }
 
@@ -340,6 +388,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_combine),
+        cmocka_unit_test(test_many_targets),
         cmocka_unit_test(test_order_everywhere_until),
         cmocka_unit_test(test_reading),
         cmocka_unit_test(test_errors),
