@@ -394,6 +394,7 @@ static void alternate_under_16m(const char *rules, int n)
     gavel_limits lim;
     memset(&lim, 0, sizeof lim);
     lim.memory = 16u << 20;
+    lim.millis = 600000;    /* a test of memory: under valgrind a record takes seconds */
     gavel_policy *p = gavel_policy_load(dir, &lim);
     tu_rmdir(dir);
     assert_int_equal(gavel_policy_status(p), GAVEL_OK);
@@ -485,6 +486,7 @@ static void test_deep_recursion(void **state)
     gavel_limits lim;
     memset(&lim, 0, sizeof lim);
     lim.instructions = (uint64_t)1 << 40;
+    lim.millis = 600000;    /* Lua's guard is the test, not the clock (slow under valgrind) */
     assert_contains(run_limited("local function f(n) return 1 + f(n + 1) end return f(1)",
                                 NULL, &lim), "stack overflow");
     assert_contains(run_limited("local function f(s) return s:gsub('.', function(c) "
