@@ -377,7 +377,8 @@ static int read_time(spec_reader *r, int t, const char *field, gvms_time *tm)
                      field, s);
         tm->set = tm->fixed = 1;
     } else if (ty == LUA_TTABLE) {
-        static const char *const known[] = { "after", "days", "hours", "minutes", NULL };
+        static const char *const known[] = { "after", "days", "hours", "minutes", "optional",
+                                             NULL };
         char what[40];
         snprintf(what, sizeof what, "%s", field);
         rc = only_keys(r, top, known, what);
@@ -393,6 +394,13 @@ static int read_time(spec_reader *r, int t, const char *field, gvms_time *tm)
         if (rc == 0) rc = read_duration(r, top, field, "days", 86400000, &tm->at);
         if (rc == 0) rc = read_duration(r, top, field, "hours", 3600000, &tm->at);
         if (rc == 0) rc = read_duration(r, top, field, "minutes", 60000, &tm->at);
+        int ot = lua_getfield(L, top, "optional");
+        if (rc == 0 && ot != LUA_TNIL && ot != LUA_TBOOLEAN)
+            rc = bad(r, "%s.optional must be true or false", field);
+        tm->optional = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (rc == 0 && tm->optional && tm->from.root == GVMS_AS_OF)
+            rc = bad(r, "%s.optional: as_of is always there", field);
     } else if (ty != LUA_TNIL) {
         rc = bad(r, "%s must be a date, a date-time with a zone, or { after = PATH, "
                     "days = N, hours = N, minutes = N }", field);
@@ -426,6 +434,8 @@ static void describe_time(gv_buf *b, const char *label, const gvms_time *tm)
     if (!m)
         gv_buf_adds(b, "at ");
     gv_buf_adds(b, tm->from.text);
+    if (tm->optional)
+        gv_buf_adds(b, " (when there is one)");
 }
 
 /* "withhold_post: post from evidence.posts; in IN; due 36 hours after ..." */

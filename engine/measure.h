@@ -60,6 +60,7 @@ typedef struct gvms_path {
 typedef struct gvms_time {     /* a due or until */
     int       set;
     int       fixed;           /* 1: at is the instant; 0: `from` plus at ms */
+    int       optional;        /* `from` absent: no time, rather than an error */
     int64_t   at;
     gvms_path from;
 } gvms_time;

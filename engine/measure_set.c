@@ -201,6 +201,8 @@ static int spec_scope(gvms_scope *scope, const gvms_path *from, const gvms_fire_
 
 #define YEAR_10000_MS INT64_C(253402300800000)   /* 10000-01-01T00:00:00Z */
 
+/* A due or until when the rule fires: 0 with *at; 1 with err; 2 when an
+ * optional time's path is absent (then there is none). */
 static int spec_time(const gvms_time *tm, const gvms_fire_ctx *c, const char *field,
                      const char *action, int64_t *at, char *err, size_t errlen)
 {
@@ -215,6 +217,8 @@ static int spec_time(const gvms_time *tm, const gvms_fire_ctx *c, const char *fi
         const gv_value *v = gvms_path_value(&tm->from, c);
         int date_only, rc = v && v->type == GV_STR
                           ? gvdate_instant(v->u.s, v->len, &base, &date_only) : -1;
+        if (!v && tm->optional)
+            return 2;                    /* no such time: no deadline, no end */
         if (!v)
             return fail(err, errlen, "measure '%s': %s: %s is missing", action, field,
                         tm->from.text);
@@ -243,12 +247,16 @@ int gvms_fire(gvms_set *s, const gvms_spec *spec, int fired, int rule, const gvm
         rc = spec_scope(&m.scope, &spec->scope_from[k], c, action, err, errlen);
     if (rc == 0 && gvms_scope_empty(&m.scope))
         rc = fail(err, errlen, "measure '%s': its scope names no country", action);
-    if (rc == 0 && spec->due.set)
+    if (rc == 0 && spec->due.set) {
         rc = spec_time(&spec->due, c, "due", action, &m.due, err, errlen);
-    if (rc == 0 && spec->until.set)
+        m.has_due = rc == 0;
+        rc = rc == 2 ? 0 : rc;
+    }
+    if (rc == 0 && spec->until.set) {
         rc = spec_time(&spec->until, c, "until", action, &m.until, err, errlen);
-    m.has_due = spec->due.set;
-    m.has_until = spec->until.set;
+        m.has_until = rc == 0;
+        rc = rc == 2 ? 0 : rc;
+    }
     if (rc == 0)
         rc = drop_repeats(s, m.t0);
     m.nt = s->ntargets - m.t0;

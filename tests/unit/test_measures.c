@@ -211,6 +211,18 @@ static void test_reading(void **state)
                         "remove[account:9]@*<2021-02-01T01:30:00Z{x}");
     assert_int_equal(gavel_decision_nerrors(f.d), 0);
     fx_free(&f);
+    /* An optional time that the record lacks is no time, not an error. */
+    f = fx("rule 'o' { outcome = 'withhold',\n"
+           "  measures = { action = 'remove', scope = 'DE',\n"
+           "               due = { after = 'r.order.comply_by', optional = true } },\n"
+           "  when = function(r) return true end }\n");
+    assert_string_equal(run(&f, "{\"id\":\"x\"}"), "remove[account:x]@DE{o}");
+    assert_int_equal(gavel_decision_nerrors(f.d), 0);
+    assert_string_equal(run(&f, "{\"id\":\"x\",\"order\":{\"comply_by\":\"2021-02-05T12:00:00+05:30\"}}"),
+                        "remove[account:x]@DE<2021-02-05T06:30:00Z{o}");
+    assert_string_equal(gavel_policy_rule(f.p, 0)->measures[0],
+                        "remove: account; in DE; due at r.order.comply_by (when there is one)");
+    fx_free(&f);
     /* account = PATH names the accounts a record points at (a notice's
      * uploader); "account" alone is the record itself. */
     f = fx("rule 'n' { outcome = 'withhold',\n"
