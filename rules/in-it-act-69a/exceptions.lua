@@ -1,10 +1,12 @@
--- Exceptions to the exemptions. They have no outcome of their own: they set
--- an exemption aside, and so revive the ground it had set aside (SPEC §5).
+-- Exceptions to the grounds to contest. They have no outcome of their own:
+-- they set a speech ground to contest aside, so the decision does not
+-- record as contestable what no court would protect (docs/policy.md, "How
+-- a decision is reached").
 
 rule "exx.explicit_violence" {
-  defeats = { "ex.*" },
-  cites   = "IT Act 2000, s.69A(1); Constitution of India, Art. 19(2); Shreya Singhal v. Union of India, (2015) 5 SCC 1; platform public-interest exceptions (direct threats of violence are never covered)",
-  reason  = "post {post} is, in the account's own voice, {finding}; no exemption covers an explicit call to violence or a direct threat, whoever makes it",
+  defeats = { "contest.press_politics", "contest.advocacy", "contest.reporting" },
+  cites   = "IT Act 2000, s.69A(1); Constitution of India, Art. 19(2); Shreya Singhal v. Union of India, (2015) 5 SCC 1",
+  reason  = "post {post} is, in the account's own voice, {finding}; an explicit call to violence or a direct threat is incitement under Art. 19(2) whoever makes it, so the speech grounds to contest do not hold",
   when = function(r)
     for _, p in ipairs(r.posts or {}) do
       local l = p.labels
@@ -23,9 +25,9 @@ local UNCHECKED_SOURCE = {
 }
 
 rule "exx.unverified_category" {
-  defeats = { "ex.press_politics" },
-  cites   = "Constitution of India, Art. 19(1)(a); platform verification and public-interest practice (an account must be authentic to be treated as press or a public figure)",
-  reason  = "{handle}'s category rests only on {source}, and the account shows strong signs of automation: {signals}; a press or political status no one has verified does not hold for an account that looks automated",
+  defeats = { "contest.press_politics" },
+  cites   = "Constitution of India, Art. 19(1)(a); platform policy: verification and public-interest practice (an account must be authentic to be treated as press or a public figure)",
+  reason  = "{handle}'s category rests only on {source}, and the account shows strong signs of automation: {signals}; a press or political status no one has verified is no ground to contest for an account that looks automated",
   when = function(r)
     if not PRESS[r.category] then return false end   -- nothing for it to set aside
     local src = r.category_source

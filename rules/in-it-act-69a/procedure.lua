@@ -3,52 +3,47 @@
 -- Blocking for Access of Information by Public) Rules, 2009, G.S.R. 781(E),
 -- in force from 27 October 2009).
 --
--- A procedural defect does not decide that an account stays up; it means
--- the order cannot simply be carried out, so each proc.* rule gives
--- `review` and sets aside the withhold grounds (ground.*). Two kinds:
---   - defects of the order as a whole (no written reasons, no s.69A ground,
---     an irregular issuer or request, an emergency direction not put to the
---     committee in time): the order goes back to the legal team before
---     anything is done on it, so these hold for every account it names,
---     even one the exemptions would keep;
---   - a missing hearing (proc.no_hearing) protects one originator from being
---     blocked unheard, so it matters only where the account would otherwise
---     be withheld: the exemptions set it aside.
---
--- restore.emergency_not_approved is different: once an emergency direction
--- is not approved, rule 9(4) revokes it and access must be restored, whatever
--- the merits.
+-- A direction binds until it is revoked or set aside: s.69A(3) makes
+-- failing to comply an offence, and in X Corp v. Union of India (Karnataka
+-- High Court, W.P. 13710/2022, 30 June 2023; appeal pending) the court
+-- dismissed the intermediary's challenge and imposed costs for delayed
+-- compliance. So a defect here never keeps an account up. Two kinds:
+--   - a defect on the face of the order that goes to whether it is a
+--     direction under s.69A at all (no reasons recorded, no s.69A interest
+--     stated, an issuer or a route the rules do not allow, an emergency
+--     direction not put to the committee in time): the proc.* rules send
+--     the account to review and set the compliance rules aside, so the legal
+--     team decides before anything is done;
+--   - a defect that is a ground to contest a direction that still binds
+--     (the user not heard, reasons not communicated): contest.lua records it
+--     and the platform complies meanwhile.
+-- What the intermediary cannot see is not a defect: Rule 16 keeps requests
+-- and actions confidential, so an order that does not say whether the
+-- request came through a nodal officer is not irregular for that.
 
 local RULES_IN_FORCE = { from = "2009-10-27" }   -- G.S.R. 781(E); s.69A as amended in 2008
+local COMPLIANCE = { "ground.*", "comply.*" }
 
 rule "proc.no_reasons" {
   outcome  = "review",
-  defeats  = { "ground.*" },
-  cites    = "IT Act 2000, s.69A(1): reasons to be recorded in writing; Blocking Rules 2009, r.9(2) (G.S.R. 781(E)); Shreya Singhal v. Union of India, (2015) 5 SCC 1",
-  reason   = "order {order} does not set out reasons recorded in writing ({detail}); s.69A(1) requires them, and Shreya Singhal upheld the section because written reasons let the order be challenged in court, so the order cannot be carried out without legal review",
+  defeats  = COMPLIANCE,
+  cites    = "IT Act 2000, s.69A(1): for reasons to be recorded in writing; Shreya Singhal v. Union of India, (2015) 5 SCC 1",
+  reason   = "order {order} states that no reasons were recorded in writing{rule9}; s.69A(1) requires them, and Shreya Singhal upheld the section because recorded reasons let the order be tested in court, so whether to comply is for the legal team",
   in_force = RULES_IN_FORCE,
   when = function(r, ctx)
     local o = ctx.order
-    if o == nil then return false end
-    local detail
-    if o.reasons_recorded ~= true then
-      detail = "it does not record that reasons were given"
-    else
-      local text = o.reasons_text
-      if text == nil or string.find(text, "%S") == nil then
-        detail = "it says reasons were recorded but gives no text"
-      end
-    end
-    if detail == nil then return false end
-    return true, { order = orders.name(o), detail = detail }
+    if o == nil or o.reasons_recorded ~= false then return false end   -- unknown: not communicated
+    local rule9 = o.order_type == "emergency_rule9"
+      and " (for an emergency direction, rule 9(2) requires the Designated Officer to record them)" or ""
+    return true, { order = orders.name(o), rule9 = rule9 }
   end,
 }
 
 rule "proc.ground_outside_69a" {
   outcome  = "review",
-  defeats  = { "ground.*" },
+  defeats  = COMPLIANCE,
   cites    = "IT Act 2000, s.69A(1); Constitution of India, Art. 19(2); Shreya Singhal v. Union of India, (2015) 5 SCC 1",
-  reason   = "order {order} {finding}; s.69A(1) allows blocking only in the interest of the sovereignty and integrity of India, the defence of India, the security of the State, friendly relations with foreign States or public order, or to prevent incitement to a related cognizable offence, and defamation or misinformation cannot ground a blocking order",
+  reason   = "order {order} {finding}; s.69A(1) allows blocking only in the interest of the sovereignty and integrity of India, the defence of India, the security of the State, friendly relations with foreign States or public order, or to prevent incitement to a related cognizable offence, so whether this is a direction under s.69A at all is for the legal team",
   in_force = RULES_IN_FORCE,
   when = function(r, ctx)
     local o = ctx.order
@@ -69,58 +64,34 @@ local ISSUERS = util.set { "secretary", "designated_officer" }
 
 rule "proc.unauthorised_issuer" {
   outcome  = "review",
-  defeats  = { "ground.*" },
-  cites    = "IT Act 2000, s.69A(1): the Central Government or an officer specially authorised; Blocking Rules 2009, r.6 (G.S.R. 781(E))",
-  reason   = "order {order} is irregular on its face: {defects}",
+  defeats  = COMPLIANCE,
+  cites    = "IT Act 2000, s.69A(1): the Central Government or an officer specially authorised; Blocking Rules 2009, r.6 and r.10 (G.S.R. 781(E))",
+  reason   = "order {order} is irregular on its face: {defects}; whether it binds is for the legal team",
   in_force = RULES_IN_FORCE,
   when = function(r, ctx)
     local o = ctx.order
     if o == nil then return false end
     local defects = {}
     local role = o.issuer_role
-    if not ISSUERS[role] then
-      defects[#defects + 1] = role == nil
-        and "it does not say who issued it"
-        or ("it was issued by " .. role .. ", not by the Secretary or the Designated Officer")
+    if role ~= nil and not ISSUERS[role] then
+      defects[#defects + 1] = "it was issued by " .. role .. ", not by the Secretary or the Designated Officer"
     end
-    if o.request_via_nodal_officer ~= true then
-      defects[#defects + 1] = "it does not show that the request reached the Designated Officer through a nodal officer, in writing, as rule 6 requires"
+    -- Rule 6: a request reaches the Designated Officer through a nodal
+    -- officer; rule 10: or the Designated Officer acts on a court's order.
+    -- Only a request the order itself says came another way is irregular.
+    if o.request_via_nodal_officer == false and o.order_type ~= "court_order_rule10" then
+      defects[#defects + 1] = "it says the request did not reach the Designated Officer through a nodal officer, as rule 6 requires, and it is not made on a court's order under rule 10"
     end
     if #defects == 0 then return false end
     return true, { order = orders.name(o), defects = table.concat(defects, "; ") }
   end,
 }
 
-rule "proc.no_hearing" {
-  outcome  = "review",
-  defeats  = { "ground.*" },
-  cites    = "Blocking Rules 2009, r.8(1) (G.S.R. 781(E)); Shreya Singhal v. Union of India, (2015) 5 SCC 1",
-  reason   = "order {order} was made under the standard procedure, and this account's originator {who}, but {finding}; rule 8(1) requires a notice giving at least 48 hours to appear and reply before the committee, and Shreya Singhal rests the rules' validity on that hearing",
-  in_force = RULES_IN_FORCE,
-  when = function(r, ctx)
-    local o = ctx.order
-    if o == nil or o.order_type == "emergency_rule9" then return false end
-    local identifiable = r.originator_identifiable
-    if identifiable == false then return false end
-    local who = identifiable and "is identifiable" or "may be identifiable (the record does not say)"
-    local sent = o.hearing_notice_sent_at
-    if sent == nil then
-      return true, { order = orders.name(o), who = who, finding = "no notice of a hearing was sent" }
-    end
-    local heard = o.committee_considered_at or o.issued_at
-    local hours = util.hours_between(sent, heard)
-    if hours == nil or hours >= 48 then return false end
-    return true, { order = orders.name(o), who = who,
-                   finding = "the notice sent at " .. sent .. " left only " .. hours ..
-                             " hours before the committee met" }
-  end,
-}
-
 rule "proc.emergency_unreviewed" {
   outcome  = "review",
-  defeats  = { "ground.*" },
+  defeats  = COMPLIANCE,
   cites    = "Blocking Rules 2009, r.9(3) (G.S.R. 781(E))",
-  reason   = "emergency direction {order} was issued at {issued} and {finding}; rule 9(3) requires it to be put before the committee within 48 hours, so the interim direction cannot simply be carried out",
+  reason   = "emergency direction {order} was issued at {issued} and {finding}; rule 9(3) requires it to be put before the committee within 48 hours, so whether the interim direction still binds is for the legal team",
   in_force = RULES_IN_FORCE,
   when = function(r, ctx)
     local o = ctx.order
@@ -140,18 +111,5 @@ rule "proc.emergency_unreviewed" {
       finding = "reached the committee only at " .. considered .. ", " .. hours .. " hours later"
     end
     return true, { order = orders.name(o), issued = issued, finding = finding }
-  end,
-}
-
-rule "restore.emergency_not_approved" {
-  outcome  = "keep",
-  defeats  = { "ground.*", "allegation.*", "proc.*", "review.*" },
-  cites    = "Blocking Rules 2009, r.9(4) (G.S.R. 781(E))",
-  reason   = "the final order on emergency direction {order} did not approve the blocking, so under rule 9(4) the interim direction stands revoked and access must be restored",
-  in_force = RULES_IN_FORCE,
-  when = function(r, ctx)
-    local o = ctx.order
-    if o == nil or o.order_type ~= "emergency_rule9" then return false end
-    return o.final_decision == "not_approved", { order = orders.name(o) }
   end,
 }

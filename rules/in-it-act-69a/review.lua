@@ -1,17 +1,21 @@
 -- Review: what the rules cannot settle from the record, so a person must.
 --
--- These rules exist so that no account is kept by default when its posts
--- could not be read reliably: absent or unknown labels, labels below the
--- confidence threshold, labels that the text contradicts, or incitement on
--- an interest the order does not invoke. The decision lists the missing
--- facts (`missing`) that would settle the question. Only the scope rules and
--- restore.emergency_not_approved set these aside (the order then asks
--- nothing of the account); ex.reporting sets aside review.unstated_interest.
+-- These rules exist so that no account is decided on posts that could not
+-- be read reliably: absent or unknown labels, labels below the confidence
+-- threshold, labels that the text contradicts, or incitement on an
+-- interest the order does not invoke. They set aside comply.named: whether
+-- the order reaches none of the posts cannot be said then, so a person must
+-- say what compliance asks. Posts the order does reach are still withheld
+-- (withhold outranks review). The decision lists the missing facts
+-- (`missing`) that would settle the question. Only the scope and
+-- restoration rules set these aside (the order then asks nothing of the
+-- account).
 
 local SHREYA = "Shreya Singhal v. Union of India, (2015) 5 SCC 1: only speech that reaches incitement may be restricted"
 
 rule "review.no_posts" {
   outcome = "review",
+  defeats = { "comply.named" },
   cites   = SHREYA,
   reason  = "the record holds no posts, so whether the account's speech reaches incitement cannot be judged",
   when = function(r)
@@ -21,6 +25,7 @@ rule "review.no_posts" {
 
 rule "review.unlabelled" {
   outcome = "review",
+  defeats = { "comply.named" },
   cites   = SHREYA,
   reason  = "{subject} the labels needed to tell discussion from incitement (absent: {absent}); a person must read the text",
   when = function(r)
@@ -42,6 +47,7 @@ rule "review.unlabelled" {
 
 rule "review.uncertain_label" {
   outcome = "review",
+  defeats = { "comply.named" },
   cites   = SHREYA,
   reason  = "the labels of {subject} cannot be relied on ({doubts}); a person who reads the language must decide whether the text incites",
   when = function(r)
@@ -61,6 +67,7 @@ rule "review.uncertain_label" {
 
 rule "review.label_conflict" {
   outcome = "review",
+  defeats = { "comply.named" },
   cites   = SHREYA,
   reason  = "post {post} is labelled {level} with no call to violence, but its text contains \"{term}\" from the {list} word list and it is not marked as reporting or condemnation; a person must decide whether it incites",
   when = function(r)
@@ -78,6 +85,7 @@ rule "review.label_conflict" {
 
 rule "review.unstated_interest" {
   outcome = "review",
+  defeats = { "comply.named" },
   cites   = "IT Act 2000, s.69A(1): blocking only for an interest the order relies on",
   reason  = "post {post} contains {finding} bearing on {bears}, but order {order} {invokes}; it cannot be blocked on a ground the order does not give, so a person must decide",
   in_force = { from = "2009-10-27" },
@@ -90,7 +98,7 @@ rule "review.unstated_interest" {
       end)
     end
     for _, p in ipairs(r.posts or {}) do
-      if speech.incites(p) and not within_order(p) then
+      if speech.incites(p) and not speech.reported(p) and not within_order(p) then
         local words = {}
         for _, i in ipairs(speech.interests(p)) do
           if i ~= "incitement_offence" then words[#words + 1] = speech.INTERESTS[i] end
