@@ -109,6 +109,13 @@ static void print_measures(const gavel_decision *d)
     for (size_t i = 0; i < n; i++)
         print_measure(gavel_decision_measure(d, i));
     putchar('\n');
+    size_t nm = gavel_decision_nmeasure_reasons(d);
+    if (!nm)
+        return;
+    puts("Why the measures' other rules ordered them");   /* not among the reasons above */
+    for (size_t i = 0; i < nm; i++)
+        print_reason(gavel_decision_measure_reason(d, i), 0);
+    putchar('\n');
 }
 
 static void print_determining(const gavel_decision *d)

@@ -46,6 +46,36 @@ for row in ["withhold", "review", "keep"]:
 print("%-10s" % "total" + "".join("%9d" % sum(both[(r, c)] for r in ["withhold", "review", "keep"]) for c in cols)
       + "%9d" % len(legal))
 print()
+# What the legal track's measures do, account by account.
+count, posts = collections.Counter(), 0
+for d in legal:
+    actions = {m["action"]: m for m in d["measures"]}
+    if "withhold_account" in actions:
+        count["whole"] += 1
+    elif "withhold_post" in actions:
+        count["posts"] += 1
+        posts += len(actions["withhold_post"]["targets"])
+    if d["decision"] == "withhold" and "contest" in actions:
+        count["contested"] += 1
+    if d["decision"] == "review":
+        count["review"] += 1
+    if d["decision"] == "keep":
+        outside = d["reasons"] and d["reasons"][0]["rule"].startswith("scope.")
+        count["outside" if outside else "restored"] += 1
+print("== the legal track's measures: the order of %s" % date)
+for label, n in (("withheld in India, the whole account", count["whole"]),
+                 ("withheld in India, only posts (%d posts)" % posts, count["posts"]),
+                 ("complied with and contested", count["contested"]),
+                 ("sent to review", count["review"]),
+                 ("kept: outside the order", count["outside"]),
+                 ("kept: the direction no longer stands", count["restored"])):
+    print("%-44s%6d" % (label, n))
+grounds = collections.Counter(r for d in legal for m in d["measures"] if m["action"] == "contest"
+                              for r in m["rules"])
+print("grounds to contest (accounts):")
+for rule, n in sorted(grounds.items(), key=lambda kv: (-kv[1], kv[0])):
+    print("  %-42s%6d" % (rule, n))
+print()
 PY
 done
 

@@ -31,6 +31,23 @@ rule "comply.as_directed" {
   end,
 }
 
+-- A verified outlet's or public figure's volume and audience are its trade,
+-- not signs that the account is an instrument (the platform track says the
+-- same: pm.verified_publisher).
+local PRESS = { news_media = true, journalist = true, politician = true, activist = true }
+local CHECKED = { platform_verified = true, external_registry = true }
+comply = {}
+function comply.is_instrument(r)
+  if PRESS[r.category] and CHECKED[r.category_source] then return false, {} end
+  local automated, signals = bots.is_automated(r)
+  if r.evades_block_of ~= nil then
+    signals = util.copy(signals)
+    signals[#signals + 1] = "it was created to evade the block on " .. tostring(r.evades_block_of)
+    return true, signals
+  end
+  return automated, signals
+end
+
 rule "comply.instrument" {
   outcome  = "withhold",
   measures = WITHHOLD_ACCOUNT,
@@ -40,12 +57,8 @@ rule "comply.instrument" {
   when = function(r, ctx)
     local o = ctx.order
     if o == nil then return false end
-    local automated, signals = bots.is_automated(r)
-    if r.evades_block_of ~= nil then
-      signals = util.copy(signals)
-      signals[#signals + 1] = "it was created to evade the block on " .. tostring(r.evades_block_of)
-    end
-    if not automated and r.evades_block_of == nil then return false end
+    local instrument, signals = comply.is_instrument(r)
+    if not instrument then return false end
     return true, { order = orders.name(o), signals = util.and_list(signals) }
   end,
 }
@@ -60,7 +73,7 @@ rule "comply.named" {
     local o = ctx.order
     if o == nil or orders.directs_accounts(o) then return false end
     if r.posts == nil or grounds.any_reached(r, o) then return false end
-    if bots.is_automated(r) or r.evades_block_of ~= nil then return false end
+    if comply.is_instrument(r) then return false end
     return true, { order = orders.name(o) }
   end,
 }

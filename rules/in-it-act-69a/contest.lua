@@ -132,7 +132,7 @@ rule "contest.disproportionate" {
   when = function(r, ctx)
     local o = ctx.order
     if o == nil or r.posts == nil then return false end
-    if bots.is_automated(r) or r.evades_block_of ~= nil then return false end   -- the account is the instrument
+    if comply.is_instrument(r) then return false end   -- the account is the instrument
     local reached = grounds.any_reached(r, o)
     if orders.directs_accounts(o) then
       if #r.posts == 0 then return false end

@@ -17,6 +17,7 @@
 ---@field profile_location? string
 ---@field inferred_operating_country? string
 ---@field originator_identifiable? boolean
+---@field evades_block_of? string
 ---@field bot_signals? gavel.Record.bot_signals
 ---@field posts? (gavel.Post)[]
 

@@ -35,15 +35,19 @@ PY
 
 gavel eval -p rules/in-it-act-69a --context $EX/order-2021-01-31.yaml -f table $EX/accounts-257.jsonl
 status 0
-stdout_has 'acc_0001         keep       ex.press_politics: doaba_times is a news media entity (category verified by the platform); '
-stdout_has '[set aside: proc.no_hearing by ex.press_politics]'
-stdout_has "acc_0020         review     proc.no_hearing: order MeitY/69A/2021-01-31 was made under the standard procedure, and this account's originator is identifiable, but no notice of a hearing was sent; "
-stdout_has '[set aside: ground.public_order by proc.no_hearing, ex.press_politics by exx.explicit_violence]'
-stdout_has 'acc_0191         withhold   ground.public_order: post acc_0191_p1 contains a call to violence ("ਅੱਗ ਲਾ ਦਿਓ"), bearing on public order, which order MeitY/69A/2021-01-31 invokes; incitement of that kind may be blocked in India under s.69A(1)'
+stdout_has 'acc_0001         withhold   comply.named: order MeitY/69A/2021-01-31 names the account and binds until revoked or set aside (s.69A(3)), '
+stdout_has '                            -> withhold_account account:acc_0001 in IN'
+stdout_has '                            -> contest account:acc_0001 in IN'
+stdout_has 'acc_0020         withhold   ground.public_order: post acc_0020_p2 contains a direct threat ("we know where you live"), bearing on public order, '
+stdout_has '[set aside: contest.press_politics by exx.explicit_violence]'
+stdout_has '                            -> withhold_post post:acc_0020_p2 in IN'
+stdout_has 'acc_0191         withhold   ground.public_order: post acc_0191_p1 contains a call to violence ("ਅੱਗ ਲਾ ਦਿਓ"), bearing on public order, which order MeitY/69A/2021-01-31 invokes; under s.69A(1) such incitement is withheld in India, and withholding these posts, not the account, is the least restrictive measure that carries out the direction (Anuradha Bhasin)'
+stdout_lacks ' keep '
 gavel eval -p rules/in-it-act-69a --context $EX/order-2021-02-04.yaml -f table $EX/accounts-1178.jsonl
 status 0
 stdout_has 'acc_0258         withhold   ground.sovereignty_integrity: post acc_0258_p2 contains a call to violence ("take up arms"), bearing on the sovereignty and integrity of India, '
-stdout_has 'acc_0918         review     allegation.foreign_backed: order MeitY/69A/2021-02-04 alleges that the account is foreign-backed, and its operating country is GB; who is behind an account is not itself a ground under s.69A(1), which reaches content only where blocking is necessary for a listed interest, so the material behind the allegation must be weighed by a person'
+stdout_has '                            -> withhold_account account:acc_0258 in IN'
+stdout_has '                            -> withhold_post post:acc_0258_p2 in IN'
 gavel eval -p rules/platform-manipulation --context $EX/order-2021-02-04.yaml -f table $EX/accounts-1178.jsonl
 status 0
 stdout_has 'acc_0258         suspend    pm.coordinated_automation: the account shows 3 strong signals of coordinated automation: 118.5 posts a day on average (more than 50), 76% duplicated content (70% or more) and one of a coordinated cluster of 220 accounts (20 or more); '

@@ -71,7 +71,7 @@ bad_measure '{ action = "withhold_post", scope = "IN", due = "2021-02-01T10:00" 
   "measure 'withhold_post': due '2021-02-01T10:00' is not a date YYYY-MM-DD or a date-time with a zone"
 bad_measure '{ action = "withhold_post", scope = "IN", due = { hours = 36 } }' "due.after is required"
 bad_measure '{ action = "withhold_post", scope = "IN", due = { after = "as_of", hour = 36 } }' \
-  "unknown field 'hour' in due (expected after, days, hours, minutes)"
+  "unknown field 'hour' in due (expected after, days, hours, minutes, optional)"
 bad_measure '{ action = "withhold_post", scope = "IN", due = { after = "as_of", hours = -1 } }' \
   "due.hours must be a whole number from 0 to 100 years"
 bad_measure '{ action = "withhold_post", scope = "EU", where = "x" }' \
