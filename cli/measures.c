@@ -94,11 +94,34 @@ static int same_scope(const gavel_measure *a, const gavel_measure *b)
     return 1;
 }
 
-/* The same measure; which rules ordered it is the reasons' business. */
+/* Did the same rules order both (in any order)? For a measure such as
+ * `contest` the rules are its grounds, so a ground gained or lost is a
+ * change even when nothing else about the measure is. */
+static int same_rules(const gavel_measure *a, const gavel_measure *b)
+{
+    if (a->nrules != b->nrules)
+        return 0;
+    for (size_t i = 0; i < a->nrules; i++) {
+        size_t k = 0;
+        while (k < b->nrules && strcmp(a->rules[i], b->rules[k]))
+            k++;
+        if (k == b->nrules)
+            return 0;
+    }
+    return 1;
+}
+
+/* The same measure, ordered by the same rules. */
 static int same_measure(const gavel_measure *a, const gavel_measure *b)
 {
     return !strcmp(a->action, b->action) && same_targets(a, b) && same_scope(a, b) &&
-           streq(a->due, b->due) && streq(a->until, b->until);
+           streq(a->due, b->due) && streq(a->until, b->until) && same_rules(a, b);
+}
+
+static void put_rules(FILE *f, const gavel_measure *m)
+{
+    for (size_t i = 0; i < m->nrules; i++)
+        fprintf(f, "%s%s", i ? "," : "", m->rules[i]);
 }
 
 static void put_time_change(FILE *f, const char **sep, const char *what, const char *a,
@@ -136,6 +159,12 @@ static void put_change(FILE *f, const gavel_measure *a, const gavel_measure *b)
     }
     put_time_change(f, &sep, "due", a->due, b->due);
     put_time_change(f, &sep, "until", a->until, b->until);
+    if (!same_rules(a, b)) {
+        fprintf(f, "%sordered by ", sep);
+        put_rules(f, a);
+        fputs(" -> ", f);
+        put_rules(f, b);
+    }
 }
 
 /* The unmatched measure of b that a became: the same action with the same

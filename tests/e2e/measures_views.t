@@ -110,8 +110,8 @@ stdout_has "  without g.incite, this record would still be withhold, by g.de_cou
 # a counterfactual that keeps the target but narrows the scope and moves the due
 gavel explain -p $M $RUN --id acc04 $M/accounts.jsonl
 status 0
-stdout_has "    and its measures change: withhold_post post:7: in DE,IN -> DE and due 2021-02-02T16:30:00Z -> 2021-02-03T00:00:00Z"
-stdout_has "    and its measures change: withhold_post post:7: in DE,IN -> IN; no longer notify_user account:acc04 in * until 2021-08-01T00:00:00Z"
+stdout_has "    and its measures change: withhold_post post:7: in DE,IN -> DE and due 2021-02-02T16:30:00Z -> 2021-02-03T00:00:00Z and ordered by g.incite,g.de_court -> g.de_court"
+stdout_has "    and its measures change: withhold_post post:7: in DE,IN -> IN and ordered by g.incite,g.de_court -> g.incite; no longer notify_user account:acc04 in * until 2021-08-01T00:00:00Z"
 
 # a defeated rule's measures go with it; without the exemption they return
 gavel explain -p $M $RUN --id acc02 $M/accounts.jsonl

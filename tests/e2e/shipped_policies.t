@@ -29,3 +29,15 @@ stdout_has "which is a ground for the platform to ask the committee to reconside
 stdout_lacks "withhold_account"
 gavel explain -p rules/in-it-act-69a --context $O -f json tests/data/s69a-politician-anon.json
 stdout_has '"measures":[{"action":"withhold_post","targets":[{"kind":"post","id":"p1"}],"scope":["IN"],"rules":["ground.public_order"]},{"action":"contest","targets":[{"kind":"account","id":"acc_0002"}],"scope":["IN"],"rules":["contest.press_politics"]}]'
+
+# gavel diff sees a ground to contest lost: without `activist` among the
+# press, 20 accounts of the second order keep their decision and their
+# contest measure, but no longer on contest.press_politics.
+W=$(workdir)
+mkdir -p "$W/rules"
+cp -r rules/lib rules/in-it-act-69a "$W/rules/"
+sed -i '/activist   = "an activist",/d' "$W/rules/in-it-act-69a/contest.lua"
+gavel diff -p rules/in-it-act-69a -p "$W/rules/in-it-act-69a" --context examples/farmers-protest/order-2021-02-04.yaml examples/farmers-protest/accounts-1178.jsonl
+status 1
+stdout_has "0 records change decision, 20 keep it for other reasons, citations or measures, 1158 unchanged."
+stdout_has "measures contest account:acc_1344: ordered by contest.press_politics,contest.reporting,contest.foreign_backed -> contest.reporting,contest.foreign_backed"

@@ -103,13 +103,14 @@ static void changes_name_what_moved(void **state)
     pair p = { fx->d, fx->cf };
     char *s = text_of(put_changes, &p);
     assert_string_equal(s, "withhold_post post:7: in DE,IN -> DE and "
-                           "due 2021-02-02T16:30:00Z -> 2021-02-03T00:00:00Z");
+                           "due 2021-02-02T16:30:00Z -> 2021-02-03T00:00:00Z and "
+                           "ordered by g.incite,g.de_court -> g.de_court");
     free(s);
     /* the other way round, and a measure ordered or no longer */
     assert_int_equal(gavel_decision_without(fx->d, "g.de_court", fx->cf), GAVEL_OK);
     p = (pair){ fx->cf, fx->d };
     s = text_of(put_changes, &p);
-    assert_string_equal(s, "withhold_post post:7: in IN -> DE,IN | "
+    assert_string_equal(s, "withhold_post post:7: in IN -> DE,IN and ordered by g.incite -> g.incite,g.de_court | "
                            "now notify_user account:acc04 in * until 2021-08-01T00:00:00Z");
     free(s);
     assert_int_equal(cli_measures_changes(NULL, fx->cf, fx->d, ""), 2);
