@@ -7,8 +7,7 @@
  *
  * A change of measures (an action ordered or no longer, a target, scope,
  * due or until changed, or the rules that ordered it) is a change like one
- * of reasons: counted, and
- * grouped with what changed.
+ * of reasons: counted, and grouped with what changed.
  *
  * Calls gavel.h, tally.h, and cli.h's value helpers and measures in words.
  */
