@@ -181,6 +181,15 @@ static void build_facts(notice *n, const gavel_value *d)
         e->reason = cli_str(x, "reason");
         e->evidence = gavel_value_get(x, "evidence");
     }
+    const gavel_value *mreasons = gavel_value_get(d, "measure_reasons");
+    for (size_t i = 0; i < gavel_value_len(mreasons); i++) {
+        const gavel_value *x = gavel_value_at(mreasons, i);
+        notice_entry *e = list_add(&n->measure_facts);
+        e->rule = cli_str(x, "rule");
+        e->cites = cli_str(x, "cites");
+        e->reason = cli_str(x, "reason");
+        e->evidence = gavel_value_get(x, "evidence");
+    }
     const gavel_value *errors = gavel_value_get(d, "errors");
     for (size_t i = 0; i < gavel_value_len(errors); i++) {
         notice_entry *e = list_add(&n->errors);
@@ -320,6 +329,7 @@ void notice_free(notice *n)
         free(n->provisions[i].rules);
     free(n->provisions);
     free(n->facts.it);
+    free(n->measure_facts.it);
     free(n->errors.it);
     for (int k = 0; k < 2; k++) {
         free(n->objections[k].applied.it);

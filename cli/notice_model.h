@@ -89,6 +89,7 @@ typedef struct notice {
     notice_provision *provisions;
     size_t      nprovisions;
     notice_list facts;            /* the reasons: rule, reason, evidence */
+    notice_list measure_facts;    /* measure_reasons: why the other measures' rules ordered them */
     notice_list errors;           /* rule (or NULL), reason: the message */
     notice_objections objections[2];   /* NOTICE_EXEMPTIONS, NOTICE_OTHER_OBJECTIONS */
     notice_list grounds_set_aside;     /* grounds for this decision that were set aside */

@@ -376,6 +376,29 @@ static void write_facts(FILE *f, const notice *n)
     }
 }
 
+/* The rules behind the measures that are not among the reasons (a duty to
+ * tell someone, a ground to contest): each with its reason and what it
+ * rests on. Nothing when there are none. */
+static void write_measure_facts(FILE *f, const notice *n)
+{
+    if (!n->measure_facts.n)
+        return;
+    fputs("\n## Why the other measures are ordered\n\n", f);
+    for (size_t i = 0; i < n->measure_facts.n; i++) {
+        const notice_entry *x = &n->measure_facts.it[i];
+        fprintf(f, "%zu. ", i + 1);
+        md(f, x->reason);
+        fputs(" (", f);
+        code(f, x->rule);
+        fputs(")", f);
+        if (x->cites) {
+            fputs("  \n   Under: ", f);
+            md(f, x->cites);
+        }
+        fputc('\n', f);
+    }
+}
+
 /* "<lead>`by`: why": the rule that set x aside, and its reason. */
 static void set_aside_by(FILE *f, const char *lead, const notice_entry *x)
 {
@@ -501,6 +524,7 @@ static int write_notice(const notices *ns, const notice *n, const char *name, lo
     write_restricted(f, n);
     write_provisions(f, n);
     write_facts(f, n);
+    write_measure_facts(f, n);
     write_objections(f, n);
     write_set_aside_missing(f, n);
     fprintf(f, "\n---\n\n*Made by gavel from line %ld of ", lineno);

@@ -41,3 +41,13 @@ gavel diff -p rules/in-it-act-69a -p "$W/rules/in-it-act-69a" --context examples
 status 1
 stdout_has "0 records change decision, 20 keep it for other reasons, citations or measures, 1158 unchanged."
 stdout_has "measures contest account:acc_1344: ordered by contest.press_politics,contest.reporting,contest.foreign_backed -> contest.reporting,contest.foreign_backed"
+
+# A notice says why each ground to contest is recorded, and under what.
+gavel eval -p rules/in-it-act-69a --context examples/farmers-protest/order-2021-02-04.yaml examples/farmers-protest/accounts-1178.jsonl
+cp "$(workdir)/out" "$W/d.jsonl"
+gavel report "$W/d.jsonl" -p rules/in-it-act-69a --context examples/farmers-protest/order-2021-02-04.yaml --notices "$W/n" -o "$W/r.html"
+status 0
+grep -q '^## Why the other measures are ordered$' "$W/n/acc_0259.md" || fail "the notice lacks the grounds to contest"
+grep -qF 'who is behind an account is not itself an interest s.69A(1) lists' "$W/n/acc_0259.md" || fail "the ground's reason is missing"
+grep -qF '(`contest.foreign_backed`)' "$W/n/acc_0259.md" || fail "the ground's rule is missing"
+grep -qF 'Under: IT Act 2000, s.69A(1): blocking only where necessary for a listed interest' "$W/n/acc_0259.md" || fail "what the ground rests on is missing"
