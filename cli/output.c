@@ -113,13 +113,29 @@ static void write_yaml_measures(FILE *f, gavel_decision *d)
         write_yaml_measure(f, gavel_decision_measure(d, i), 4);
 }
 
-static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int defeated)
+enum { REASONS, DEFEATED, MEASURE_REASONS };   /* the decision's lists of reasons */
+
+static size_t nreasons_of(const gavel_decision *d, int which)
 {
-    size_t n = defeated ? gavel_decision_ndefeated(d) : gavel_decision_nreasons(d);
+    return which == DEFEATED ? gavel_decision_ndefeated(d)
+         : which == MEASURE_REASONS ? gavel_decision_nmeasure_reasons(d)
+         : gavel_decision_nreasons(d);
+}
+
+static const gavel_reason *reason_of(const gavel_decision *d, int which, size_t i)
+{
+    return which == DEFEATED ? gavel_decision_defeated(d, i)
+         : which == MEASURE_REASONS ? gavel_decision_measure_reason(d, i)
+         : gavel_decision_reason(d, i);
+}
+
+static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int which)
+{
+    int defeated = which == DEFEATED;
+    size_t n = nreasons_of(d, which);
     fprintf(f, "  %s:%s\n", key, n ? "" : " []");
     for (size_t i = 0; i < n; i++) {
-        const gavel_reason *r = defeated ? gavel_decision_defeated(d, i)
-                                         : gavel_decision_reason(d, i);
+        const gavel_reason *r = reason_of(d, which, i);
         fputs("    - rule: ", f);
         cli_json_string(f, r->rule);
         fputs("\n      outcome: ", f);
@@ -150,10 +166,12 @@ static void write_yaml(FILE *f, gavel_decision *d, int measures)
     fputc('\n', f);
     if (gavel_decision_is_default(d))
         fputs("  default: true\n", f);
-    write_yaml_reasons(f, "reasons", d, 0);
-    if (measures)
+    write_yaml_reasons(f, "reasons", d, REASONS);
+    if (measures) {
         write_yaml_measures(f, d);
-    write_yaml_reasons(f, "defeated", d, 1);
+        write_yaml_reasons(f, "measure_reasons", d, MEASURE_REASONS);
+    }
+    write_yaml_reasons(f, "defeated", d, DEFEATED);
     size_t n = gavel_decision_nfired(d);
     fputs("  fired: ", f);
     put_yaml_list(f, d, n, fired_at);

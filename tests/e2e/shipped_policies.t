@@ -51,3 +51,16 @@ grep -q '^## Why the other measures are ordered$' "$W/n/acc_0259.md" || fail "th
 grep -qF 'who is behind an account is not itself an interest s.69A(1) lists' "$W/n/acc_0259.md" || fail "the ground's reason is missing"
 grep -qF '(`contest.foreign_backed`)' "$W/n/acc_0259.md" || fail "the ground's rule is missing"
 grep -qF 'Under: IT Act 2000, s.69A(1): blocking only where necessary for a listed interest' "$W/n/acc_0259.md" || fail "what the ground rests on is missing"
+
+# -f yaml carries measure_reasons as JSON does.
+gavel eval -p rules/in-it-act-69a --context examples/farmers-protest/order-2021-02-04.yaml -f yaml examples/farmers-protest/accounts-1178.jsonl
+python3 - "$(workdir)/out" "$W/d.jsonl" <<'PY' || fail "-f yaml's measure_reasons differ from the JSON's"
+import json, sys, yaml
+ys = yaml.safe_load(open(sys.argv[1]))
+js = [json.loads(l) for l in open(sys.argv[2])]
+assert len(ys) == len(js) == 1178
+for y, j in zip(ys, js):
+    assert [r["rule"] for r in y["measure_reasons"]] == [r["rule"] for r in j["measure_reasons"]], j["id"]
+    assert [r["reason"] for r in y["measure_reasons"]] == [r["reason"] for r in j["measure_reasons"]], j["id"]
+assert sum(len(j["measure_reasons"]) for j in js) > 1000
+PY
