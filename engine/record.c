@@ -305,6 +305,35 @@ gavel_reader *gavel_reader_open(const char *path, gavel_format format,
     return rd;
 }
 
+gavel_reader *gavel_reader_open_text(const char *text, size_t len, const char *name,
+                                     const gavel_limits *limits)
+{
+    if (!text && len)
+        return NULL;
+    gavel_reader *rd = calloc(1, sizeof *rd);
+    if (!rd)
+        return NULL;
+    rd->fd = -1;
+    rd->lim = to_gv(limits);
+    rd->line = 1;
+    rd->format = GAVEL_JSONL;
+    rd->name = strdup(name ? name : "text");
+    rd->buf = malloc(len + 1);
+    if (!rd->name || !rd->buf) {
+        free(rd->name);
+        free(rd->buf);
+        free(rd);
+        return NULL;
+    }
+    if (len)
+        memcpy(rd->buf, text, len);
+    rd->cap = len + 1;
+    rd->end = len;
+    rd->eof = 1;
+    rd->bytes_read = len;
+    return rd;
+}
+
 void gavel_reader_free(gavel_reader *rd)
 {
     if (!rd)
@@ -326,6 +355,8 @@ const char *gavel_reader_errmsg(const gavel_reader *rd) { return rd ? rd->errmsg
 /* Fills the buffer; returns bytes added, 0 at end of file, -1 on error. */
 static ssize_t fill(gavel_reader *rd)
 {
+    if (rd->fd < 0)             /* a reader over text in memory: all of it is in buf */
+        return 0;
     if (rd->start > 0 && rd->start == rd->end)
         rd->start = rd->end = 0;
     if (rd->cap - rd->end < READ_CHUNK) {
