@@ -40,12 +40,13 @@ test-asan: deps-test
 	  ctest --output-on-failure -j $(JOBS)
 
 # ThreadSanitizer: 8 threads sharing one policy (tests/unit/test_threads.c),
-# and every end-to-end case, where gavel eval runs its default -j threads.
+# every end-to-end case, where gavel eval runs its default -j threads, and
+# gavel serve (tests/serve), whose pool threads share generations of a policy.
 test-tsan: deps-test
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGAVEL_TSAN=ON >/dev/null
 	@cmake --build $(TSAN_BUILD) -j $(JOBS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  ctest --output-on-failure -j $(JOBS) -R 'test_threads|e2e\.|scaleout'
+	  ctest --output-on-failure -j $(JOBS) -R 'test_threads|e2e\.|scaleout|serve\.'
 
 # The libFuzzer harnesses for a short, fixed number of runs each, and every
 # input that once crashed (tests/fuzz/regressions). Long runs: make fuzz.

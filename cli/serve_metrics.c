@@ -198,6 +198,12 @@ char *serve_metrics_text(server *s, size_t *len)
     put_counter(f, "gavel_serve_shadow_reasons_changed_total",
                 "Records with the same decision for other reasons or measures "
                 "(gavel diff: reasons changed).", atomic_load(&m->shadow_reasons_changed));
+    pthread_mutex_lock(&s->idle_lock);
+    long in_flight = s->in_flight;
+    pthread_mutex_unlock(&s->idle_lock);
+    fprintf(f, "# HELP gavel_serve_requests_in_flight Requests begun and not yet answered.\n"
+            "# TYPE gavel_serve_requests_in_flight gauge\ngavel_serve_requests_in_flight %ld\n",
+            in_flight);
     put_latency(f, m);
     put_info(f, s);
     fclose(f);
