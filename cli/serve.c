@@ -41,6 +41,8 @@ static const char serve_usage[] =
     "                         the answer; 503 when it cannot be written\n"
     "      --log-max-bytes SIZE  start a new log past SIZE (FILE becomes FILE.N)\n"
     "      --log-fsync        fdatasync the log after every request\n"
+    "      --redact PATH      leave this field out of the evidence in the log (a\n"
+    "                         dotted path in evidence, e.g. posts.text; repeatable)\n"
     "      --max-body SIZE    largest request body (default: --max-record-bytes)\n"
     "      --timeout SECONDS  close a connection idle this long (default 30)\n"
     "      --max-connections N  connections at once (default 1000)\n"
@@ -52,7 +54,7 @@ static const char serve_usage[] =
 
 enum {
     OPT_LISTEN = 1, OPT_CONTEXT, OPT_AS_OF, OPT_ID_FIELD, OPT_SHADOW, OPT_LOG, OPT_LOG_MAX,
-    OPT_LOG_FSYNC, OPT_MAX_BODY, OPT_TIMEOUT, OPT_MAX_CONN, OPT_MAX_PER_IP
+    OPT_LOG_FSYNC, OPT_REDACT, OPT_MAX_BODY, OPT_TIMEOUT, OPT_MAX_CONN, OPT_MAX_PER_IP
 };
 
 static const cli_option serve_options[] = {
@@ -66,6 +68,7 @@ static const cli_option serve_options[] = {
     { "log", 0, OPT_VALUE, OPT_LOG, NULL },
     { "log-max-bytes", 0, OPT_VALUE, OPT_LOG_MAX, NULL },
     { "log-fsync", 0, OPT_FLAG, OPT_LOG_FSYNC, NULL },
+    { "redact", 0, OPT_VALUE, OPT_REDACT, NULL },
     { "max-body", 0, OPT_VALUE, OPT_MAX_BODY, NULL },
     { "timeout", 0, OPT_VALUE, OPT_TIMEOUT, NULL },
     { "max-connections", 0, OPT_VALUE, OPT_MAX_CONN, NULL },
@@ -98,6 +101,13 @@ static int serve_option(void *ctx, const cli_opts *args, int id)
     case OPT_SHADOW: o->shadow = v; break;
     case OPT_LOG: o->log = v; break;
     case OPT_LOG_FSYNC: o->log_fsync = 1; break;
+    case OPT_REDACT:
+        if (!cli_dotted_path_ok(v)) {
+            cli_error("--redact needs a dotted path of field names (posts.text), not '%s'", v);
+            return -1;
+        }
+        o->redact[o->nredact++] = v;
+        break;
     case OPT_LOG_MAX: return count_of(args, ~0ULL, &o->log_max_bytes);
     case OPT_MAX_BODY: return count_of(args, (size_t)-1 / 2, &o->max_body);
     case 'j':
@@ -261,14 +271,17 @@ int cmd_serve(int argc, char **argv)
     s.o.listen = "127.0.0.1:8181";
     s.o.timeout = 30;
     s.o.conn_limit = 1000;
+    s.o.redact = calloc((size_t)argc + 1, sizeof *s.o.redact);
+    if (!s.o.redact)
+        return EXIT_TROUBLE;
     cli_opts args;
     cli_opts_init(&args, "serve", argc, argv, serve_options, cli_input_options);
     int st = cli_opts_parse(&args, serve_option, &s.o);
-    if (st != 0)
+    if (st != 0 || !s.o.policy) {
+        if (st == 0)
+            cli_error("serve needs a policy: -p DIR (see 'gavel serve --help')");
+        free(s.o.redact);
         return st > 0 ? EXIT_DONE : EXIT_TROUBLE;
-    if (!s.o.policy) {
-        cli_error("serve needs a policy: -p DIR (see 'gavel serve --help')");
-        return EXIT_TROUBLE;
     }
     if (!s.o.jobs) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -287,5 +300,6 @@ int cmd_serve(int argc, char **argv)
         serve_gen_release(s.slot[slot]);
     serve_log_close(s.log);
     serve_metrics_free(&s.m);
+    free(s.o.redact);
     return st;
 }

@@ -5,6 +5,7 @@
  *                    reload) and each thread's evaluators
  *   serve_http.c     the routes: decide, policy, reload, healthz, metrics
  *   serve_log.c      the decision log: one write() per request, rotation
+ *   serve_redact.c   --redact: evidence members left out of the log
  *   serve_metrics.c  the counters and their Prometheus text
  * They call gavel.h, cli.h, diff.h and libmicrohttpd; nothing else.
  */
@@ -96,6 +97,13 @@ serve_log *serve_log_open(const char *path, unsigned long long max_bytes, int fs
  * they could not all be written (then none of them are in the file). */
 int        serve_log_write(serve_log *l, const char *text, size_t len);
 void       serve_log_close(serve_log *l);
+
+/* ---- serve_redact.c ------------------------------------------------------ */
+
+/* The decision JSON with the evidence members at `paths` removed
+ * (malloc'ed, *outlen its length); NULL when out of memory. */
+char *serve_redact(const char *json, size_t len, const char *const *paths, size_t n,
+                   size_t *outlen);
 
 /* ---- serve_metrics.c ----------------------------------------------------- */
 

@@ -173,7 +173,16 @@ static int decide_one(server *s, batch *b, const gavel_record *rec, serve_decide
     fputc('\n', b->out);
     serve_metrics_decision(&s->m, main->d);
     if (b->log) {
-        fwrite(json, 1, len - 1, b->log);        /* without its closing brace */
+        char *redacted = NULL;
+        size_t rlen = 0;
+        if (s->o.nredact && !(redacted = serve_redact(json, len, s->o.redact,
+                                                      (size_t)s->o.nredact, &rlen)))
+            return -1;                           /* never log what should be redacted */
+        if (redacted)
+            fwrite(redacted, 1, rlen - 1, b->log);
+        else
+            fwrite(json, 1, len - 1, b->log);    /* without its closing brace */
+        free(redacted);
         fprintf(b->log, ",\"served\":{\"request\":");
         put_json_string(b->log, b->request_id);
         fprintf(b->log, ",\"record\":%llu,\"time\":\"%s\"", b->line, b->time);

@@ -367,6 +367,30 @@ class Log(ServerCase):
         r = subprocess.run([GAVEL, "replay", log, "-p", pol, data], stdout=subprocess.PIPE, text=True)
         self.assertEqual(r.returncode, 0, r.stdout)
 
+    def test_redact(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        log = os.path.join(tmp, "d.jsonl")
+        pol, data = os.path.join(QS, "policy"), os.path.join(QS, "accounts.jsonl")
+        self.srv = s = Server("-p", pol, "--as-of", "2021-02-04", "--log", log,
+                              "--redact", "handle", "--redact", "signals")
+        st, _, got = s.decide(open(data, "rb").read(), "application/x-ndjson")
+        self.assertEqual(st, 200)
+        self.assertIn(b'"evidence":{"handle":', got)          # the answer keeps them
+        self.assertEqual(s.stop(), 0)
+        served = [json.loads(l) for l in got.splitlines()]
+        logged = [json.loads(l) for l in open(log)]
+        self.assertEqual(len(logged), len(served))
+        redactions = 0
+        for a, b in zip(served, logged):
+            for ra, rb in zip(a["reasons"] + a["defeated"], b["reasons"] + b["defeated"]):
+                want = {k: v for k, v in ra["evidence"].items() if k not in ("handle", "signals")}
+                redactions += want != ra["evidence"]
+                self.assertEqual(rb["evidence"], want)
+                self.assertEqual({k: v for k, v in ra.items() if k != "evidence"},
+                                 {k: v for k, v in rb.items() if k != "evidence"})
+        self.assertGreater(redactions, 2)
+
     def test_rotation(self):
         tmp = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, tmp)
