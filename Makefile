@@ -123,3 +123,10 @@ fuzz-replay: fuzz-build
 	@for f in $(FUZZERS); do \
 	  tests/fuzz/run-fuzz.sh corpus $(FUZZ_BUILD)/tests/fuzz/fuzz_$$f $$f $(FUZZ_WORK)/$$f || exit 1; \
 	done
+
+# gavel serve under wrk (bench/serve.sh, figures in bench/README.md):
+#   make bench-serve BENCH_SERVE_ARGS="build/gavel 5"
+BENCH_SERVE_ARGS ?=
+.PHONY: bench-serve
+bench-serve: build
+	bench/serve.sh $(BENCH_SERVE_ARGS)

@@ -25,6 +25,7 @@ typedef enum route { R_NONE, R_DECIDE, R_RELOAD, R_POLICY, R_HEALTH, R_METRICS }
 typedef enum body_kind { B_JSON = 1, B_NDJSON } body_kind;
 
 typedef struct request {
+    server   *s;
     route     route;
     body_kind kind;
     int       too_large, answered;
@@ -71,6 +72,9 @@ static enum MHD_Result answer(struct MHD_Connection *c, request *rq, unsigned st
                                 ? "POST" : "GET, HEAD");
     rq->status = status;
     rq->answered = 1;
+    /* counted now, not when MHD is done with the connection: a client that
+     * has its answer finds it in /metrics */
+    serve_metrics_request(&rq->s->m, status, since(&rq->start));
     enum MHD_Result st = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return st;
@@ -501,6 +505,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!(rq = calloc(1, sizeof *rq)))
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
+        rq->s = s;
         *con_cls = rq;
         pthread_mutex_lock(&s->idle_lock);
         s->in_flight++;
@@ -534,7 +539,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     request *rq = *con_cls;
     if (!rq)
         return;
-    serve_metrics_request(&s->m, rq->answered ? rq->status : 599, since(&rq->start));
     free(rq->body);
     free(rq);
     *con_cls = NULL;
