@@ -294,10 +294,12 @@ static enum MHD_Result handle_decide(server *s, struct MHD_Connection *c, reques
     b.out = open_memstream(&b.out_text, &b.out_len);
     if (s->log)
         b.log = open_memstream(&b.log_text, &b.log_len);
-    if (!main || !b.out || (s->log && !b.log) || (sg && !shadow))
+    if (shadow && per_request(s, c, shadow) != NULL)
+        shadow = NULL;           /* the shadow's trouble is never the request's */
+    if (!main || !b.out || (s->log && !b.log))
         status = 500;
-    else if ((bad = per_request(s, c, main)) != NULL || (shadow && per_request(s, c, shadow))) {
-        snprintf(err, sizeof err, "%s", bad ? bad : "the shadow refuses the query");
+    else if ((bad = per_request(s, c, main)) != NULL) {
+        snprintf(err, sizeof err, "%s", bad);
         status = 400;
     } else
         status = decide_body(s, rq, &b, main, g, sg, shadow, err, sizeof err);

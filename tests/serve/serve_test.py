@@ -151,6 +151,14 @@ class Decide(ServerCase):
         self.assertEqual(self.srv.decide(body, "application/x-ndjson")[2],
                          eval_lines(pol, data, "--as-of", "2021-02-04"))
 
+    def test_example_client(self):
+        pol, data = os.path.join(QS, "policy"), os.path.join(QS, "accounts.jsonl")
+        self.srv = Server("-p", pol, "--as-of", "2021-02-04")
+        out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "serve", "client.py"),
+                              "http://%s:%d" % (self.srv.host, self.srv.port), data, "--batch", "4"],
+                             stdout=subprocess.PIPE, check=True).stdout
+        self.assertEqual(out, eval_lines(pol, data, "--as-of", "2021-02-04"))
+
     def test_bad_lines_get_on_error_as_in_eval(self):
         pol = os.path.join(QS, "policy")
         body = b'{"id":"a","x":1}\n\n  \n{bad\r\n{"x":2}\n[1,2]\n"text"\n{"id":7}'
