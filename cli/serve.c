@@ -87,6 +87,15 @@ static int count_of(const cli_opts *args, unsigned long long max, unsigned long 
     return 0;
 }
 
+static int small_count(const cli_opts *args, unsigned max, unsigned *out)
+{
+    unsigned long long n;
+    if (count_of(args, max, &n) != 0)
+        return -1;
+    *out = (unsigned)n;
+    return 0;
+}
+
 static int serve_option(void *ctx, const cli_opts *args, int id)
 {
     serve_opts *o = ctx;
@@ -111,25 +120,17 @@ static int serve_option(void *ctx, const cli_opts *args, int id)
     case OPT_LOG_MAX: return count_of(args, ~0ULL, &o->log_max_bytes);
     case OPT_MAX_BODY: return count_of(args, (size_t)-1 / 2, &o->max_body);
     case 'j':
-        if (count_of(args, 256, &n) != 0 || n == 0)
-            return n == 0 ? (cli_error("-j needs 1 to 256 threads"), -1) : -1;
+        if (count_of(args, 256, &n) != 0)
+            return -1;
+        if (n == 0) {
+            cli_error("-j needs 1 to 256 threads");
+            return -1;
+        }
         o->jobs = (int)n;
         break;
-    case OPT_TIMEOUT:
-        if (count_of(args, 86400, &n) != 0)
-            return -1;
-        o->timeout = (unsigned)n;
-        break;
-    case OPT_MAX_CONN:
-        if (count_of(args, 1000000, &n) != 0)
-            return -1;
-        o->conn_limit = (unsigned)n;
-        break;
-    case OPT_MAX_PER_IP:
-        if (count_of(args, 1000000, &n) != 0)
-            return -1;
-        o->per_ip = (unsigned)n;
-        break;
+    case OPT_TIMEOUT: return small_count(args, 86400, &o->timeout);
+    case OPT_MAX_CONN: return small_count(args, 1000000, &o->conn_limit);
+    case OPT_MAX_PER_IP: return small_count(args, 1000000, &o->per_ip);
     case 'h':
         cli_help(serve_usage, cli_limit_help);
         return 1;

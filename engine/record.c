@@ -275,8 +275,8 @@ static void open_json(gavel_reader *rd)
                  e.col ? e.col : 1, e.msg);
 }
 
-gavel_reader *gavel_reader_open(const char *path, gavel_format format,
-                                const gavel_limits *limits)
+/* A reader at its first line, with no input yet. */
+static gavel_reader *reader_new(const char *name, const gavel_limits *limits)
 {
     gavel_reader *rd = calloc(1, sizeof *rd);
     if (!rd)
@@ -284,8 +284,17 @@ gavel_reader *gavel_reader_open(const char *path, gavel_format format,
     rd->fd = -1;
     rd->lim = to_gv(limits);
     rd->line = 1;
+    rd->name = strdup(name);
+    return rd;
+}
+
+gavel_reader *gavel_reader_open(const char *path, gavel_format format,
+                                const gavel_limits *limits)
+{
     int is_stdin = !path || !strcmp(path, "-");
-    rd->name = strdup(is_stdin ? "<stdin>" : path);
+    gavel_reader *rd = reader_new(is_stdin ? "<stdin>" : path, limits);
+    if (!rd)
+        return NULL;
     rd->format = format != GAVEL_AUTO ? format : is_stdin ? GAVEL_JSONL : format_for(path);
     rd->fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
     if (rd->fd < 0) {
@@ -310,14 +319,10 @@ gavel_reader *gavel_reader_open_text(const char *text, size_t len, const char *n
 {
     if (!text && len)
         return NULL;
-    gavel_reader *rd = calloc(1, sizeof *rd);
+    gavel_reader *rd = reader_new(name ? name : "text", limits);
     if (!rd)
         return NULL;
-    rd->fd = -1;
-    rd->lim = to_gv(limits);
-    rd->line = 1;
     rd->format = GAVEL_JSONL;
-    rd->name = strdup(name ? name : "text");
     rd->buf = malloc(len + 1);
     if (!rd->name || !rd->buf) {
         free(rd->name);
