@@ -307,7 +307,10 @@ static enum MHD_Result handle_decide(server *s, struct MHD_Connection *c, reques
     if (!b.out || (s->log && !b.log)) {
         if (b.out)
             fclose(b.out);
+        if (b.log)
+            fclose(b.log);
         free(b.out_text);
+        free(b.log_text);
         r = answer_text(c, rq, 500, "text/plain", "out of memory\n");
     } else
         r = finish_decide(s, c, rq, &b, status, err);

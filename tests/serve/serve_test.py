@@ -236,6 +236,36 @@ class Errors(ServerCase):
         _, _, text = self.srv.request("GET", "/metrics")
         self.assertIn(b'gavel_serve_policy_info{role="main",name="quickstart"', text)
 
+    def test_per_ip_limit(self):
+        self.assertEqual(self.srv.stop(), 0)
+        # one thread: connections are accepted in the order they were made
+        self.srv = s = Server("-p", os.path.join(QS, "policy"), "-j", "1", "--max-per-ip", "2")
+        held = []
+        for _ in range(2):
+            sock = socket.create_connection((s.host, s.port), timeout=DEADLINE)
+            sock.sendall(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{")
+            held.append(sock)
+        third = socket.create_connection((s.host, s.port), timeout=DEADLINE)
+        try:
+            third.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            refused = third.recv(100) == b""
+        except OSError:
+            refused = True
+        third.close()
+        self.assertTrue(refused, "a third connection from one address was served")
+        for sock in held:                 # their requests were kept, and finish
+            sock.sendall(b"}")
+            self.assertTrue(sock.recv(100).startswith(b"HTTP/1.1 200"))
+            sock.close()
+
+        def served():
+            try:
+                return s.request("GET", "/healthz")[0] == 200
+            except OSError:
+                return False
+        wait_until(served, "a connection once the others closed")
+
     def test_sigterm_finishes_the_request_in_flight(self):
         s = self.srv
         sock = socket.create_connection((s.host, s.port))
