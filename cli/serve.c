@@ -202,9 +202,9 @@ static int load(server *s)
 static void drain(server *s, struct MHD_Daemon *d)
 {
     atomic_store(&s->draining, 1);
+    /* the listening socket is ours now, but the pool's threads may still
+     * be taking it out of their epoll sets: closed once they have stopped */
     MHD_socket fd = MHD_quiesce_daemon(d);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += s->o.timeout ? s->o.timeout : 30;
@@ -214,6 +214,8 @@ static void drain(server *s, struct MHD_Daemon *d)
             break;
     pthread_mutex_unlock(&s->idle_lock);
     MHD_stop_daemon(d);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
 }
 
 static void wait_for_signals(server *s, struct MHD_Daemon *d, const sigset_t *set)
