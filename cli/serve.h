@@ -54,7 +54,7 @@ typedef struct serve_metrics {
     atomic_ullong shadow_records, shadow_changed, shadow_reasons_changed;
     atomic_ullong lat_bucket[LAT_BUCKETS + 1], lat_count;
     atomic_ullong lat_micros;
-    serve_names  *outcomes, *rules;
+    serve_names  *outcomes, *rules, *shadow_what;
 } serve_metrics;
 
 typedef struct server {
@@ -111,6 +111,8 @@ int   serve_metrics_init(serve_metrics *m);
 void  serve_metrics_free(serve_metrics *m);
 void  serve_metrics_request(serve_metrics *m, unsigned status, double seconds);
 void  serve_metrics_decision(serve_metrics *m, const gavel_decision *d);
+/* A record the shadow decides otherwise: "decision", or gavel diff's words. */
+void  serve_metrics_shadow(serve_metrics *m, const char *what);
 char *serve_metrics_text(server *s, size_t *len);
 
 /* ---- serve_http.c --------------------------------------------------------- */

@@ -149,6 +149,8 @@ static void shadow_compare(server *s, batch *b, const gavel_decision *d, serve_g
         atomic_fetch_add(&s->m.shadow_changed, 1);
     else if ((what = diff_what_changed(d, sd)) != NULL)
         atomic_fetch_add(&s->m.shadow_reasons_changed, 1);
+    if (changed || what)
+        serve_metrics_shadow(&s->m, changed ? "decision" : what);
     if (b->log && (changed || what)) {
         fprintf(b->log, ",\"shadow\":{\"digest\":\"%s\",\"decision\":",
                 gavel_policy_digest(sg->policy));

@@ -73,13 +73,15 @@ int serve_metrics_init(serve_metrics *m)
     memset(m, 0, sizeof *m);
     m->outcomes = names_new();
     m->rules = names_new();
-    return m->outcomes && m->rules ? 0 : -1;
+    m->shadow_what = names_new();
+    return m->outcomes && m->rules && m->shadow_what ? 0 : -1;
 }
 
 void serve_metrics_free(serve_metrics *m)
 {
     names_free(m->outcomes);
     names_free(m->rules);
+    names_free(m->shadow_what);
 }
 
 void serve_metrics_request(serve_metrics *m, unsigned status, double seconds)
@@ -100,6 +102,11 @@ void serve_metrics_decision(serve_metrics *m, const gavel_decision *d)
         names_add(m->rules, gavel_decision_reason(d, i)->rule);
     if (gavel_decision_nerrors(d))
         atomic_fetch_add(&m->errors, 1);
+}
+
+void serve_metrics_shadow(serve_metrics *m, const char *what)
+{
+    names_add(m->shadow_what, what);
 }
 
 /* A label value: backslash, quote and newline escaped. */
@@ -204,6 +211,8 @@ char *serve_metrics_text(server *s, size_t *len)
     fprintf(f, "# HELP gavel_serve_requests_in_flight Requests begun and not yet answered.\n"
             "# TYPE gavel_serve_requests_in_flight gauge\ngavel_serve_requests_in_flight %ld\n",
             in_flight);
+    put_names(f, m->shadow_what, "gavel_serve_shadow_differences_total", "what",
+              "Records the shadow decides differently, by what differs.");
     put_latency(f, m);
     put_info(f, s);
     fclose(f);

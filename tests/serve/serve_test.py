@@ -274,7 +274,18 @@ class Errors(ServerCase):
                      b"Content-Length: %d\r\n\r\n" % len(body) + body[:5])
         # the server has the request when it counts two in flight (it and /metrics)
         wait_until(lambda: s.metric("gavel_serve_requests_in_flight") >= 2, "the request")
+        keep = http.client.HTTPConnection(s.host, s.port, timeout=DEADLINE)
+        keep.request("GET", "/healthz")
+        self.assertEqual(keep.getresponse().read(), b"ok\n")
         s.proc.send_signal(signal.SIGTERM)
+
+        def draining():              # on a connection made before: 503 while draining
+            keep.request("GET", "/healthz")
+            r = keep.getresponse()
+            r.read()
+            return r.status == 503
+        wait_until(draining, "the drain")
+        keep.close()
         sock.sendall(body[5:])
         reply = b""
         while b"\r\n\r\n" not in reply or not reply.endswith(b"}\n"):
@@ -389,7 +400,7 @@ class Log(ServerCase):
         self.addCleanup(shutil.rmtree, tmp)
         log = os.path.join(tmp, "decisions.jsonl")
         pol, data = os.path.join(QS, "policy"), os.path.join(QS, "accounts.jsonl")
-        self.srv = s = Server("-p", pol, "--as-of", "2021-02-04", "--log", log)
+        self.srv = s = Server("-p", pol, "--as-of", "2021-02-04", "--log", log, "--log-fsync")
         lines = open(data, "rb").read().splitlines(keepends=True)
         st, h, got = s.decide(b"".join(lines[:4]), "application/x-ndjson")
         for line in lines[4:]:
@@ -535,6 +546,10 @@ class Shadow(ServerCase):
         self.assertEqual(s.metric("gavel_serve_shadow_records_total"), diff["records"])
         self.assertEqual(s.metric("gavel_serve_shadow_changed_total"), diff["changed"])
         self.assertEqual(s.metric("gavel_serve_shadow_reasons_changed_total"), diff["reasons_changed"])
+        self.assertEqual(s.metric("gavel_serve_shadow_differences_total"),
+                         diff["changed"] + diff["reasons_changed"])
+        self.assertEqual(s.metric('gavel_serve_shadow_differences_total{what="decision"}'),
+                         diff["changed"])
         pol = json.loads(s.request("GET", "/v1/policy")[2])
         self.assertEqual(pol["shadow"]["name"], "in-it-act-69a")
         self.assertEqual(s.stop(), 0)
