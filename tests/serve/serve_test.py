@@ -214,6 +214,29 @@ class Errors(ServerCase):
                          ("quickstart", 7, ["withhold", "review", "keep"]))
         self.assertTrue(pol["digest"].startswith("sha256:"))
 
+    def test_usage_errors_exit_2(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        broken = copy_policy(tmp)
+        with open(os.path.join(broken, "rules.lua"), "a") as f:
+            f.write("\nrule \"broken\" {\n")
+        pol = os.path.join(QS, "policy")
+        for args, says in ((["--listen", "localhost"], "ADDR:PORT"),
+                           (["--listen", "example.org:80"], "IPv4"),
+                           (["--redact", "a..b"], "dotted path"),
+                           (["--as-of", "soon"], "soon"),
+                           (["--log", os.path.join(tmp, "no", "such", "dir")], "cannot open the log"),
+                           (["-j", "0"], "-j"),
+                           (["nonsense"], "unknown option")):
+            r = subprocess.run([GAVEL, "serve", "-p", pol, *args], stderr=subprocess.PIPE, text=True,
+                               timeout=DEADLINE)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn(says, r.stderr, args)
+        r = subprocess.run([GAVEL, "serve", "-p", broken], stderr=subprocess.PIPE, text=True,
+                           timeout=DEADLINE)
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"rules\.lua:\d+:\d+: error: ")
+
     def test_chunked_body_too_large(self):
         conn = http.client.HTTPConnection(self.srv.host, self.srv.port, timeout=DEADLINE)
         conn.putrequest("POST", "/v1/decide")
