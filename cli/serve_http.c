@@ -84,19 +84,15 @@ static enum MHD_Result answer(struct MHD_Connection *c, request *rq, unsigned st
 static enum MHD_Result answer_error(struct MHD_Connection *c, request *rq, unsigned status,
                                     const char *message, const char *more)
 {
-    size_t n = gavel_json_string(message, strlen(message), NULL, 0);
-    char *msg = malloc(n + 1);
     char *body = NULL;
     size_t len = 0;
-    FILE *f = msg ? open_memstream(&body, &len) : NULL;
-    if (!f) {
-        free(msg);
+    FILE *f = open_memstream(&body, &len);
+    if (!f)
         return MHD_NO;
-    }
-    gavel_json_string(message, strlen(message), msg, n + 1);
-    fprintf(f, "{\"error\":%s%s}\n", msg, more ? more : "");
+    fputs("{\"error\":", f);
+    cli_json_string(f, message);
+    fprintf(f, "%s}\n", more ? more : "");
     fclose(f);
-    free(msg);
     return answer(c, rq, status, "application/json", body, len);
 }
 
@@ -117,17 +113,6 @@ typedef struct batch {
     char    time[32];
     unsigned long long line;    /* the record's number in the request */
 } batch;
-
-static void put_json_string(FILE *f, const char *s)
-{
-    size_t n = gavel_json_string(s, strlen(s), NULL, 0);
-    char *buf = malloc(n + 1);
-    if (buf) {
-        gavel_json_string(s, strlen(s), buf, n + 1);
-        fputs(buf, f);
-        free(buf);
-    }
-}
 
 static void put_rules(FILE *f, const gavel_decision *d)
 {
@@ -154,11 +139,11 @@ static void shadow_compare(server *s, batch *b, const gavel_decision *d, serve_g
     if (b->log && (changed || what)) {
         fprintf(b->log, ",\"shadow\":{\"digest\":\"%s\",\"decision\":",
                 gavel_policy_digest(sg->policy));
-        put_json_string(b->log, gavel_decision_outcome(sd));
+        cli_json_string(b->log, gavel_decision_outcome(sd));
         fputs(",\"rules\":", b->log);
         put_rules(b->log, sd);
         fputs(",\"differs\":", b->log);
-        put_json_string(b->log, changed ? "decision" : what);
+        cli_json_string(b->log, changed ? "decision" : what);
         fputc('}', b->log);
     }
     free(what);
@@ -190,7 +175,7 @@ static int decide_one(server *s, batch *b, const gavel_record *rec, serve_decide
             fwrite(json, 1, len - 1, b->log);    /* without its closing brace */
         free(redacted);
         fprintf(b->log, ",\"served\":{\"request\":");
-        put_json_string(b->log, b->request_id);
+        cli_json_string(b->log, b->request_id);
         fprintf(b->log, ",\"record\":%llu,\"time\":\"%s\"", b->line, b->time);
     }
     if (shadow && gavel_evaluate(shadow->ev, rec, shadow->d) != GAVEL_ENOMEM)
@@ -328,18 +313,18 @@ static void put_policy(FILE *f, serve_gen *g)
 {
     const gavel_policy *p = g->policy;
     fputs("{\"name\":", f);
-    put_json_string(f, gavel_policy_name(p));
+    cli_json_string(f, gavel_policy_name(p));
     fputs(",\"version\":", f);
-    put_json_string(f, gavel_policy_version(p));
+    cli_json_string(f, gavel_policy_version(p));
     fprintf(f, ",\"digest\":\"%s\",\"outcomes\":[", gavel_policy_digest(p));
     for (size_t i = 0; i < gavel_policy_noutcomes(p); i++) {
         fputs(i ? "," : "", f);
-        put_json_string(f, gavel_policy_outcome(p, i));
+        cli_json_string(f, gavel_policy_outcome(p, i));
     }
     fputs("],\"actions\":[", f);
     for (size_t i = 0; i < gavel_policy_nactions(p); i++) {
         fputs(i ? "," : "", f);
-        put_json_string(f, gavel_policy_action(p, i));
+        cli_json_string(f, gavel_policy_action(p, i));
     }
     fprintf(f, "],\"rules\":%zu,\"generation\":%llu,\"loaded_at\":\"%s\"",
             gavel_policy_nrules(p), g->number, g->loaded_at);
@@ -386,7 +371,7 @@ static enum MHD_Result handle_reload(server *s, struct MHD_Connection *c, reques
         if (next)
             *next++ = '\0';
         fputs(first ? "" : ",", f);
-        put_json_string(f, line);
+        cli_json_string(f, line);
         first = 0;
     }
     fputc(']', f);

@@ -7,7 +7,8 @@
  * "evidence" object of the decision (reasons, defeated, ...) is filtered;
  * the rest is written back as it was (the library's compact JSON).
  *
- * Calls gavel.h (values, JSON) and the C library.
+ * Calls gavel.h (values), cli.h (cli_json_string, cli_value_json) and the C
+ * library.
  */
 #include "serve.h"
 
@@ -17,6 +18,7 @@
 typedef struct redaction {
     const char *const *paths;
     size_t n;
+    int    oom;       /* something was not written: no line rather than a wrong one */
 } redaction;
 
 static int redacted(const redaction *r, const char *path)
@@ -27,31 +29,19 @@ static int redacted(const redaction *r, const char *path)
     return 0;
 }
 
-static void put_leaf(FILE *f, const gavel_value *v)
+static void put_leaf(FILE *f, const gavel_value *v, redaction *r)
 {
-    size_t n = gavel_value_json(v, NULL, 0);
-    char *buf = n ? malloc(n + 1) : NULL;
-    if (buf) {
-        gavel_value_json(v, buf, n + 1);
-        fwrite(buf, 1, n, f);
-        free(buf);
-    }
-}
-
-static void put_key(FILE *f, const char *key, size_t len)
-{
-    size_t n = gavel_json_string(key, len, NULL, 0);
-    char *buf = malloc(n + 1);
-    if (buf) {
-        gavel_json_string(key, len, buf, n + 1);
-        fwrite(buf, 1, n, f);
-        free(buf);
-    }
+    char *json = cli_value_json(v);
+    if (json)
+        fputs(json, f);
+    else
+        r->oom = 1;
+    free(json);
 }
 
 /* v written back; `at` is its path inside an evidence object, or NULL
  * outside one. */
-static void put(FILE *f, const gavel_value *v, const redaction *r, const char *at)
+static void put(FILE *f, const gavel_value *v, redaction *r, const char *at)
 {
     gavel_type t = gavel_value_type(v);
     if (t == GAVEL_ARRAY) {
@@ -64,7 +54,7 @@ static void put(FILE *f, const gavel_value *v, const redaction *r, const char *a
         return;
     }
     if (t != GAVEL_OBJECT) {
-        put_leaf(f, v);
+        put_leaf(f, v, r);
         return;
     }
     fputc('{', f);
@@ -76,8 +66,10 @@ static void put(FILE *f, const gavel_value *v, const redaction *r, const char *a
         char *path = NULL;
         if (at) {
             size_t n = strlen(at) + klen + 2;
-            if (!(path = malloc(n)))
+            if (!(path = malloc(n))) {
+                r->oom = 1;
                 continue;
+            }
             snprintf(path, n, "%s%s%s", at, *at ? "." : "", key);
             if (redacted(r, path)) {
                 free(path);
@@ -86,7 +78,7 @@ static void put(FILE *f, const gavel_value *v, const redaction *r, const char *a
         }
         fputs(first ? "" : ",", f);
         first = 0;
-        put_key(f, key, klen);
+        cli_json_string(f, key);
         fputc(':', f);
         int evidence = !at && !strcmp(key, "evidence") && gavel_value_type(item) == GAVEL_OBJECT;
         put(f, item, r, evidence ? "" : path);
@@ -108,9 +100,13 @@ char *serve_redact(const char *json, size_t len, const char *const *paths, size_
         gavel_record_free(rec);
         return NULL;
     }
-    redaction r = { paths, n };
+    redaction r = { paths, n, 0 };
     put(f, gavel_record_value(rec), &r, NULL);
     fclose(f);
     gavel_record_free(rec);
+    if (r.oom) {
+        free(text);
+        return NULL;
+    }
     return text;
 }
