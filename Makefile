@@ -40,12 +40,13 @@ test-asan: deps-test
 	  ctest --output-on-failure -j $(JOBS)
 
 # ThreadSanitizer: 8 threads sharing one policy (tests/unit/test_threads.c),
-# and every end-to-end case, where gavel eval runs its default -j threads.
+# every end-to-end case, where gavel eval runs its default -j threads, and
+# gavel serve (tests/serve), whose pool threads share generations of a policy.
 test-tsan: deps-test
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGAVEL_TSAN=ON >/dev/null
 	@cmake --build $(TSAN_BUILD) -j $(JOBS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  ctest --output-on-failure -j $(JOBS) -R 'test_threads|e2e\.|scaleout'
+	  ctest --output-on-failure -j $(JOBS) -R 'test_threads|e2e\.|scaleout|serve\.'
 
 # The libFuzzer harnesses for a short, fixed number of runs each, and every
 # input that once crashed (tests/fuzz/regressions). Long runs: make fuzz.
@@ -122,3 +123,10 @@ fuzz-replay: fuzz-build
 	@for f in $(FUZZERS); do \
 	  tests/fuzz/run-fuzz.sh corpus $(FUZZ_BUILD)/tests/fuzz/fuzz_$$f $$f $(FUZZ_WORK)/$$f || exit 1; \
 	done
+
+# gavel serve under wrk (bench/serve.sh, figures in bench/README.md):
+#   make bench-serve BENCH_SERVE_ARGS="build/gavel 5"
+BENCH_SERVE_ARGS ?=
+.PHONY: bench-serve
+bench-serve: build
+	bench/serve.sh $(BENCH_SERVE_ARGS)

@@ -10,8 +10,10 @@
  * record's position, as `gavel eval` numbers them), so a log may be a
  * subset of the inputs or in another order. A logged decision with no
  * record is a difference; a record with no logged decision is only
- * counted. Exit 1 on any difference, 0 when every logged line is made
- * again exactly, 2 when the replay could not run.
+ * counted. A member "served" (what `gavel serve --log` adds: request id,
+ * time, shadow) is not part of the decision and not compared. Exit 1 on
+ * any difference, 0 when every logged line is made again exactly, 2 when
+ * the replay could not run.
  *
  * Calls gavel.h and the shared pieces of cli.h (options, messages, values).
  */
@@ -208,6 +210,8 @@ static int compare(replay_state *s, const char *id, long lineno, const gavel_val
             const char *key = gavel_value_key(a, i, NULL);
             if (pass && gavel_value_get(b, key))
                 continue;           /* compared on the first pass */
+            if (!strcmp(key, "served"))
+                continue;           /* gavel serve's log: the request, not the decision */
             char path[512];
             snprintf(path, sizeof path, "%s", key);
             const gavel_value *was = gavel_value_get(l, key), *now = gavel_value_get(n, key);

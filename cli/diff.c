@@ -125,6 +125,12 @@ static char *reasons_what(const gavel_decision *a, const gavel_decision *b, why_
     return sb_take(&s);
 }
 
+char *diff_what_changed(const gavel_decision *a, const gavel_decision *b)
+{
+    why_kind kind;
+    return reasons_what(a, b, &kind);
+}
+
 /* What changed in the measures of one record, "; " between; "" when
  * nothing did. */
 static char *measures_change(const gavel_decision *a, const gavel_decision *b)

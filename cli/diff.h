@@ -70,6 +70,10 @@ typedef struct diff_result {
  * out of memory (said). */
 int  diff_init(diff_result *r, const gavel_policy *old, const gavel_policy *new_,
                const char *as_of, size_t nexamples);
+/* For two decisions with the same outcome, what differs as `gavel diff`
+ * words it ("determining rules", "citations, evidence", "measures", ...),
+ * malloc'ed, or NULL when nothing does. */
+char *diff_what_changed(const gavel_decision *a, const gavel_decision *b);
 /* The two decisions of one record. */
 void diff_add(diff_result *r, const gavel_decision *old, const gavel_decision *new_);
 void diff_finish(diff_result *r);

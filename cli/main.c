@@ -21,6 +21,7 @@ static const struct command {
     { "report", cmd_report, "an HTML report of decisions, and reasoned notices (--notices)" },
     { "replay", cmd_replay, "prove logged decisions are reproduced exactly" },
     { "export", cmd_export, "DSA statements of reasons for the Transparency Database" },
+    { "serve", cmd_serve, "decide records over HTTP, with a decision log and hot reload" },
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
 

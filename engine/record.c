@@ -275,8 +275,8 @@ static void open_json(gavel_reader *rd)
                  e.col ? e.col : 1, e.msg);
 }
 
-gavel_reader *gavel_reader_open(const char *path, gavel_format format,
-                                const gavel_limits *limits)
+/* A reader at its first line, with no input yet. */
+static gavel_reader *reader_new(const char *name, const gavel_limits *limits)
 {
     gavel_reader *rd = calloc(1, sizeof *rd);
     if (!rd)
@@ -284,8 +284,17 @@ gavel_reader *gavel_reader_open(const char *path, gavel_format format,
     rd->fd = -1;
     rd->lim = to_gv(limits);
     rd->line = 1;
+    rd->name = strdup(name);
+    return rd;
+}
+
+gavel_reader *gavel_reader_open(const char *path, gavel_format format,
+                                const gavel_limits *limits)
+{
     int is_stdin = !path || !strcmp(path, "-");
-    rd->name = strdup(is_stdin ? "<stdin>" : path);
+    gavel_reader *rd = reader_new(is_stdin ? "<stdin>" : path, limits);
+    if (!rd)
+        return NULL;
     rd->format = format != GAVEL_AUTO ? format : is_stdin ? GAVEL_JSONL : format_for(path);
     rd->fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
     if (rd->fd < 0) {
@@ -302,6 +311,31 @@ gavel_reader *gavel_reader_open(const char *path, gavel_format format,
     } else if (rd->format == GAVEL_JSON) {
         open_json(rd);
     }
+    return rd;
+}
+
+gavel_reader *gavel_reader_open_text(const char *text, size_t len, const char *name,
+                                     const gavel_limits *limits)
+{
+    if (!text && len)
+        return NULL;
+    gavel_reader *rd = reader_new(name ? name : "text", limits);
+    if (!rd)
+        return NULL;
+    rd->format = GAVEL_JSONL;
+    rd->buf = malloc(len + 1);
+    if (!rd->name || !rd->buf) {
+        free(rd->name);
+        free(rd->buf);
+        free(rd);
+        return NULL;
+    }
+    if (len)
+        memcpy(rd->buf, text, len);
+    rd->cap = len + 1;
+    rd->end = len;
+    rd->eof = 1;
+    rd->bytes_read = len;
     return rd;
 }
 
@@ -326,6 +360,8 @@ const char *gavel_reader_errmsg(const gavel_reader *rd) { return rd ? rd->errmsg
 /* Fills the buffer; returns bytes added, 0 at end of file, -1 on error. */
 static ssize_t fill(gavel_reader *rd)
 {
+    if (rd->fd < 0)             /* a reader over text in memory: all of it is in buf */
+        return 0;
     if (rd->start > 0 && rd->start == rd->end)
         rd->start = rd->end = 0;
     if (rd->cap - rd->end < READ_CHUNK) {

@@ -4,13 +4,14 @@
 # Run as root, or as a user who can sudo.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config liblua5.4-dev libyaml-dev libcmocka-dev
-      nettle-dev libutf8proc-dev python3 python3-yaml)
+      nettle-dev libutf8proc-dev libmicrohttpd-dev python3 python3-yaml)
 if [ "${1:-}" = --test ]; then
   pkgs+=(chromium fonts-dejavu-core    # the report's screenshot test
          python3-distributed python3-pip python3-setuptools python3-wheel  # binding, Dask
          groff-base                    # man page lint
          clang                         # libFuzzer harnesses (make test-fuzz)
-         valgrind)                     # make memcheck
+         valgrind                      # make memcheck
+         wrk)                          # make bench-serve
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -186,6 +186,12 @@ typedef struct gavel_reader gavel_reader;
  * gavel_reader_status for an open failure (GAVEL_EIO). */
 gavel_reader *gavel_reader_open(const char *path, gavel_format format,
                                 const gavel_limits *limits);
+/* A JSON Lines reader over `len` bytes of text in memory (copied), its
+ * records and messages named `name` ("<stdin>", "request") and numbered by
+ * line exactly as a file's would be: for a program that receives records
+ * other than from a file (a request body). NULL only when out of memory. */
+gavel_reader *gavel_reader_open_text(const char *text, size_t len, const char *name,
+                                     const gavel_limits *limits);
 void          gavel_reader_free(gavel_reader *rd);
 gavel_status  gavel_reader_status(const gavel_reader *rd);
 const char   *gavel_reader_errmsg(const gavel_reader *rd);

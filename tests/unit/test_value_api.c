@@ -370,6 +370,32 @@ static void test_decision_ids(void **state)
     gavel_policy_free(p);
 }
 
+/* A reader over text in memory numbers lines and names them as a file's
+ * reader would: blank lines skipped, errors at "name:line:col". */
+static void test_reader_over_text(void **state)
+{
+    (void)state;
+    static const char text[] = "{\"id\":\"a\"}\n\n  \n{bad\r\n[1]";
+    gavel_reader *rd = gavel_reader_open_text(text, sizeof text - 1, "<stdin>", NULL);
+    gavel_record *r = gavel_record_new();
+    assert_int_equal(gavel_reader_status(rd), GAVEL_OK);
+    assert_int_equal(gavel_reader_next(rd, r), 1);
+    assert_string_equal(gavel_value_string(gavel_value_get(gavel_record_value(r), "id"), NULL), "a");
+    assert_int_equal(gavel_record_position(r), 1);
+    assert_int_equal(gavel_reader_next(rd, r), 1);
+    assert_null(gavel_record_value(r));
+    assert_string_equal(gavel_record_errmsg(r), "<stdin>:4:2: expected a key or '}'");
+    assert_int_equal(gavel_reader_next(rd, r), 1);
+    assert_string_equal(gavel_record_where(r), "<stdin>:5");
+    assert_int_equal(gavel_record_position(r), 3);
+    assert_int_equal(gavel_reader_next(rd, r), 0);
+    gavel_reader_free(rd);
+    rd = gavel_reader_open_text(NULL, 0, NULL, NULL);
+    assert_int_equal(gavel_reader_next(rd, r), 0);
+    gavel_reader_free(rd);
+    gavel_record_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_json_writer),
         cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_decision_ids),
+        cmocka_unit_test(test_reader_over_text),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
