@@ -8,6 +8,7 @@
 #ifndef GAVEL_CLI_H
 #define GAVEL_CLI_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "gavel.h"
@@ -100,6 +101,13 @@ void cli_inputs_close(cli_inputs *in);
 
 /* A JSON string literal (also a YAML double-quoted scalar); NULL is null. */
 void cli_json_string(FILE *f, const char *s);
+/* The same as a YAML double-quoted scalar: what YAML may not hold raw
+ * escaped (cli_yaml_json). */
+void cli_yaml_string(FILE *f, const char *s);
+/* JSON text (a literal or a value) written as valid YAML flow: DEL, C1
+ * controls, U+2028/9, U+FEFF, U+FFFE, U+FFFF (and bidi controls) as \uXXXX,
+ * a surrogate pair as one \UXXXXXXXX. */
+void cli_yaml_json(FILE *f, const char *json, size_t len);
 /* HTML text or attribute value: < > & " ' escaped. */
 void cli_html(FILE *f, const char *s);
 /* Markdown text: what would start markup (GFM's ~strikethrough~ and an
@@ -108,6 +116,20 @@ void cli_html(FILE *f, const char *s);
  * and a newline becomes a space, for running text. */
 enum { CLI_MD_PROSE = 1 };
 void cli_markdown(FILE *f, const char *s, int flags);
+/* Terminal text: C0 controls and DEL as \x1b, bytes that are not UTF-8 as
+ * \xff, C1 controls, U+2028/9, bidi overrides and isolates, U+FEFF, U+FFFE
+ * and U+FFFF as \u0085; everything else as it is (a backslash too). With
+ * CLI_TERM_LINES newline and tab stay; with CLI_TERM_PARTIAL an incomplete
+ * UTF-8 sequence at the end is left unwritten. Returns the bytes consumed. */
+enum { CLI_TERM_LINES = 1, CLI_TERM_PARTIAL = 2 };
+size_t cli_term_put(FILE *f, const char *s, size_t n, int flags);
+void   cli_term(FILE *f, const char *s);                 /* all of s, newlines escaped */
+char  *cli_term_text(const char *s, size_t n);            /* the same, malloc'd */
+/* A stream that writes to `under` as cli_term_put with CLI_TERM_LINES, for
+ * a command's text output as a whole; fclose flushes it (not `under`'s close). */
+FILE  *cli_term_stream(FILE *under);
+/* lead, the message fmt makes (escaped as cli_term), a newline: cli_error's. */
+void   cli_term_message(FILE *f, const char *lead, const char *fmt, va_list ap);
 
 /* ---- output.c: decision writers ------------------------------------------ */
 

@@ -59,17 +59,21 @@ typedef struct diff_opts {
     int         ninputs;
 } diff_opts;
 
+/* The text output, through cli_term_stream: record bytes in it reach a
+ * terminal escaped (escape.c). */
+static FILE *out;
+
 /* ---- text ---------------------------------------------------------------------------- */
 
 static void text_ids(const diff_group *g, unsigned long long count)
 {
-    fputs("      e.g. ", stdout);
+    fputs("      e.g. ", out);
     for (size_t k = 0; k < g->nex; k++) {
-        printf("%s%.255s", k ? ", " : "", g->examples[k]);
+        fprintf(out, "%s%.255s", k ? ", " : "", g->examples[k]);
     }
     if (count > g->nex)
-        printf(" (and %llu more)", count - g->nex);
-    putchar('\n');
+        fprintf(out, " (and %llu more)", count - g->nex);
+    fputc('\n', out);
 }
 
 /* "      acc001 was: first line", the next lines under the first. */
@@ -78,13 +82,13 @@ static void print_lines(const char *id, const char *label, const char *text)
     static int width;
     if (*id)
         width = (int)strlen(id);
-    printf("      %-*s %s: ", width, id, label);
+    fprintf(out, "      %-*s %s: ", width, id, label);
     for (const char *s = text; *s; s++) {
-        putchar(*s);
+        fputc(*s, out);
         if (*s == '\n')
-            printf("      %-*s      ", width, "");
+            fprintf(out, "      %-*s      ", width, "");
     }
-    putchar('\n');
+    fputc('\n', out);
 }
 
 static void text_groups(const tally *groups, int same)
@@ -93,14 +97,14 @@ static void text_groups(const tally *groups, int same)
         const diff_group *g = diff_group_of(&groups->it[i]);
         unsigned long long count = groups->it[i].n;
         if (same)
-            printf("  %s, %s: %llu record%s\n", g->from, g->what, count, count == 1 ? "" : "s");
+            fprintf(out, "  %s, %s: %llu record%s\n", g->from, g->what, count, count == 1 ? "" : "s");
         else
-            printf("  %s -> %s: %llu record%s\n", g->from, g->to, count, count == 1 ? "" : "s");
+            fprintf(out, "  %s -> %s: %llu record%s\n", g->from, g->to, count, count == 1 ? "" : "s");
         if (strcmp(g->old_rules.text, g->new_rules.text)) {
-            printf("      old  %s\n", g->old_rules.text);
-            printf("      new  %s\n", g->new_rules.text);
+            fprintf(out, "      old  %s\n", g->old_rules.text);
+            fprintf(out, "      new  %s\n", g->new_rules.text);
         } else {
-            printf("      by   %s\n", g->old_rules.text);
+            fprintf(out, "      by   %s\n", g->old_rules.text);
         }
         text_ids(g, count);
         char id[256];                   /* a long id cut to 255 bytes */
@@ -108,66 +112,66 @@ static void text_groups(const tally *groups, int same)
         print_lines(id, "was", g->old_why);
         print_lines("", "now", g->new_why);
         if (*g->because)
-            printf("      because %s\n", g->because);
+            fprintf(out, "      because %s\n", g->because);
         if (*g->measures)
-            printf("      measures %s\n", g->measures);
+            fprintf(out, "      measures %s\n", g->measures);
     }
 }
 
 static void print_text(const diff_result *r)
 {
     const gavel_policy *po = r->old, *pn = r->new_;
-    printf("gavel diff: %llu record%s, as of %s%s\n", r->records, r->records == 1 ? "" : "s",
+    fprintf(out, "gavel diff: %llu record%s, as of %s%s\n", r->records, r->records == 1 ? "" : "s",
            r->as_of_field ? "each record's " : "", r->as_of_field ? r->as_of_field : r->as_of);
-    printf("  old  %s %s  %s  (%s)\n", gavel_policy_name(po), gavel_policy_version(po),
+    fprintf(out, "  old  %s %s  %s  (%s)\n", gavel_policy_name(po), gavel_policy_version(po),
            gavel_policy_digest(po), gavel_policy_dir(po));
-    printf("  new  %s %s  %s  (%s)\n", gavel_policy_name(pn), gavel_policy_version(pn),
+    fprintf(out, "  new  %s %s  %s  (%s)\n", gavel_policy_name(pn), gavel_policy_version(pn),
            gavel_policy_digest(pn), gavel_policy_dir(pn));
     if (r->same_digest)
-        puts("  the two policies are the same (same digest)");
+        fprintf(out, "%s\n", "  the two policies are the same (same digest)");
 
     if (r->nrc) {
-        puts("\nRules that differ");
+        fprintf(out, "%s\n", "\nRules that differ");
         for (size_t i = 0; i < r->nrc; i++) {
             const diff_rule_change *c = &r->rc[i];
             if (c->sign == '~')
-                printf("  ~ %s: %s\n", c->id, c->detail);
+                fprintf(out, "  ~ %s: %s\n", c->id, c->detail);
             else
-                printf("  %c %s (%s) %s\n", c->sign, c->id, c->outcome ? c->outcome : "no outcome",
+                fprintf(out, "  %c %s (%s) %s\n", c->sign, c->id, c->outcome ? c->outcome : "no outcome",
                        c->sign == '+' ? "added" : "removed");
         }
     } else if (!r->same_digest) {
-        printf("\nRules that differ: none in outcome, citation, reason, defeats%s or in_force\n"
+        fprintf(out, "\nRules that differ: none in outcome, citation, reason, defeats%s or in_force\n"
                "  (the files differ: a rule's `when`, a lexicon or the manifest changed)\n",
                r->measures ? ", measures" : "");
     }
 
-    puts("\nDecisions, old (rows) x new (columns)");
+    fprintf(out, "%s\n", "\nDecisions, old (rows) x new (columns)");
     int w = 10;
     for (size_t i = 0; i < r->m.n; i++)
         if ((int)strlen(r->m.names[i]) + 2 > w)
             w = (int)strlen(r->m.names[i]) + 2;
-    printf("  %-*s", w, "");
+    fprintf(out, "  %-*s", w, "");
     for (size_t k = 0; k < r->m.n; k++)
-        printf("%*s", w, r->m.names[k]);
-    putchar('\n');
+        fprintf(out, "%*s", w, r->m.names[k]);
+    fputc('\n', out);
     for (size_t i = 0; i < r->m.n; i++) {
-        printf("  %-*s", w, r->m.names[i]);
+        fprintf(out, "  %-*s", w, r->m.names[i]);
         for (size_t k = 0; k < r->m.n; k++)
-            printf("%*llu", w, r->m.cell[i * r->m.cap + k]);
-        putchar('\n');
+            fprintf(out, "%*llu", w, r->m.cell[i * r->m.cap + k]);
+        fputc('\n', out);
     }
     const char *other = r->measures ? "other reasons, citations or measures"
                                     : "other reasons or citations";
-    printf("\n%llu record%s change%s decision, %llu keep%s it for %s, %llu unchanged.\n",
+    fprintf(out, "\n%llu record%s change%s decision, %llu keep%s it for %s, %llu unchanged.\n",
            r->changed, r->changed == 1 ? "" : "s", r->changed == 1 ? "s" : "",
            r->reasons_changed, r->reasons_changed == 1 ? "s" : "", other, r->unchanged);
     if (r->changes.n) {
-        puts("\nChanged decisions");
+        fprintf(out, "%s\n", "\nChanged decisions");
         text_groups(&r->changes, 0);
     }
     if (r->reasons.n) {
-        printf("\nSame decision, %s\n", other);
+        fprintf(out, "\nSame decision, %s\n", other);
         text_groups(&r->reasons, 1);
     }
 }
@@ -441,8 +445,11 @@ int cmd_diff(int argc, char **argv)
     diff_finish(&r);
     if (o.json)
         print_json(&r);
-    else
+    else {
+        out = cli_term_stream(stdout);
         print_text(&r);
+        fclose(out);
+    }
     if (fflush(stdout) != 0) {
         cli_error("<stdout>: write error");
         trouble = 1;

@@ -57,65 +57,69 @@ static int worth_counterfactual(const gavel_policy *p, const gavel_decision *d, 
     return 0;
 }
 
+/* The text output, through cli_term_stream: record bytes in it reach a
+ * terminal escaped (escape.c). */
+static FILE *out;
+
 static void print_reason(const gavel_reason *r, int defeated)
 {
-    printf("  %s%s%s%s\n", r->rule, r->outcome ? " (" : "", r->outcome ? r->outcome : "",
+    fprintf(out, "  %s%s%s%s\n", r->rule, r->outcome ? " (" : "", r->outcome ? r->outcome : "",
            r->outcome ? ")" : "");
     if (r->cites)
-        printf("    cites:    %s\n", r->cites);
+        fprintf(out, "    cites:    %s\n", r->cites);
     if (r->reason && *r->reason)
-        printf("    reason:   %s\n", r->reason);
+        fprintf(out, "    reason:   %s\n", r->reason);
     if (strcmp(r->evidence, "{}"))
-        printf("    evidence: %s\n", r->evidence);
+        fprintf(out, "    evidence: %s\n", r->evidence);
     if (defeated)
-        printf("    set aside by %s\n", r->by);
+        fprintf(out, "    set aside by %s\n", r->by);
     for (size_t i = 0; defeated && i < r->nmeasures; i++) {
-        fputs(i ? "; " : "    set aside with it: ", stdout);
-        cli_measure_put(stdout, &r->measures[i]);
+        fputs(i ? "; " : "    set aside with it: ", out);
+        cli_measure_put(out, &r->measures[i]);
     }
     if (defeated && r->nmeasures)
-        putchar('\n');
+        fputc('\n', out);
 }
 
 /* One measure for a reader: what, to which items, where, by and until when,
  * and which rules ordered it. */
 static void print_measure(const gavel_measure *m)
 {
-    printf("  %s:", m->action);
+    fprintf(out, "  %s:", m->action);
     for (size_t i = 0; i < m->ntargets; i++)
-        printf("%s %s %s", i ? "," : "", m->targets[i].kind, m->targets[i].id);
-    fputs("\n    where:    ", stdout);
+        fprintf(out, "%s %s %s", i ? "," : "", m->targets[i].kind, m->targets[i].id);
+    fputs("\n    where:    ", out);
     if (m->nscope == 1 && !strcmp(m->scope[0], "*"))
-        fputs("everywhere", stdout);
+        fputs("everywhere", out);
     for (size_t i = 0; i < m->nscope && strcmp(m->scope[0], "*"); i++)
-        printf("%s%s", i ? ", " : "", m->scope[i]);
-    putchar('\n');
+        fprintf(out, "%s%s", i ? ", " : "", m->scope[i]);
+    fputc('\n', out);
     if (m->due)
-        printf("    by:       %s\n", m->due);
+        fprintf(out, "    by:       %s\n", m->due);
     if (m->until)
-        printf("    until:    %s\n", m->until);
+        fprintf(out, "    until:    %s\n", m->until);
     for (size_t i = 0; i < m->nrules; i++)
-        printf("%s%s", i ? ", " : "    ordered by ", m->rules[i]);
-    putchar('\n');
+        fprintf(out, "%s%s", i ? ", " : "    ordered by ", m->rules[i]);
+    fputc('\n', out);
 }
 
 static void print_measures(const gavel_decision *d)
 {
     size_t n = gavel_decision_nmeasures(d);
-    puts("Measures (what to do)");
+    fprintf(out, "%s\n", "Measures (what to do)");
     if (!n)
-        puts(gavel_decision_nerrors(d) ? "  none: the decision is the on_error outcome"
+        fprintf(out, "%s\n", gavel_decision_nerrors(d) ? "  none: the decision is the on_error outcome"
                                        : "  none");
     for (size_t i = 0; i < n; i++)
         print_measure(gavel_decision_measure(d, i));
-    putchar('\n');
+    fputc('\n', out);
     size_t nm = gavel_decision_nmeasure_reasons(d);
     if (!nm)
         return;
-    puts("Why the measures' other rules ordered them");   /* not among the reasons above */
+    fprintf(out, "%s\n", "Why the measures' other rules ordered them");   /* not among the reasons above */
     for (size_t i = 0; i < nm; i++)
         print_reason(gavel_decision_measure_reason(d, i), 0);
-    putchar('\n');
+    fputc('\n', out);
 }
 
 static void print_determining(const gavel_decision *d)
@@ -123,52 +127,52 @@ static void print_determining(const gavel_decision *d)
     size_t n = gavel_decision_nreasons(d);
     for (size_t i = 0; i < n; i++) {
         const gavel_reason *r = gavel_decision_reason(d, i);
-        printf("%s%s", i ? ", " : "", r->rule);
+        fprintf(out, "%s%s", i ? ", " : "", r->rule);
     }
     if (!n)
-        fputs(gavel_decision_is_default(d) ? "the default: no rule applies" : "no rule", stdout);
+        fputs(gavel_decision_is_default(d) ? "the default: no rule applies" : "no rule", out);
 }
 
 static void explain_text(const gavel_policy *p, gavel_decision *d, gavel_decision *cf)
 {
-    printf("%s: %s\n", gavel_decision_id(d), gavel_decision_outcome(d));
+    fprintf(out, "%s: %s\n", gavel_decision_id(d), gavel_decision_outcome(d));
     const char *as_of = gavel_decision_as_of(d);
-    printf("policy %s %s (%s), as of %s\n\n", gavel_policy_name(p), gavel_policy_version(p),
+    fprintf(out, "policy %s %s (%s), as of %s\n\n", gavel_policy_name(p), gavel_policy_version(p),
            gavel_policy_digest(p), *as_of ? as_of : "no time (see the errors)");
     if (gavel_decision_nerrors(d)) {
-        puts("Errors (the decision is the policy's on_error outcome)");
+        fprintf(out, "%s\n", "Errors (the decision is the policy's on_error outcome)");
         for (size_t i = 0; i < gavel_decision_nerrors(d); i++) {
             const gavel_error_entry *e = gavel_decision_error(d, i);
-            printf("  %s%s%s\n", e->rule ? e->rule : "", e->rule ? ": " : "", e->message);
+            fprintf(out, "  %s%s%s\n", e->rule ? e->rule : "", e->rule ? ": " : "", e->message);
         }
-        putchar('\n');
+        fputc('\n', out);
     }
     if (gavel_decision_nreasons(d)) {
-        puts("Decided by");
+        fprintf(out, "%s\n", "Decided by");
         for (size_t i = 0; i < gavel_decision_nreasons(d); i++)
             print_reason(gavel_decision_reason(d, i), 0);
-        putchar('\n');
+        fputc('\n', out);
     } else if (gavel_decision_is_default(d)) {
-        printf("No rule applies: %s is the policy's default.\n\n", gavel_decision_outcome(d));
+        fprintf(out, "No rule applies: %s is the policy's default.\n\n", gavel_decision_outcome(d));
     }
     if (gavel_policy_nactions(p))
         print_measures(d);
     if (gavel_decision_ndefeated(d)) {
-        puts("Set aside");
+        fprintf(out, "%s\n", "Set aside");
         for (size_t i = 0; i < gavel_decision_ndefeated(d); i++)
             print_reason(gavel_decision_defeated(d, i), 1);
-        putchar('\n');
+        fputc('\n', out);
     }
     if (gavel_decision_nmissing(d)) {
-        puts("Missing facts (rules read these; the record does not have them)");
+        fprintf(out, "%s\n", "Missing facts (rules read these; the record does not have them)");
         for (size_t i = 0; i < gavel_decision_nmissing(d); i++) {
             const gavel_missing *m = gavel_decision_missing(d, i);
-            printf("  %s", m->path);
+            fprintf(out, "  %s", m->path);
             for (size_t k = 0; k < m->nrules; k++)
-                printf("%s%s", k ? ", " : "  (read by ", m->rules[k]);
-            puts(m->nrules ? ")" : "");
+                fprintf(out, "%s%s", k ? ", " : "  (read by ", m->rules[k]);
+            fprintf(out, "%s\n", m->nrules ? ")" : "");
         }
-        putchar('\n');
+        fputc('\n', out);
     }
     int header = 0;
     for (size_t i = 0; i < gavel_decision_nfired(d); i++) {
@@ -176,20 +180,20 @@ static void explain_text(const gavel_policy *p, gavel_decision *d, gavel_decisio
         if (!worth_counterfactual(p, d, rule) || gavel_decision_without(d, rule, cf) != GAVEL_OK)
             continue;
         if (!header++)
-            puts("What would change it");
+            fprintf(out, "%s\n", "What would change it");
         int same = !strcmp(gavel_decision_outcome(cf), gavel_decision_outcome(d));
-        printf("  without %s, this record would %s %s, by ", rule,
+        fprintf(out, "  without %s, this record would %s %s, by ", rule,
                same ? "still be" : "be", gavel_decision_outcome(cf));
         print_determining(cf);
         if (gavel_decision_nreasons(cf)) {
             const gavel_reason *r = gavel_decision_reason(cf, 0);
-            printf(": %s", r->reason);
+            fprintf(out, ": %s", r->reason);
         }
-        putchar('\n');
+        fputc('\n', out);
         if (gavel_policy_nactions(p) && cli_measures_changes(NULL, d, cf, "")) {
-            fputs("    and its measures change: ", stdout);
-            cli_measures_changes(stdout, d, cf, "; ");
-            putchar('\n');
+            fputs("    and its measures change: ", out);
+            cli_measures_changes(out, d, cf, "; ");
+            fputc('\n', out);
         }
     }
 }
@@ -292,8 +296,11 @@ int cmd_explain(int argc, char **argv)
     }
     if (json)
         explain_json(p, d, cf);
-    else
+    else {
+        out = cli_term_stream(stdout);
         explain_text(p, d, cf);
+        fclose(out);
+    }
     status = gavel_decision_nerrors(d) ? EXIT_FAILED : EXIT_DONE;
 done:
     gavel_decision_free(cf);

@@ -20,9 +20,7 @@
 
 static void message(const char *lead, const char *fmt, va_list ap)
 {
-    fputs(lead, stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    cli_term_message(stderr, lead, fmt, ap);   /* record bytes reach messages: escaped */
 }
 
 void cli_error(const char *fmt, ...)

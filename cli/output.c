@@ -40,7 +40,7 @@ static void put_yaml_list(FILE *f, const void *list, size_t n,
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputs(", ", f);
-        cli_json_string(f, at(list, i));
+        cli_yaml_string(f, at(list, i));
     }
     fputc(']', f);
 }
@@ -85,13 +85,15 @@ static const char *measure_rule_at(const void *m, size_t i)
 static void write_yaml_measure(FILE *f, const gavel_measure *m, int indent)
 {
     fprintf(f, "%*s- action: ", indent, "");
-    cli_json_string(f, m->action);
+    cli_yaml_string(f, m->action);
     fprintf(f, "\n%*s  targets: [", indent, "");
     for (size_t i = 0; i < m->ntargets; i++) {
         char *id = cli_value_json(m->targets[i].id_value);
         fputs(i ? ", {kind: " : "{kind: ", f);
-        cli_json_string(f, m->targets[i].kind);
-        fprintf(f, ", id: %s}", id ? id : "null");
+        cli_yaml_string(f, m->targets[i].kind);
+        fputs(", id: ", f);
+        cli_yaml_json(f, id ? id : "null", id ? strlen(id) : 4);
+        fputc('}', f);
         free(id);
     }
     fprintf(f, "]\n%*s  scope: ", indent, "");
@@ -137,18 +139,20 @@ static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int 
     for (size_t i = 0; i < n; i++) {
         const gavel_reason *r = reason_of(d, which, i);
         fputs("    - rule: ", f);
-        cli_json_string(f, r->rule);
+        cli_yaml_string(f, r->rule);
         fputs("\n      outcome: ", f);
-        cli_json_string(f, r->outcome);
+        cli_yaml_string(f, r->outcome);
         if (defeated) {
             fputs("\n      by: ", f);
-            cli_json_string(f, r->by);
+            cli_yaml_string(f, r->by);
         }
         fputs("\n      cites: ", f);
-        cli_json_string(f, r->cites);
+        cli_yaml_string(f, r->cites);
         fputs("\n      reason: ", f);
-        cli_json_string(f, r->reason);
-        fprintf(f, "\n      evidence: %s\n", r->evidence);
+        cli_yaml_string(f, r->reason);
+        fputs("\n      evidence: ", f);
+        cli_yaml_json(f, r->evidence, strlen(r->evidence));
+        fputc('\n', f);
         if (defeated && r->nmeasures) {      /* as JSON: only when it ordered any */
             fputs("      measures:\n", f);
             for (size_t k = 0; k < r->nmeasures; k++)
@@ -160,9 +164,11 @@ static void write_yaml_reasons(FILE *f, const char *key, gavel_decision *d, int 
 static void write_yaml(FILE *f, gavel_decision *d, int measures)
 {
     char *id = cli_value_json(gavel_decision_id_value(d));   /* JSON is YAML too */
-    fprintf(f, "- id: %s\n  decision: ", id ? id : "null");
+    fputs("- id: ", f);
+    cli_yaml_json(f, id ? id : "null", id ? strlen(id) : 4);
+    fputs("\n  decision: ", f);
     free(id);
-    cli_json_string(f, gavel_decision_outcome(d));
+    cli_yaml_string(f, gavel_decision_outcome(d));
     fputc('\n', f);
     if (gavel_decision_is_default(d))
         fputs("  default: true\n", f);
@@ -181,7 +187,7 @@ static void write_yaml(FILE *f, gavel_decision *d, int measures)
     for (size_t i = 0; i < n; i++) {
         const gavel_missing *m = gavel_decision_missing(d, i);
         fputs("    - path: ", f);
-        cli_json_string(f, m->path);
+        cli_yaml_string(f, m->path);
         fputs("\n      rules: ", f);
         put_yaml_list(f, m, m->nrules, missing_rule_at);
         fputc('\n', f);
@@ -191,9 +197,9 @@ static void write_yaml(FILE *f, gavel_decision *d, int measures)
     for (size_t i = 0; i < n; i++) {
         const gavel_error_entry *e = gavel_decision_error(d, i);
         fputs("    - rule: ", f);
-        cli_json_string(f, e->rule);
+        cli_yaml_string(f, e->rule);
         fputs("\n      message: ", f);
-        cli_json_string(f, e->message);
+        cli_yaml_string(f, e->message);
         fputc('\n', f);
     }
     fprintf(f, "  as_of: \"%s\"\n", gavel_decision_as_of(d));
@@ -223,8 +229,8 @@ static void put_csv_measures(FILE *f, gavel_decision *d)
     free(text);
 }
 
-/* The determining rules and their citations, joined; the measures when
- * the policy declares actions. */
+/* The determining rules and their citations, joined, whole; the measures
+ * when the policy declares actions. The id as its plain text. */
 static void write_csv(FILE *f, gavel_decision *d, int measures)
 {
     const char *id = gavel_decision_id(d);
@@ -232,27 +238,76 @@ static void write_csv(FILE *f, gavel_decision *d, int measures)
     fputc(',', f);
     const char *o = gavel_decision_outcome(d);
     put_csv_field(f, o, strlen(o));
-    char rules[4096] = "", cites[4096] = "";
+    char *rules = NULL, *cites = NULL;
+    size_t lr = 0, lc = 0;
+    FILE *mr = open_memstream(&rules, &lr), *mc = open_memstream(&cites, &lc);
+    if (!mr || !mc) {
+        cli_error("out of memory");
+        exit(EXIT_TROUBLE);
+    }
     size_t nr = gavel_decision_nreasons(d);
     for (size_t i = 0; i < nr; i++) {
         const gavel_reason *r = gavel_decision_reason(d, i);
-        size_t lr = strlen(rules), lc = strlen(cites);
-        snprintf(rules + lr, sizeof rules - lr, "%s%s", i ? ";" : "", r->rule);
-        if (r->cites && !strstr(cites, r->cites))
-            snprintf(cites + lc, sizeof cites - lc, "%s%s", lc ? "; " : "", r->cites);
+        fprintf(mr, "%s%s", i ? ";" : "", r->rule);
+        fflush(mc);                             /* cites is current for strstr */
+        if (r->cites && !(cites && strstr(cites, r->cites)))
+            fprintf(mc, "%s%s", lc ? "; " : "", r->cites);
+    }
+    if (fclose(mr) != 0 || fclose(mc) != 0 || !rules || !cites) {
+        cli_error("out of memory");
+        exit(EXIT_TROUBLE);
     }
     fputc(',', f);
-    put_csv_field(f, rules, strlen(rules));
+    put_csv_field(f, rules, lr);
     fputc(',', f);
-    put_csv_field(f, cites, strlen(cites));
+    put_csv_field(f, cites, lc);
+    free(rules);
+    free(cites);
     if (measures)
         put_csv_measures(f, d);
     fputc('\n', f);
 }
 
-static void write_table(FILE *f, gavel_decision *d)
+/* How many of the first bytes of s, at most max, end on a character
+ * boundary: an id is cut, never a character. */
+static int utf8_prefix(const char *s, int max)
 {
-    fprintf(f, "%-16.63s %-10s ", gavel_decision_id(d), gavel_decision_outcome(d));
+    int n = (int)strnlen(s, (size_t)max + 1);
+    if (n <= max)
+        return n;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    return n;
+}
+
+/* A table line is written whole to a buffer, then to f escaped as terminal
+ * text (escape.c): a record's bytes cannot move the cursor or end the line. */
+static FILE *line_open(char **text, size_t *len)
+{
+    FILE *m = open_memstream(text, len);
+    if (!m) {
+        cli_error("out of memory");
+        exit(EXIT_TROUBLE);
+    }
+    return m;
+}
+
+static void line_close(FILE *f, FILE *m, char **text, size_t *len)
+{
+    if (fclose(m) != 0 || !*text) {
+        cli_error("out of memory");
+        exit(EXIT_TROUBLE);
+    }
+    cli_term_put(f, *text, *len, 0);
+    fputc('\n', f);
+    free(*text);
+    *text = NULL;
+}
+
+static void write_table_reasons(FILE *f, gavel_decision *d)
+{
+    const char *id = gavel_decision_id(d);
+    fprintf(f, "%-16.*s %-10s ", utf8_prefix(id, 63), id, gavel_decision_outcome(d));
     size_t nr = gavel_decision_nreasons(d), ne = gavel_decision_nerrors(d);
     if (ne) {
         const gavel_error_entry *e = gavel_decision_error(d, 0);
@@ -273,11 +328,20 @@ static void write_table(FILE *f, gavel_decision *d)
         }
         fputc(']', f);
     }
-    fputc('\n', f);
+}
+
+static void write_table(FILE *f, gavel_decision *d)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = line_open(&text, &len);
+    write_table_reasons(m, d);
+    line_close(f, m, &text, &len);
     for (size_t i = 0; i < gavel_decision_nmeasures(d); i++) {   /* under REASONS */
-        fprintf(f, "%-28s-> ", "");
-        cli_measure_put(f, gavel_decision_measure(d, i));
-        fputc('\n', f);
+        m = line_open(&text, &len);
+        fprintf(m, "%-28s-> ", "");
+        cli_measure_put(m, gavel_decision_measure(d, i));
+        line_close(f, m, &text, &len);
     }
 }
 
