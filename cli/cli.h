@@ -113,8 +113,11 @@ void cli_html(FILE *f, const char *s);
 /* Markdown text: what would start markup (GFM's ~strikethrough~ and an
  * &entity; included) is backslash-escaped. With
  * CLI_MD_PROSE an underscore inside a word (frontier_herald) stays as it is
- * and a newline becomes a space, for running text. */
-enum { CLI_MD_PROSE = 1 };
+ * and a newline becomes a space, for running text. A CR is always a space;
+ * what would start a block (heading, list item, rule) is escaped after a
+ * newline, and at the start with CLI_MD_LINE_START (text after "- ").
+ */
+enum { CLI_MD_PROSE = 1, CLI_MD_LINE_START = 2 };
 void cli_markdown(FILE *f, const char *s, int flags);
 /* Terminal text: C0 controls and DEL as \x1b, bytes that are not UTF-8 as
  * \xff, C1 controls, U+2028/9, bidi overrides and isolates, U+FEFF, U+FFFE

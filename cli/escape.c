@@ -77,14 +77,46 @@ static int alnum(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* Does a line beginning at s start a block (CommonMark): an ATX heading
+ * ("#" to "######" then a space or the end), a list item ("-", "+", or up
+ * to nine digits and "." or ")", then a space or the end), a thematic
+ * break or setext underline ("--", "=")? '*', '>' and '_' are escaped
+ * wherever they are. */
+static int md_block_start(const char *s)
+{
+    size_t n = 0;
+    if (*s == '#') {
+        while (s[n] == '#')
+            n++;
+        return n <= 6 && (!s[n] || s[n] == ' ' || s[n] == '\t');
+    }
+    if (*s == '=')
+        return 1;
+    if (*s == '-' || *s == '+')
+        return !s[1] || s[1] == ' ' || s[1] == '\t' || (*s == '-' && s[1] == '-');
+    while (n < 9 && s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n && (s[n] == '.' || s[n] == ')') && (!s[n + 1] || s[n + 1] == ' ' || s[n + 1] == '\t');
+}
+
+/* A CR is a line ending to Markdown: it becomes a space, so a value cannot
+ * begin a line of its own. */
 void cli_markdown(FILE *f, const char *s, int flags)
 {
     int prose = flags & CLI_MD_PROSE;
+    int line_start = flags & CLI_MD_LINE_START;
     for (const char *start = s; s && *s; s++) {
         int inword = s > start && alnum(s[-1]) && alnum(s[1]);
+        if (line_start && md_block_start(s))
+            fputc('\\', f);
+        line_start = 0;
         if (strchr("\\*`[]<>|~&", *s) || (*s == '_' && !(prose && inword)))
             fputc('\\', f);
-        fputc(prose && *s == '\n' ? ' ' : *s, f);
+        if (*s == '\r' || (prose && *s == '\n'))
+            fputc(' ', f);
+        else
+            fputc(*s, f);
+        line_start = *s == '\n' && !prose;
     }
 }
 

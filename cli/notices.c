@@ -16,10 +16,13 @@
 #include <sys/stat.h>
 
 /* Markdown text: an underscore inside a word (frontier_herald) cannot start
- * markup, and stays readable (escape.c). */
+ * markup, and stays readable (escape.c). Every value may be the first
+ * thing of a line or of a list item or quote ("- ", "1. ", "> "), so what
+ * would start a heading or a list there is escaped too: a record cannot
+ * forge a "# NOTICE WITHDRAWN". */
 static void md(FILE *f, const char *s)
 {
-    cli_markdown(f, s, CLI_MD_PROSE);
+    cli_markdown(f, s, CLI_MD_PROSE | CLI_MD_LINE_START);
 }
 
 /* Code spans: backticks inside become quotes. In a table's cell a '|'
@@ -30,7 +33,7 @@ static void code_span(FILE *f, const char *s, int in_table)
     for (; s && *s; s++) {
         if (in_table && *s == '|')
             fputc('\\', f);
-        fputc(*s == '`' ? '\'' : *s == '\n' ? ' ' : *s, f);
+        fputc(*s == '`' ? '\'' : *s == '\n' || *s == '\r' ? ' ' : *s, f);
     }
     fputc('`', f);
 }
