@@ -114,6 +114,8 @@ void cli_markdown(FILE *f, const char *s, int flags)
             fputc('\\', f);
         if (*s == '\r' || (prose && *s == '\n'))
             fputc(' ', f);
+        else if ((*s > 0 && *s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f)
+            fprintf(f, "\\x%02x", *s);        /* for whoever cats the file */
         else
             fputc(*s, f);
         line_start = *s == '\n' && !prose;

@@ -33,7 +33,10 @@ static void code_span(FILE *f, const char *s, int in_table)
     for (; s && *s; s++) {
         if (in_table && *s == '|')
             fputc('\\', f);
-        fputc(*s == '`' ? '\'' : *s == '\n' || *s == '\r' ? ' ' : *s, f);
+        if ((*s > 0 && *s < 0x20 && !strchr("\t\n\r", *s)) || *s == 0x7f)
+            fprintf(f, "\\x%02x", *s);        /* as cli_markdown */
+        else
+            fputc(*s == '`' ? '\'' : *s == '\n' || *s == '\r' ? ' ' : *s, f);
     }
     fputc('`', f);
 }

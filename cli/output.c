@@ -275,6 +275,7 @@ static int utf8_prefix(const char *s, int max)
     int n = (int)strnlen(s, (size_t)max + 1);
     if (n <= max)
         return n;
+    n = max;                                    /* s[max] begins what is cut off */
     while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
         n--;
     return n;
