@@ -77,26 +77,29 @@ static int alnum(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* Does a line beginning at s start a block (CommonMark): an ATX heading
- * ("#" to "######" then a space or the end), a list item ("-", "+", or up
- * to nine digits and "." or ")", then a space or the end), a thematic
- * break or setext underline ("--", "=")? '*', '>' and '_' are escaped
- * wherever they are. */
+/* Where a line beginning at s would start a block (CommonMark), the offset
+ * of the character to backslash-escape: an ATX heading ("#" to "######"
+ * then a space or the end), a list item ("-", "+", or up to nine digits
+ * then "." or ")", then a space or the end: the "." escaped, as a
+ * backslash before a digit is no escape), a thematic break or setext
+ * underline ("--", "="). -1 when it would not. '*', '>' and '_' are
+ * escaped wherever they are. */
 static int md_block_start(const char *s)
 {
-    size_t n = 0;
+    int n = 0;
     if (*s == '#') {
         while (s[n] == '#')
             n++;
-        return n <= 6 && (!s[n] || s[n] == ' ' || s[n] == '\t');
+        return n <= 6 && (!s[n] || s[n] == ' ' || s[n] == '\t') ? 0 : -1;
     }
     if (*s == '=')
-        return 1;
+        return 0;
     if (*s == '-' || *s == '+')
-        return !s[1] || s[1] == ' ' || s[1] == '\t' || (*s == '-' && s[1] == '-');
+        return !s[1] || s[1] == ' ' || s[1] == '\t' || (*s == '-' && s[1] == '-') ? 0 : -1;
     while (n < 9 && s[n] >= '0' && s[n] <= '9')
         n++;
-    return n && (s[n] == '.' || s[n] == ')') && (!s[n + 1] || s[n + 1] == ' ' || s[n + 1] == '\t');
+    int marker = n && (s[n] == '.' || s[n] == ')');
+    return marker && (!s[n + 1] || s[n + 1] == ' ' || s[n + 1] == '\t') ? n : -1;
 }
 
 /* A CR is a line ending to Markdown: it becomes a space, so a value cannot
@@ -104,13 +107,12 @@ static int md_block_start(const char *s)
 void cli_markdown(FILE *f, const char *s, int flags)
 {
     int prose = flags & CLI_MD_PROSE;
-    int line_start = flags & CLI_MD_LINE_START;
+    const char *escape_at = NULL;           /* a block marker at a line's start */
+    if (s && (flags & CLI_MD_LINE_START) && md_block_start(s) >= 0)
+        escape_at = s + md_block_start(s);
     for (const char *start = s; s && *s; s++) {
         int inword = s > start && alnum(s[-1]) && alnum(s[1]);
-        if (line_start && md_block_start(s))
-            fputc('\\', f);
-        line_start = 0;
-        if (strchr("\\*`[]<>|~&", *s) || (*s == '_' && !(prose && inword)))
+        if (s == escape_at || strchr("\\*`[]<>|~&", *s) || (*s == '_' && !(prose && inword)))
             fputc('\\', f);
         if (*s == '\r' || (prose && *s == '\n'))
             fputc(' ', f);
@@ -118,7 +120,8 @@ void cli_markdown(FILE *f, const char *s, int flags)
             fprintf(f, "\\x%02x", *s);        /* for whoever cats the file */
         else
             fputc(*s, f);
-        line_start = *s == '\n' && !prose;
+        if (*s == '\n' && !prose && md_block_start(s + 1) >= 0)
+            escape_at = s + 1 + md_block_start(s + 1);
     }
 }
 
@@ -226,9 +229,12 @@ static ssize_t term_write(void *cookie, const char *buf, size_t size)
         memmove(t->held, t->held + used, t->nheld - used);
         t->nheld -= used;
     }
-    size_t used = cli_term_put(t->under, buf + done, size - done, CLI_TERM_LINES | CLI_TERM_PARTIAL);
-    memcpy(t->held, buf + done + used, size - done - used);   /* at most 3 bytes */
-    t->nheld = size - done - used;
+    if (done < size) {                          /* nothing held: the rest, its tail held */
+        size_t used = cli_term_put(t->under, buf + done, size - done,
+                                   CLI_TERM_LINES | CLI_TERM_PARTIAL);
+        memcpy(t->held, buf + done + used, size - done - used);   /* at most 3 bytes */
+        t->nheld = size - done - used;
+    }
     return ferror(t->under) ? -1 : (ssize_t)size;
 }
 
