@@ -24,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The report, through cli_term_stream: record bytes in it (ids, values)
+ * reach a terminal escaped (escape.c). */
+static FILE *out;
+
 static const char replay_usage[] =
     "usage: gavel replay DECISIONS.jsonl -p POLICY [options] [INPUT...]\n"
     "\n"
@@ -166,16 +170,16 @@ static void count_field(replay_state *s, const char *field)
 static void put_value(const gavel_value *v)
 {
     if (!v) {
-        fputs("(absent)", stdout);
+        fputs("(absent)", out);
         return;
     }
     char *t = cli_value_json(v);
     if (!t)
         return;
     if (strlen(t) > 160)
-        printf("%.150s...", t);
+        fprintf(out, "%.150s...", t);
     else
-        fputs(t, stdout);
+        fputs(t, out);
     free(t);
 }
 
@@ -185,18 +189,18 @@ static void report(replay_state *s, const char *id, long lineno, const char *fie
     if (s->shown++ >= s->show)
         return;
     if (id)
-        printf("%s (line %ld): %s: ", id, lineno, field);
+        fprintf(out, "%s (line %ld): %s: ", id, lineno, field);
     else
-        printf("line %ld: ", lineno);
+        fprintf(out, "line %ld: ", lineno);
     if (note) {
-        puts(note);
+        fprintf(out, "%s\n", note);
         return;
     }
-    fputs("logged ", stdout);
+    fputs("logged ", out);
     put_value(logged);
-    fputs(", now ", stdout);
+    fputs(", now ", out);
     put_value(now);
-    putchar('\n');
+    fputc('\n', out);
 }
 
 /* Compares a logged decision with the one made now. Returns differences. */
@@ -243,7 +247,7 @@ static int compare(replay_state *s, const char *id, long lineno, const gavel_val
                 report(s, id, lineno, path, cli_value_at_path(l, path), cli_value_at_path(n, path),
                        NULL);
                 if (s->shown <= s->show)
-                    printf("  (not repeated below for the lines with the same %s)\n", path);
+                    fprintf(out, "  (not repeated below for the lines with the same %s)\n", path);
                 continue;
             }
             report(s, id, lineno, path, cli_value_at_path(l, path), cli_value_at_path(n, path),
@@ -440,27 +444,27 @@ static int replay_one(replay_state *s, gavel_evaluator *ev, const gavel_record *
 static void print_summary(const replay_state *s, const gavel_policy *p)
 {
     if (s->shown > s->show)
-        printf("... and %ld more difference%s\n", s->shown - s->show, s->shown - s->show == 1 ? "" : "s");
-    printf("replay: %llu logged decision%s, %llu reproduced, %llu differ", s->logged,
+        fprintf(out, "... and %ld more difference%s\n", s->shown - s->show, s->shown - s->show == 1 ? "" : "s");
+    fprintf(out, "replay: %llu logged decision%s, %llu reproduced, %llu differ", s->logged,
            s->logged == 1 ? "" : "s", s->reproduced, s->differ);
     if (s->missing_record)
-        printf(" (%llu with no record in the inputs)", s->missing_record);
+        fprintf(out, " (%llu with no record in the inputs)", s->missing_record);
     if (s->policy_only)
-        printf(" (%llu only in the policy)", s->policy_only);
-    printf("; policy %s %s %s\n", gavel_policy_name(p), gavel_policy_version(p),
+        fprintf(out, " (%llu only in the policy)", s->policy_only);
+    fprintf(out, "; policy %s %s %s\n", gavel_policy_name(p), gavel_policy_version(p),
            gavel_policy_digest(p));
     if (s->nfields) {
-        fputs("differences by field:", stdout);
+        fputs("differences by field:", out);
         for (size_t i = 0; i < s->nfields; i++)
-            printf("%s %s %llu", i ? "," : "", s->fields[i].field, s->fields[i].n);
-        putchar('\n');
+            fprintf(out, "%s %s %llu", i ? "," : "", s->fields[i].field, s->fields[i].n);
+        fputc('\n', out);
     }
     for (size_t i = 0; i < s->nfields; i++)
         if (!strcmp(s->fields[i].field, "policy.digest"))
-            puts("the policy's digest is not the logged one: these decisions were made with "
+            fprintf(out, "%s\n", "the policy's digest is not the logged one: these decisions were made with "
                  "other rules, lexicons or manifest");
     if (s->not_logged)
-        printf("%llu input record%s had no logged decision (not a difference)\n", s->not_logged,
+        fprintf(out, "%llu input record%s had no logged decision (not a difference)\n", s->not_logged,
                s->not_logged == 1 ? "" : "s");
 }
 
@@ -473,6 +477,7 @@ int cmd_replay(int argc, char **argv)
         return parsed > 0 ? EXIT_DONE : EXIT_TROUBLE;
     }
     int status = EXIT_TROUBLE, trouble = 0;
+    out = cli_term_stream(stdout);
     logbook b;
     memset(&b, 0, sizeof b);
     replay_state s;
@@ -518,12 +523,13 @@ int cmd_replay(int argc, char **argv)
     if (trouble)
         goto done;
     print_summary(&s, p);
-    if (fflush(stdout) != 0) {
+    if (fflush(out) != 0 || fflush(stdout) != 0) {
         cli_error("<stdout>: write error");
         goto done;
     }
     status = s.differ ? EXIT_FAILED : EXIT_DONE;
 done:
+    fclose(out);
     for (size_t i = 0; i < b.n; i++) {
         free(b.e[i].line);
         free(b.e[i].key);

@@ -90,6 +90,14 @@ status 1
 no_raw_controls "$W/out" "diff"
 stdout_has 'was: h.text: text \x1b[2J\x1b]0;owned\x07\x0d'
 
+# replay against the changed policy: its report names the records and
+# their values, escaped.
+gavel replay "$W/out.jsonl" -p "$W/new" "$IN"
+status 1
+no_raw_controls "$W/out" "replay"
+stdout_has 'date\x1b[2J (line 3): errors[0].message: logged'
+stdout_has '\u009b\x7f'
+
 # Notices: no line of the Markdown starts a heading but the notice's own,
 # and every table row keeps its two columns.
 gavel report "$W/out.jsonl" -p $P --notices "$W/notices" -o "$W/page.html"
