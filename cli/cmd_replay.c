@@ -478,10 +478,8 @@ int cmd_replay(int argc, char **argv)
     }
     int status = EXIT_TROUBLE, trouble = 0;
     out = cli_term_stream(stdout);
-    logbook b;
-    memset(&b, 0, sizeof b);
-    replay_state s;
-    memset(&s, 0, sizeof s);
+    logbook b = { 0 };
+    replay_state s = { 0 };
     s.show = o.show;
     gavel_policy *p = NULL;
     gavel_evaluator *ev = NULL;
