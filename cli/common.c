@@ -1,9 +1,12 @@
 /*
  * common.c: what every gavel command shares (declared in cli.h): the
- * "gavel: ..." messages, temporary output files and the signal handler
- * that removes them, sizes like 64M, the options every command that reads
+ * "gavel: ..." messages, the standard streams (fds 0-2 open at start,
+ * stdout's last write checked), output files (-o, notices: replaced
+ * atomically or written through) and the signal handler that removes their
+ * temporaries, sizes like 64M, the options every command that reads
  * records takes (--input-format, the --max-* limits), loading a policy and
- * making an evaluator. Calls only the public gavel.h and the C library.
+ * making an evaluator (the context read once). Calls only the public
+ * gavel.h and the C library.
  */
 #include "cli.h"
 
