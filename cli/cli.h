@@ -34,16 +34,41 @@ int cli_help(const char *usage, const char *more);
  * (exit 2) with a message; NULL becomes "". */
 char *cli_strdup(const char *s);
 
-/* While a run writes FILE.tmp.XXXXXX, SIGINT/SIGTERM/SIGHUP remove it
- * before the process dies, so no file that looks complete is left. NULL
- * disarms. */
-void cli_cleanup_on_signal(const char *tmp_path);
+/* At start: opens /dev/null on any of fds 0-2 that is closed, so no file
+ * gavel opens takes their place. -1 when it could not. */
+int cli_std_fds(void);
+/* At the end of every command: flushes and closes stdout. A write that
+ * failed (a full disk, /dev/full) turns `status` into EXIT_TROUBLE, with a
+ * message unless status was EXIT_TROUBLE already; a closed pipe does not. */
+int cli_stdout_close(int status);
 
-/* Opens a new temporary file next to `final` (FILE.tmp.XXXXXX, created
- * exclusively, so never through a planted link), with the permissions a
- * plain fopen would give, for renaming to `final` once complete. Returns
- * NULL with errno set; *tmp_path (malloc'ed) is its name. */
-FILE *cli_open_temp(const char *final, char **tmp_path);
+/* An output: stdout, or -o FILE (docs/security.md, "Nothing lost").
+ * A new path or a regular file is written as FILE.tmp.XXXXXX (created
+ * exclusively; a replaced file's mode and, where allowed, owner kept) and
+ * renamed onto the path once complete and on disk; SIGINT, SIGTERM and
+ * SIGHUP remove the temporary first (unless inherited as ignored). Anything
+ * else (a FIFO, a device, a symlink) is written through, as a shell
+ * redirect does. With CLI_OUT_OWN (a name gavel chose, as in a notices
+ * directory) whatever is at the path is replaced, never followed. */
+typedef struct cli_out {
+    FILE       *f;      /* stdout when path is NULL */
+    const char *path;
+    char       *tmp;    /* the temporary renamed onto path, or NULL */
+} cli_out;
+enum { CLI_OUT_OWN = 1 };
+/* 0, or -1 after saying why not (o->f is then stdout). */
+int cli_out_open(cli_out *o, const char *path, int flags);
+/* Closes a file output: with ok, flushes, syncs and renames into place (0,
+ * or -1 after saying why not); without, removes the temporary (-1). On
+ * stdout it does nothing but return 0 with ok (cli_stdout_close checks it). */
+int cli_out_close(cli_out *o, int ok);
+
+/* A file at a path gavel names itself (a notice in a notices directory),
+ * as CLI_OUT_OWN: written to a temporary, renamed over whatever is there
+ * (a planted symlink is replaced, not followed) by cli_own_close, which
+ * removes the temporary instead when a write failed (-1, errno set). */
+FILE *cli_own_open(const char *path);
+int   cli_own_close(FILE *f);
 
 /* Parses a size like 64M, 512k, 1G, or a plain count. -1 on junk, -2 when
  * it does not fit in 64 bits. */

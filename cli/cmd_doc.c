@@ -335,21 +335,16 @@ int cmd_doc(int argc, char **argv)
     gavel_policy *p = cli_load_policy(policy, NULL);
     if (!p)
         return EXIT_TROUBLE;
-    FILE *f = output ? fopen(output, "w") : stdout;
-    if (!f) {
-        cli_error("%s: cannot write", output);
+    cli_out out;
+    if (cli_out_open(&out, output, 0) != 0) {
         gavel_policy_free(p);
         return EXIT_TROUBLE;
     }
     if (fmt == DOC_DOT)
-        write_dot(f, p);
+        write_dot(out.f, p);
     else
-        write_doc(f, p, fmt);
-    int bad = ferror(f);
-    if (output)
-        bad |= fclose(f) != 0;
+        write_doc(out.f, p, fmt);
     gavel_policy_free(p);
-    if (bad)
-        cli_error("%s: write error", output ? output : "<stdout>");
-    return bad ? EXIT_TROUBLE : EXIT_DONE;
+    /* stdout: checked by cli_stdout_close at the end (main.c) */
+    return cli_out_close(&out, 1) == 0 ? EXIT_DONE : EXIT_TROUBLE;
 }

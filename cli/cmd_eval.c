@@ -278,10 +278,12 @@ typedef struct decider {
 typedef struct run {
     const eval_opts *o;
     gavel_policy    *p;
-    FILE            *out;
+    FILE            *out;            /* stdout, or output.f */
+    cli_out          output;         /* -o FILE */
     cli_inputs       in;
     uint64_t         total_bytes;    /* 0 when unknown (stdin, a pipe) */
     int              broken;
+    int              write_errno;    /* why it broke, before later calls change errno */
     decider         *deciders;       /* one per job */
     tallies          t;
     /* progress */
@@ -345,8 +347,10 @@ static void run_sequential(run *r)
     while (rec && dc->d && !r->broken && cli_inputs_next(&r->in, rec)) {
         decide(r->o, dc->ev, rec, dc->d, &w, &r->t);
         r->written++;
-        if (ferror(r->out))
+        if (ferror(r->out) && !r->broken) {
             r->broken = 1;
+            r->write_errno = errno;
+        }
         show_progress(r, 0);
     }
     gavel_record_free(rec);
@@ -416,42 +420,12 @@ static uint64_t input_size(char *const *inputs, int n)
     return total;
 }
 
-/* Opens -o FILE as FILE.tmp.XXXXXX; 0, or -1 after saying why not. */
-static int open_output(run *r, char **tmp)
+/* -o FILE (cli_out_open); 0, or -1 after saying why not. */
+static int open_output(run *r)
 {
-    if (!r->o->output)
-        return 0;
-    r->out = cli_open_temp(r->o->output, tmp);
-    if (!r->out) {
-        cli_error("%s: cannot write: %s", r->o->output, strerror(errno));
-        r->out = stdout;
+    if (cli_out_open(&r->output, r->o->output, 0) != 0)
         return -1;
-    }
-    cli_cleanup_on_signal(*tmp);
-    return 0;
-}
-
-/* Renames -o FILE's temporary into place, on disk first; 0, or -1 after
- * saying why not. */
-static int close_output(run *r, char **tmp)
-{
-    if (r->out == stdout)
-        return 0;
-    FILE *f = r->out;
-    r->out = stdout;
-    int bad = fsync(fileno(f)) != 0;                /* on disk before the rename */
-    bad |= fclose(f) != 0;
-    if (bad) {
-        cli_error("%s: write error: %s", r->o->output, strerror(errno));
-        return -1;
-    }
-    if (rename(*tmp, r->o->output) != 0) {
-        cli_error("%s: cannot rename into place: %s", r->o->output, strerror(errno));
-        return -1;
-    }
-    cli_cleanup_on_signal(NULL);
-    free(*tmp);
-    *tmp = NULL;
+    r->out = r->output.f;
     return 0;
 }
 
@@ -470,15 +444,19 @@ static void evaluate_all(run *r, int jobs)
     r->in.defer = jobs > 1;
     if (jobs == 1)
         run_sequential(r);
-    else if (run_parallel(r, jobs) != 0) {
+    else if ((errno = 0, run_parallel(r, jobs) != 0)) {
         cli_error("could not start %d threads", jobs);
         r->t.trouble = 1;          /* with none started, nothing was decided */
     }
+    if (r->broken && !r->write_errno)
+        r->write_errno = errno ? errno : EIO;
     w.count = r->written;
     out_end(&w);
     show_progress(r, 1);
-    if (fflush(r->out) != 0 || ferror(r->out))
+    if ((fflush(r->out) != 0 || ferror(r->out)) && !r->broken) {
         r->broken = 1;
+        r->write_errno = errno ? errno : EIO;
+    }
     if (r->t.failed)
         cli_warn("%llu of %llu records got the on_error decision; their errors[] say why",
                  r->t.failed, (unsigned long long)r->written);
@@ -497,9 +475,8 @@ int cmd_eval(int argc, char **argv)
         free(o.inputs);
         return parsed > 0 ? EXIT_DONE : EXIT_TROUBLE;
     }
-    run r = { .o = &o, .out = stdout };
+    run r = { .o = &o, .out = stdout, .output = { .f = stdout } };
     int status = EXIT_TROUBLE, jobs = o.jobs;
-    char *tmp = NULL;
     r.p = cli_load_policy(o.policy, &o.limits);
     if (!r.p)
         goto done;
@@ -517,26 +494,23 @@ int cmd_eval(int argc, char **argv)
             goto done;
     for (int i = 0; i < jobs; i++)
         r.deciders[i].d = gavel_decision_new();
-    if (open_output(&r, &tmp) != 0)
+    if (open_output(&r) != 0)
         goto done;
     evaluate_all(&r, jobs);
     /* | head: a quiet end, with the status of what was read until then */
-    int closed_pipe = r.broken && errno == EPIPE && !o.output;
+    int closed_pipe = r.broken && r.write_errno == EPIPE && !o.output;
     if (r.broken && !closed_pipe) {
-        cli_error("%s: write error: %s", o.output ? o.output : "<stdout>", strerror(errno));
+        cli_error("%s: write error: %s", o.output ? o.output : "<stdout>",
+                  strerror(r.write_errno));
         goto done;
     }
-    if (close_output(&r, &tmp) != 0)
+    if (closed_pipe)
+        clearerr(stdout);       /* what is left meets the closed pipe again, quietly */
+    if (cli_out_close(&r.output, 1) != 0)
         goto done;
     status = r.in.unreadable || r.t.trouble ? EXIT_TROUBLE : r.t.any_error ? EXIT_FAILED : EXIT_DONE;
 done:
-    if (r.out != stdout)
-        fclose(r.out);
-    if (tmp) {
-        unlink(tmp);
-        cli_cleanup_on_signal(NULL);
-        free(tmp);
-    }
+    cli_out_close(&r.output, 0);
     cli_inputs_close(&r.in);
     for (int i = 0; r.deciders && i < jobs; i++) {
         gavel_evaluator_free(r.deciders[i].ev);

@@ -238,8 +238,8 @@ typedef struct export_run {
     dsa_map       *map;
     record_index   records;
     gavel_record  *scratch;        /* a statement, read back to be checked */
-    FILE          *out;
-    char          *tmp;
+    FILE          *out;      /* stdout, or output.f */
+    cli_out        output;
     const char    *name;           /* whose statements these are, for messages */
     const char    *path;           /* the input being read */
     size_t         in_batch;
@@ -476,13 +476,9 @@ static int run_output(export_run *run)
     const char *o = run->o.output;
     size_t n = o ? strlen(o) : 0;
     run->array = n > 5 && !strcmp(o + n - 5, ".json");
-    run->out = stdout;
-    if (run->o.output && !(run->out = cli_open_temp(run->o.output, &run->tmp))) {
-        cli_error("%s: cannot write: %s", run->o.output, strerror(errno));
+    if (cli_out_open(&run->output, run->o.output, 0) != 0)
         return -1;
-    }
-    if (run->tmp)
-        cli_cleanup_on_signal(run->tmp);
+    run->out = run->output.f;
     return 0;
 }
 
@@ -495,18 +491,7 @@ static int run_close(export_run *run, int ok)
         cli_error("%s: write error: %s", output ? output : "<stdout>", strerror(errno));
         rc = -1;
     }
-    if (run->out == stdout)
-        return rc;
-    int bad = rc != 0 || fsync(fileno(run->out)) != 0;   /* on disk before the rename */
-    bad |= fclose(run->out) != 0;
-    if (rc == 0 && (bad || rename(run->tmp, output) != 0)) {
-        cli_error("%s: cannot write: %s", output, strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0)
-        unlink(run->tmp);
-    cli_cleanup_on_signal(NULL);
-    return rc;
+    return cli_out_close(&run->output, rc == 0);
 }
 
 static void summary(const export_run *run)
@@ -556,7 +541,8 @@ int cmd_export(int argc, char **argv)
             status = run.invalid || run.bad_lines ? EXIT_FAILED : EXIT_DONE;
         }
     }
-    free(run.tmp);
+    if (run.output.f)
+        cli_out_close(&run.output, 0);
     free(run.o.inputs);
     free(run.o.records);
     index_free(&run.records);

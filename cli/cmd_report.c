@@ -240,31 +240,17 @@ static void warn_other_digests(const report_run *run)
 static int run_write(report_run *run)
 {
     const char *output = run->o.output;
-    char *tmp = NULL;
-    FILE *out = stdout;
-    if (output && !(out = cli_open_temp(output, &tmp))) {
-        cli_error("%s: cannot write: %s", output, strerror(errno));
+    cli_out out;
+    if (cli_out_open(&out, output, 0) != 0)
         return -1;
-    }
     report_page page = { run->o.title, run->o.input, notices_order(run->context), run->o.now };
-    report_html(out, &run->r, &page);
+    report_html(out.f, &run->r, &page);
     int rc = 0;
-    if (fflush(out) != 0 || ferror(out)) {
+    if (fflush(out.f) != 0 || ferror(out.f)) {
         cli_error("%s: write error: %s", output ? output : "<stdout>", strerror(errno));
         rc = -1;
     }
-    if (out != stdout) {
-        int bad = rc != 0 || fsync(fileno(out)) != 0;   /* on disk before the rename */
-        bad |= fclose(out) != 0;
-        if (rc == 0 && (bad || rename(tmp, output) != 0)) {
-            cli_error("%s: cannot write: %s", output, strerror(errno));
-            rc = -1;
-        }
-        if (rc != 0)
-            unlink(tmp);
-        free(tmp);
-    }
-    return rc;
+    return cli_out_close(&out, rc == 0);
 }
 
 /* DIR/index.md, and how many notices were written. 0, or -1 (said). */

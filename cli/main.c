@@ -1,7 +1,8 @@
 /*
  * main.c: the gavel command: finds the subcommand in a table and runs it.
  * `gavel help CMD` is `gavel CMD --help`; `gavel help` and `gavel --help`
- * print the commands; `gavel --version` the version. Nothing else.
+ * print the commands; `gavel --version` the version. Around every command:
+ * fds 0-2 open at start, stdout's last write checked at the end.
  */
 #include "cli.h"
 
@@ -50,7 +51,7 @@ static const struct command *find(const char *name)
     return NULL;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -72,4 +73,12 @@ int main(int argc, char **argv)
     }
     const struct command *c = find(cmd);
     return c ? c->run(argc - 1, argv + 1) : EXIT_TROUBLE;
+}
+
+/* Every command ends here: what it wrote to stdout must have been written. */
+int main(int argc, char **argv)
+{
+    if (cli_std_fds() != 0)
+        return EXIT_TROUBLE;
+    return cli_stdout_close(run(argc, argv));
 }

@@ -520,7 +520,7 @@ static int write_notice(const notices *ns, const notice *n, const char *name, lo
         return -1;
     }
     snprintf(path, plen, "%s/%s", ns->dir, name);
-    FILE *f = fopen(path, "w");
+    FILE *f = cli_own_open(path);
     if (!f) {
         cli_error("%s: cannot write: %s", path, strerror(errno));
         free(path);
@@ -538,7 +538,7 @@ static int write_notice(const notices *ns, const notice *n, const char *name, lo
     fputs(". `gavel replay` with the policy of this digest and the same record makes the "
           "decision again.*\n", f);
     int bad = ferror(f) != 0;
-    bad |= fclose(f) != 0;
+    bad |= cli_own_close(f) != 0;
     if (bad)
         cli_error("%s: write error", path);
     free(path);
@@ -621,7 +621,7 @@ int notices_close(notices *ns)
     FILE *f = NULL;
     if (path) {
         snprintf(path, plen, "%s/index.md", ns->dir);
-        f = fopen(path, "w");
+        f = cli_own_open(path);
     }
     if (!f) {
         cli_error("%s/index.md: cannot write: %s", ns->dir, strerror(errno));
@@ -649,7 +649,7 @@ int notices_close(notices *ns)
             fputs("\n| Account | Provisions | Notice |\n|---|---|---|\n", f);
         for (size_t i = 0; i < ns->n; i++)
             fprintf(f, "%s\n", ns->index[i]);
-        if (fclose(f) != 0) {
+        if (cli_own_close(f) != 0) {
             cli_error("%s: write error", path);
             rc = -1;
         }
