@@ -384,6 +384,7 @@ static const char *const c_loops[] = {
     "local s = ('x'):rep(1e7) for j = 1, 1e6 do local u = s .. 'y' end",
     "local s = ('x'):rep(1e7) for j = 1, 1e6 do local u = string.format('%s%s', s, s) end",
     "local s = ('x'):rep(1e6) for j = 1, 1e6 do local u = s:gsub('x', 'yy') end",
+    "local t = {} for i = 1, 1e5 do t[i] = false end for j = 1, 1e6 do count(t) end",
     NULL };
 
 static double elapsed_ms(const struct timespec *t0)
