@@ -5,8 +5,8 @@
  * 1-11), freezing what the rule files built at load time and watching the
  * locals they captured, setmetatable without __gc or __mode, pairs and next
  * in a fixed order, tostring and string.format without addresses, a stable
- * table.sort, and the cost cap on string patterns. Calls the Lua API and
- * sandbox.h (budgets) only.
+ * table.sort, and the cost cap on string patterns. Calls the Lua API,
+ * sandbox.h (budgets) and libcost.h (the charged library calls) only.
  *
  * Freezing: a frozen table is emptied and its contents moved to a hidden
  * table reached through __index, with __newindex raising. That makes every
@@ -18,6 +18,7 @@
  * Stack effects are noted as [-pop, +push] like the Lua manual.
  */
 #include "harden.h"
+#include "libcost.h"
 #include "sandbox.h"
 
 #include <lauxlib.h>
@@ -840,19 +841,20 @@ int gvhard_open_env(lua_State *L)
 
     open_lib(L, LUA_STRLIBNAME, luaopen_string);
     tame_string(L, -1);
-    lua_setfield(L, G, "string");
     open_lib(L, LUA_TABLIBNAME, luaopen_table);
     lua_pushcfunction(L, sb_sort);
     lua_setfield(L, -2, "sort");
-    lua_setfield(L, G, "table");
     open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
-    lua_setfield(L, G, "utf8");
     open_lib(L, LUA_MATHLIBNAME, luaopen_math);
     lua_pushnil(L);
     lua_setfield(L, -2, "random");
     lua_pushnil(L);
     lua_setfield(L, -2, "randomseed");
+    gvcost_open(L, G, G + 1, G + 2, G + 3, G + 4);
     lua_setfield(L, G, "math");
+    lua_setfield(L, G, "utf8");
+    lua_setfield(L, G, "table");
+    lua_setfield(L, G, "string");
     return G;
 }
 

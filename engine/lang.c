@@ -45,6 +45,8 @@ static lua_Integer each_item(lua_State *L, int stop_on, int *stopped)
         return 0;
     int has_pred = !lua_isnoneornil(L, 2);
     for (lua_Integer i = 1;; i++) {
+        if ((i & 1023) == 0)            /* without a predicate the hook sees nothing */
+            gvsb_charge(L, 1024);
         if (lua_geti(L, 1, i) == LUA_TNIL) {
             lua_pop(L, 1);
             break;

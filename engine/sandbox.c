@@ -78,6 +78,18 @@ static __attribute__((noinline, cold)) int admit(gvsb *sb, void *ptr, size_t old
     return 0;
 }
 
+/* A big growth: charged, and the hook looks at the budgets on the next
+ * instruction (once rules run; not while the state is built). */
+static __attribute__((noinline, cold)) void charge_growth(gvsb *sb, size_t grown)
+{
+    sb->spent += grown / GVSB_BYTES_PER_UNIT;
+    lua_State *L = sb->L;
+    if (L && !sb->trip && !sb->hook_soon && lua_gethook(L) == hook) {
+        sb->hook_soon = 1;
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+    }
+}
+
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     gvsb *sb = ud;
@@ -93,6 +105,8 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (!p)
         return NULL;
     sb->mem_used = sb->mem_used - old + nsize;
+    if (nsize > old && nsize - old >= GVSB_BIG_ALLOC)
+        charge_growth(sb, nsize - old);
     return p;
 }
 
@@ -111,11 +125,14 @@ static void hook(lua_State *L, lua_Debug *ar)
     (void)ar;
     gvsb *sb = gvsb_get(L);
     if (!sb->trip) {
-        sb->spent += GVSB_HOOK_EVERY;
+        sb->spent += sb->hook_soon ? 1 : GVSB_HOOK_EVERY;
         if (sb->budget && sb->spent > sb->budget)
             trip(sb, L, GVSB_INSTRUCTIONS);
         else if (sb->deadline_ns && now_ns() > sb->deadline_ns)
             trip(sb, L, GVSB_DEADLINE);
+        else if (sb->hook_soon)
+            lua_sethook(L, hook, LUA_MASKCOUNT, GVSB_HOOK_EVERY);
+        sb->hook_soon = 0;
     }
     if (sb->trip)
         luaL_error(L, "%s", gvsb_trip_message(sb));
@@ -147,6 +164,7 @@ void gvsb_arm(lua_State *L)
     gvsb *sb = gvsb_get(L);
     sb->spent = 0;
     sb->trip = GVSB_OK;
+    sb->hook_soon = 0;
     clear_refusal(sb);
     sb->deadline_ns = sb->millis ? now_ns() + (uint64_t)sb->millis * 1000000u : 0;
     lua_sethook(L, hook, LUA_MASKCOUNT, GVSB_HOOK_EVERY);
@@ -190,6 +208,7 @@ lua_State *gvsb_new(const gavel_policy *p, gvsb *sb, char *msg, size_t msglen)
     sb->mem_used = 0;
     clear_refusal(sb);
     sb->L = NULL;
+    sb->hook_soon = 0;
     lua_State *L = lua_newstate(sb_alloc, sb);
     if (!L) {
         snprintf(msg, msglen, "out of memory creating a Lua state");

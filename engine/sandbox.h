@@ -34,6 +34,7 @@ typedef struct gvsb {
     uint64_t  deadline_ns;          /* CLOCK_MONOTONIC; 0 = none */
     uint32_t  millis;
     gvsb_trip trip;                 /* sticky until gvsb_arm */
+    int       hook_soon;            /* a big allocation brought the next hook forward */
     int       loading;              /* `rule` may be called */
     uint32_t  gen;                  /* record generation: stale proxies fail */
     int       cur_rule;             /* rule being evaluated, -1 = none */
@@ -99,8 +100,13 @@ const char *gvsb_trip_message(const gvsb *sb);
  * records stop counting. */
 void gvsb_new_record(lua_State *L);
 
-/* The count hook runs every GVSB_HOOK_EVERY instructions. */
-enum { GVSB_HOOK_EVERY = 1000 };
+/* The count hook runs every GVSB_HOOK_EVERY instructions. An allocation
+ * that grows the state by GVSB_BIG_ALLOC bytes or more (a long string from
+ * `..`, rep, concat, gsub, format, a table's resize) is charged
+ * bytes/GVSB_BYTES_PER_UNIT units and brings the next hook (budget and
+ * clock check) forward to the next instruction: the copy that follows such
+ * an allocation is work the hook would not see. */
+enum { GVSB_HOOK_EVERY = 1000, GVSB_BIG_ALLOC = 64 * 1024, GVSB_BYTES_PER_UNIT = 16 };
 
 /* Work a C function does in one call, in instruction-sized units: the
  * hook sees one instruction for a call however long it runs, so the

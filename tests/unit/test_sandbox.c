@@ -1,7 +1,8 @@
 /*
  * test_sandbox.c: what rules can and cannot reach (docs/security.md, items 1-11):
  * the allow-list, frozen tables, read-only records, budgets that pcall
- * cannot swallow, the memory cap, the pattern cost cap, no __gc.
+ * cannot swallow, library calls that loop in C charged to them, the memory
+ * cap, the pattern cost cap, no __gc.
  */
 #include "testutil.h"
 #include "buf.h"
@@ -13,6 +14,8 @@
 #include "value.h"
 
 #include <lauxlib.h>
+#include <time.h>
+#include <unistd.h>
 
 /* Evaluates one rule body `when = function(r, ctx) BODY end` on a record and
  * returns the first error message, or "" when the rule ran clean. */
@@ -355,6 +358,122 @@ static void test_time_budget(void **state)
     lim.instructions = (uint64_t)1 << 50;
     lim.millis = 50;
     assert_contains(run_limited("while true do end", NULL, &lim), "time budget");
+}
+
+/* Library calls that loop inside C, where the hook cannot see (docs/security.md,
+ * "What each library call costs"): each runs far past any budget unless
+ * charged. */
+static const char *const c_loops[] = {
+    "local s = ('x'):rep(1e8, '')",
+    "local s = (''):rep(1e8, 'y')",
+    "table.move({}, 1, 1e12, 2)",
+    "local t = {} for i = 1, 1e5 do t[i] = '' end for j = 1, 1e5 do table.concat(t) end",
+    "local t = {} for i = 1, 1e5 do t[i] = i end\n"
+    "  for j = 1, 1e5 do table.insert(t, 1, j) table.remove(t, 1) end",
+    "local t = {} for i = 1, 1e5 do t[i] = i end\n"
+    "  for j = 1, 1e5 do local a = math.max(table.unpack(t)) end",
+    "local t = {} for i = 1, 1e5 do t[i] = 65 end\n"
+    "  for j = 1, 1e5 do local a = utf8.char(table.unpack(t)) .. select('#', table.unpack(t)) end",
+    "local s = ('x'):rep(1e5) for j = 1, 1e6 do local a = s:byte(1, -1) end",
+    "local s = ('\\x80'):rep(1e7) for j = 1, 1e6 do utf8.len(s) end",
+    "local s = ('\\x80'):rep(1e7) for j = 1, 1e6 do utf8.offset(s, 0, 1e7) end",
+    "local s = 'a' .. ('\\x80'):rep(1e7) for j = 1, 1e6 do for p, c in utf8.codes(s) do end end",
+    "local s = ('1'):rep(1e7) for j = 1, 1e6 do tonumber(s) end",
+    "local s, u = ('1'):rep(1e7), ('1'):rep(1e7) for j = 1, 1e6 do rawequal(s, u) end",
+    "local s = ('x'):rep(1e7) for j = 1, 1e6 do local u = s:upper() end",
+    "local s = ('x'):rep(1e7) for j = 1, 1e6 do local u = s .. 'y' end",
+    "local s = ('x'):rep(1e7) for j = 1, 1e6 do local u = string.format('%s%s', s, s) end",
+    "local s = ('x'):rep(1e6) for j = 1, 1e6 do local u = s:gsub('x', 'yy') end",
+    "local t = {} for i = 1, 1e5 do t[i] = false end for j = 1, 1e6 do count(t) end",
+    NULL };
+
+static double elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Runs each hostile call under lim: it must end in `error` within
+ * within_ms. An alarm fails the test rather than let a regression hang. */
+static void c_loops_end(const gavel_limits *lim, const char *error, double within_ms)
+{
+    alarm(120);
+    for (int i = 0; c_loops[i]; i++) {
+        char body[1024];
+        snprintf(body, sizeof body, "%s\n    return false", c_loops[i]);
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        const char *got = run_limited(body, NULL, lim);
+        double ms = elapsed_ms(&t0);
+        if (!strstr(got, error) || ms > within_ms)
+            fail_msg("%s: '%s' after %.0f ms (want '%s' within %.0f ms)", c_loops[i], got, ms,
+                     error, within_ms);
+    }
+    alarm(0);
+}
+
+static void test_c_calls_instruction_budget(void **state)
+{
+    (void)state;
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.instructions = 1000000;
+    lim.millis = 600000;        /* the instruction charge, not the clock */
+    c_loops_end(&lim, "instruction budget", 20000);
+    /* Refused up front, before any work: */
+    assert_contains(run_limited("local s = ('x'):rep(1e8) return false", NULL, &lim),
+                    "instruction budget");
+    assert_contains(run_limited("local t = table.unpack({}, 1, 1e8) return false", NULL, &lim),
+                    "instruction budget");
+    /* What used to loop forever in one call is no work at all. */
+    assert_string_equal(run_limited("local s = (''):rep(math.maxinteger) return s ~= ''",
+                                    NULL, &lim), "clean");
+    /* Lua's own argument checks still speak for themselves. */
+    assert_contains(run_limited("table.move({}, 1, math.maxinteger, 2)", NULL, &lim),
+                    "bad argument #4 to 'move' (destination wrap around)");
+    assert_contains(run_limited("table.concat({}, '', 1, 3)", NULL, &lim),
+                    "invalid value (nil) at index 1 in table for 'concat'");
+}
+
+static void test_c_calls_time_budget(void **state)
+{
+    (void)state;
+    gavel_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.instructions = (uint64_t)1 << 50;
+    lim.millis = 100;
+    /* The budget plus the documented slack, and room for a loaded or
+     * sanitized build: far below what any of these takes unchecked. */
+    c_loops_end(&lim, "time budget", 3000);
+}
+
+static void test_charged_calls_keep_lua_semantics(void **state)
+{
+    (void)state;
+    /* Moves of more than a chunk, overlapping either way or to another table. */
+    assert_contains(run(
+        "local t = {} for i = 1, 10000 do t[i] = i end\n"
+        "    table.move(t, 1, 10000, 5)\n"
+        "    assert(t[5] == 1 and t[10004] == 10000 and t[4] == 4)\n"
+        "    local u = {} for i = 1, 10000 do u[i] = i end\n"
+        "    table.move(u, 3, 10000, 1)\n"
+        "    assert(u[1] == 3 and u[9998] == 10000 and u[9999] == 9999)\n"
+        "    local v = table.move(u, 1, 5000, 1, {})\n"
+        "    assert(#v == 5000 and v[5000] == 5002)\n"
+        "    local x = table.move(u, 1, 9000, 1, {})\n"
+        "    assert(#x == 9000 and x[9000] == 9002)\n"
+        "    return true"), "fired:");
+    assert_contains(run(
+        "assert(('ab'):rep(3, ',') == 'ab,ab,ab' and ('ab'):rep(0) == '')\n"
+        "    assert((''):rep(3, '-') == '--' and select('#', 1, 2, 3) == 3)\n"
+        "    assert(math.max(3, 9, 2) == 9 and utf8.char(72, 105) == 'Hi')\n"
+        "    assert(table.concat({1, 2, 3}, '-', 2) == '2-3')\n"
+        "    assert(select(2, ('abc'):byte(1, -1)) == 98)\n"
+        "    local w = {1, 2, 3} table.insert(w, 1, 0)\n"
+        "    assert(table.remove(w, 2) == 1 and w[2] == 2)\n"
+        "    assert(utf8.len('h\\xc3\\xa9') == 2 and tonumber('0x10') == 16)\n"
+        "    return rawequal('a', 'a')"), "fired:");
 }
 
 static void test_memory_budget(void **state)
@@ -825,6 +944,9 @@ int main(void)
         cmocka_unit_test(test_captured_scalars_restored_after_errors),
         cmocka_unit_test(test_instruction_budget),
         cmocka_unit_test(test_time_budget),
+        cmocka_unit_test(test_c_calls_instruction_budget),
+        cmocka_unit_test(test_c_calls_time_budget),
+        cmocka_unit_test(test_charged_calls_keep_lua_semantics),
         cmocka_unit_test(test_memory_budget),
         cmocka_unit_test(test_memory_budget_at_load),
         cmocka_unit_test(test_memory_budget_ignores_old_garbage),

@@ -5,7 +5,9 @@ import io
 import json
 import os
 import pathlib
+import signal
 import tempfile
+import time
 import unittest
 
 import gavel
@@ -198,6 +200,28 @@ class TestErrors(unittest.TestCase):
         dec = p.evaluate({}, as_of=AS_OF)
         self.assertEqual(dec.decision, "review")
         self.assertEqual(dec.errors[0].rule, "g.loop")
+
+    def test_a_rule_looping_inside_c_is_stopped_by_the_clock(self):
+        # One call into C is one instruction to the hook: the time inside
+        # must still count (docs/security.md, "What each library call costs").
+        rules = ("rule 'g.c' { outcome = 'withhold', when = function(r)\n"
+                 "  local s = (''):rep(math.maxinteger)\n"
+                 "  for j = 1, 1e9 do table.move({}, 1, 1e12, 2) end end }\n")
+        with TempPolicy(rules) as d:
+            p = gavel.Policy(d, gavel.Limits(instructions=1 << 50, millis=100))
+        # A Python handler would wait for the C call to return: the default
+        # action ends the process, and so fails the run, if it hangs.
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(60)
+        try:
+            start = time.monotonic()
+            dec = p.evaluate({}, as_of=AS_OF)
+            took = time.monotonic() - start
+        finally:
+            signal.alarm(0)
+        self.assertEqual(dec.decision, "review")
+        self.assertIn("exceeded the time budget", dec.errors[0].message)
+        self.assertLess(took, 3.0)
 
     def test_bad_date(self):
         with self.assertRaises(gavel.ArgumentError) as cm:
