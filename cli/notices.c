@@ -350,16 +350,22 @@ static void evidence(FILE *f, const gavel_value *ev)
     }
 }
 
+/* "N. reason (`rule`)": a reason in a numbered list, without its newline. */
+static void write_numbered_reason(FILE *f, size_t i, const notice_entry *x)
+{
+    fprintf(f, "%zu. ", i + 1);
+    md(f, x->reason);
+    fputs(" (", f);
+    code(f, x->rule);
+    fputs(")", f);
+}
+
 static void write_facts(FILE *f, const notice *n)
 {
     fputs("\n## On which facts\n\n", f);
     for (size_t i = 0; i < n->facts.n; i++) {
         const notice_entry *x = &n->facts.it[i];
-        fprintf(f, "%zu. ", i + 1);
-        md(f, x->reason);
-        fputs(" (", f);
-        code(f, x->rule);
-        fputs(")", f);
+        write_numbered_reason(f, i, x);
         if (gavel_value_len(x->evidence)) {
             fputs("  \n   Evidence: ", f);
             evidence(f, x->evidence);
@@ -392,11 +398,7 @@ static void write_measure_facts(FILE *f, const notice *n)
     fputs("\n## Why the other measures are ordered\n\n", f);
     for (size_t i = 0; i < n->measure_facts.n; i++) {
         const notice_entry *x = &n->measure_facts.it[i];
-        fprintf(f, "%zu. ", i + 1);
-        md(f, x->reason);
-        fputs(" (", f);
-        code(f, x->rule);
-        fputs(")", f);
+        write_numbered_reason(f, i, x);
         if (x->cites) {
             fputs("  \n   Under: ", f);
             md(f, x->cites);

@@ -276,17 +276,17 @@ static void read_region(loader *ld, const gv_member *e, gvms_region *r)
             at(ld, c, "region '%s': '%s' is not an ISO 3166-1 alpha-2 code", e->key,
                c->type == GV_STR ? c->u.s : "?");
         else
-            r->scope.bits[i / 64] |= (uint64_t)1 << (i % 64);
+            gvms_scope_add(&r->scope, i);
     }
     size_t n = 0;
     for (int i = 0; i < gvms_ncountries(); i++)
-        n += r->scope.bits[i / 64] >> (i % 64) & 1;
+        n += (size_t)gvms_scope_has(&r->scope, i);
     const char **codes = calloc(n + 1, sizeof *codes);
     r->name = strdup(e->key);
     r->view.codes = codes;
     r->view.name = r->name;
     for (int i = 0; codes && i < gvms_ncountries(); i++)
-        if (r->scope.bits[i / 64] >> (i % 64) & 1)
+        if (gvms_scope_has(&r->scope, i))
             codes[r->view.ncodes++] = gvms_country_code(i);
 }
 
