@@ -412,6 +412,9 @@ class Reload(ServerCase):
         s.proc.send_signal(signal.SIGHUP)
         wait_until(lambda: json.loads(s.request("GET", "/v1/policy")[2])["version"] == "9.9",
                    "the second SIGHUP reload")
+        # stderr is read on another thread: the diagnostics may still be on
+        # their way when the reload shows in /v1/policy.
+        wait_until(lambda: "error" in "".join(s.stderr), "the failed reload's diagnostics on stderr")
         self.assertIn("error", "".join(s.stderr))
 
 
